@@ -1,0 +1,28 @@
+/**
+ * Program errors: named classes that keep their cause. Problems in a
+ * manuscript are not errors of this kind; they are vfile messages with
+ * positions (see `read/` and `transform/`).
+ */
+
+/** Base class: every error Folio throws on purpose. */
+export class FolioError extends Error {
+  override name = 'FolioError'
+  constructor(message: string, options?: {cause?: unknown}) {
+    super(message, options)
+  }
+}
+
+/** The command line was used wrongly (exit code 2). */
+export class UsageError extends FolioError {
+  override name = 'UsageError'
+}
+
+/** A template, stylesheet or font that ships with Folio is missing or broken. */
+export class TemplateError extends FolioError {
+  override name = 'TemplateError'
+}
+
+/** An edition could not be written to the output folder. */
+export class OutputError extends FolioError {
+  override name = 'OutputError'
+}
