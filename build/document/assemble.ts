@@ -1,0 +1,209 @@
+/**
+ * The whole-work pass that turns transformed chapters into one Document:
+ * ids unique across the work, links between chapters resolved to `#id`, the
+ * table of contents, and chapter titles. It is cheap and runs on every build;
+ * the per-chapter work before it is what a cache can keep.
+ */
+import path from 'node:path'
+import type {Element, Root} from 'hast'
+import {headingRank} from 'hast-util-heading-rank'
+import {toString} from 'hast-util-to-string'
+import {SKIP, visit} from 'unist-util-visit'
+import type {VFile} from 'vfile'
+import {isMarkdown, slugOf} from '../read/discover-works.ts'
+import {warn} from '../read/messages.ts'
+import {isInside} from '../read/work-folder.ts'
+import type {Asset, Chapter, Document, Metadata, TocEntry} from './document.ts'
+
+/** A chapter after the transform, before the whole-work pass. */
+export interface ChapterDraft {
+  file: VFile
+  tree: Root
+  /** Title from the chapter's own front matter. */
+  title?: string
+}
+
+export interface AssembleOptions {
+  slug: string
+  root: string
+  metadata: Metadata
+  drafts: ChapterDraft[]
+}
+
+/** Headings deeper than this stay out of the table of contents. */
+export const tocDepth = 3
+
+/** Ids that start with this belong to templates; content never gets one. */
+export const templateIdPrefix = 'folio-'
+
+/** Attributes that name other elements by id. */
+const idReferences = ['ariaDescribedBy', 'ariaLabelledBy', 'htmlFor', 'headers'] as const
+
+export function assembleDocument(options: AssembleOptions): Document {
+  const {drafts, metadata, root} = options
+  const chapterIds = uniqueChapterIds(drafts)
+  const taken = new Set<string>()
+  const renames = drafts.map((draft) => makeIdsUnique(draft.tree, taken))
+  const bySource = new Map(drafts.map((draft, index) => [draft.file.path, index]))
+  const anchors = new Map<number, string>()
+  const anchorOf = (index: number): string => {
+    let anchor = anchors.get(index)
+    if (anchor === undefined) {
+      anchor = chapterAnchor(drafts[index]!.tree, chapterIds[index]!, taken)
+      anchors.set(index, anchor)
+    }
+    return anchor
+  }
+
+  for (const [index, draft] of drafts.entries()) {
+    resolveLinks(draft, index, {root, renames, taken, bySource, anchorOf})
+  }
+
+  const assets = new Map<string, Asset>()
+  for (const draft of drafts) for (const asset of draft.file.data.assets ?? []) assets.set(asset.path, asset)
+
+  const chapters: Chapter[] = drafts.map((draft, index) => ({
+    id: chapterIds[index]!,
+    source: path.relative(root, draft.file.path).split(path.sep).join('/'),
+    title: chapterTitle(draft, drafts.length === 1 ? metadata.title : undefined),
+    tree: draft.tree,
+    file: draft.file
+  }))
+  const {toc, count} = tableOfContents(drafts)
+  return {slug: options.slug, root, metadata, chapters, toc, headingCount: count, assets}
+}
+
+function uniqueChapterIds(drafts: ChapterDraft[]): string[] {
+  const seen = new Set<string>()
+  return drafts.map((draft) => {
+    const base = slugOf(path.basename(draft.file.path, path.extname(draft.file.path)))
+    let id = base
+    for (let n = 2; seen.has(id); n++) id = `${base}-${n}`
+    seen.add(id)
+    return id
+  })
+}
+
+/** Rename ids already taken in earlier chapters; returns old → new for this chapter. */
+function makeIdsUnique(tree: Root, taken: Set<string>): Map<string, string> {
+  const renames = new Map<string, string>()
+  visit(tree, 'element', (node) => {
+    const id = node.properties.id
+    if (id === undefined || id === null) return
+    const wanted = String(id).startsWith(templateIdPrefix) ? `x-${String(id)}` : String(id)
+    const unique = freeId(wanted, taken)
+    node.properties.id = unique
+    if (!renames.has(String(id))) renames.set(String(id), unique)
+  })
+  return renames
+}
+
+function freeId(wanted: string, taken: Set<string>): string {
+  let id = wanted
+  for (let n = 1; taken.has(id); n++) id = `${wanted}-${n}`
+  taken.add(id)
+  return id
+}
+
+/** The id a link to the whole chapter goes to: its first element's. */
+function chapterAnchor(tree: Root, chapterId: string, taken: Set<string>): string {
+  const first = tree.children.find((node): node is Element => node.type === 'element')
+  if (!first) return freeId(chapterId, taken)
+  if (first.properties.id === undefined || first.properties.id === null) first.properties.id = freeId(chapterId, taken)
+  return String(first.properties.id)
+}
+
+interface LinkContext {
+  root: string
+  renames: Array<Map<string, string>>
+  taken: Set<string>
+  bySource: Map<string, number>
+  anchorOf: (index: number) => string
+}
+
+/** Same-chapter and cross-chapter links become `#id` with the work-wide id. */
+function resolveLinks(draft: ChapterDraft, index: number, context: LinkContext): void {
+  const {root, renames, taken, bySource, anchorOf} = context
+  const inChapter = (chapter: number, id: string): string | undefined =>
+    renames[chapter]!.get(id) ?? (taken.has(id) ? id : undefined)
+
+  visit(draft.tree, 'element', (node) => {
+    for (const key of idReferences) {
+      const value = node.properties[key]
+      if (Array.isArray(value)) node.properties[key] = value.map((id) => inChapter(index, String(id)) ?? id)
+    }
+    if (node.tagName !== 'a' || typeof node.properties.href !== 'string') return
+    const href = node.properties.href
+    if (/^[a-z][a-z\d+.-]*:/i.test(href) || href.startsWith('//')) return
+    const hash = href.indexOf('#')
+    const target = decode(hash === -1 ? href : href.slice(0, hash))
+    const fragment = hash === -1 ? undefined : decode(href.slice(hash + 1))
+
+    let chapter = index
+    if (target !== '') {
+      const resolved = path.resolve(path.dirname(draft.file.path), target.split('?')[0]!)
+      const found = bySource.get(resolved)
+      if (found === undefined) {
+        // A link out of the work was reported by the URL policy already.
+        if (isMarkdown(resolved) && isInside(root, resolved)) {
+          warn(draft.file, `Link to \`${target}\`, which is not a chapter of this work`, node, 'link-target')
+        }
+        return
+      }
+      chapter = found
+      if (!fragment) {
+        node.properties.href = `#${anchorOf(chapter)}`
+        return
+      }
+    }
+    if (fragment === undefined || fragment === '') return
+    const id = inChapter(chapter, fragment)
+    if (id === undefined) {
+      const where = chapter === index ? 'in this chapter' : `in ${path.basename(target)}`
+      warn(draft.file, `Link target \`#${fragment}\` not found ${where}`, node, 'link-target')
+      return
+    }
+    node.properties.href = `#${id}`
+  })
+}
+
+function decode(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
+  }
+}
+
+function chapterTitle(draft: ChapterDraft, workTitle: string | undefined): string {
+  if (workTitle) return workTitle
+  if (draft.title) return draft.title
+  let heading: string | undefined
+  visit(draft.tree, 'element', (node) => {
+    if (heading === undefined && headingRank(node)) heading = toString(node)
+  })
+  return heading ?? path.basename(draft.file.path, path.extname(draft.file.path))
+}
+
+/** Headings of level 1 to `tocDepth`, nested; notes sections are not part of it. */
+function tableOfContents(drafts: ChapterDraft[]): {toc: TocEntry[]; count: number} {
+  const toc: TocEntry[] = []
+  const stack: TocEntry[] = []
+  let count = 0
+  for (const [chapter, draft] of drafts.entries()) {
+    visit(draft.tree, 'element', (node) => {
+      if (node.tagName === 'section' && node.properties.dataFootnotes !== undefined) return SKIP
+      const depth = headingRank(node)
+      if (!depth || depth > tocDepth) return undefined
+      const entry: TocEntry = {id: String(node.properties.id), depth, title: toString(node).trim(), chapter, children: []}
+      while (stack.length > 0 && stack.at(-1)!.depth >= depth) stack.pop()
+      const parent = stack.at(-1)
+      if (parent) parent.children.push(entry)
+      else toc.push(entry)
+      stack.push(entry)
+      count++
+      return SKIP
+    })
+  }
+  return {toc, count}
+}

@@ -1,0 +1,90 @@
+/**
+ * The Document: the one model every edition reads. It is produced once per
+ * work by `read/` + `transform/` + `document/assemble.ts`; no edition parses
+ * Markdown again.
+ *
+ * Invariants the editions may rely on:
+ * - every `id` in every chapter tree is unique across the whole work, and no
+ *   content id starts with `folio-` (that prefix belongs to templates);
+ * - a link inside the work is `href="#id"`, whatever chapter holds the id;
+ * - every `img` `src` is a key of `assets` (the URL policy removed the rest);
+ * - text is already typeset (curly quotes, dashes) for the work's language.
+ */
+import type {Root} from 'hast'
+import type {VFile} from 'vfile'
+
+/** Bibliographic facts, typeset and normalised. Optional facts stay absent. */
+export interface Metadata {
+  title: string
+  subtitle?: string
+  /** BCP 47 language tag of the work. */
+  lang: string
+  /** Writing direction of the work's language. */
+  dir: 'ltr' | 'rtl'
+  /** Stable identifier, a URN; derived from the title and slug when not given. */
+  identifier: string
+  description?: string
+  subjects: string[]
+  authors: string[]
+  publisher?: string
+  /** Publication date as written in the manuscript (ISO 8601). */
+  date?: string
+  rights?: string
+}
+
+/** One chapter: one source file's text, as a hast tree. */
+export interface Chapter {
+  /** Unique across the work; usable as an id and as a file name stem. */
+  id: string
+  /** Path of the source file relative to the work's folder (POSIX). */
+  source: string
+  title: string
+  tree: Root
+  /** The source file: an edition reports a problem at a node's position here. */
+  file: VFile
+}
+
+/** One entry of the table of contents; `children` are the sub-headings. */
+export interface TocEntry {
+  /** The heading's id (unique in the work). */
+  id: string
+  /** Heading level, 1 to 6, as written. */
+  depth: number
+  /** Plain text of the heading. */
+  title: string
+  /** Index into `Document.chapters`. */
+  chapter: number
+  children: TocEntry[]
+}
+
+/** An embedded resource (an image) read from inside the work's folder. */
+export interface Asset {
+  /** Path relative to the work's folder (POSIX); the key in `assets`. */
+  path: string
+  /** Media type sniffed from the bytes. */
+  mediaType: string
+  bytes: Uint8Array
+}
+
+export interface Document {
+  /** File name stem of every edition of this work. */
+  slug: string
+  /** Absolute path of the work's folder: nothing outside it is read. */
+  root: string
+  metadata: Metadata
+  chapters: Chapter[]
+  /** Headings of level 1 to 3, nested. */
+  toc: TocEntry[]
+  /** Number of headings in `toc`, at every level. */
+  headingCount: number
+  assets: Map<string, Asset>
+}
+
+/** What reading a work produced: a Document, unless an error stopped it. */
+export interface WorkResult {
+  /** The work's name as the user sees it (its file or folder). */
+  name: string
+  document?: Document
+  /** Every source file read (manuscript, chapters, book.yaml) with its messages. */
+  files: VFile[]
+}

@@ -1,0 +1,81 @@
+/**
+ * read → transform → Document, for one work. Every problem found on the way
+ * is a message on the file it concerns; the Document is returned only when
+ * none of them is an error.
+ */
+import type {Root as MdastRoot, Yaml} from 'mdast'
+import type {Point} from 'unist'
+import {VFile} from 'vfile'
+import type {WorkSource} from '../read/discover-works.ts'
+import {chapterSchema, workSchema, type WorkFields} from '../read/front-matter-schema.ts'
+import {readFields} from '../read/front-matter.ts'
+import {fail, hasErrors, warn} from '../read/messages.ts'
+import {readWorkSources} from '../read/work-sources.ts'
+import {chapterTransformer, parseChapter} from '../transform/processor.ts'
+import {assembleDocument, type ChapterDraft} from './assemble.ts'
+import type {WorkResult} from './document.ts'
+import {defaultLang, toMetadata} from './metadata.ts'
+
+interface ParsedChapter {
+  file: VFile
+  tree: MdastRoot
+  title?: string
+}
+
+export async function loadWork(work: WorkSource): Promise<WorkResult> {
+  const sources = await readWorkSources(work)
+  const files = [...(sources.book ? [sources.book] : []), ...sources.refused, ...sources.chapters]
+  if (sources.chapters.length === 0) {
+    if (!hasErrors(files)) {
+      const file = sources.book ?? new VFile({path: work.root})
+      fail(file, 'This work has no chapters: add a Markdown file', undefined, 'no-chapters')
+      if (!sources.book) files.push(file)
+    }
+    return {name: work.name, files}
+  }
+
+  // The work's facts come from book.yaml, else from the first chapter's front matter.
+  let workFields: WorkFields | undefined = sources.bookFields
+  let fieldsFile = sources.book
+  let fieldsPlace: Point = {line: 1, column: 1}
+  const parsed: ParsedChapter[] = sources.chapters.map((file, index) => {
+    const tree = parseChapter(file)
+    const yaml = tree.children[0]?.type === 'yaml' ? (tree.children[0] as Yaml) : undefined
+    const start: Point = {line: (yaml?.position?.start.line ?? 0) + 1, column: 1}
+    const holdsWorkFields = !sources.book && index === 0
+    if (holdsWorkFields) {
+      fieldsFile = file
+      fieldsPlace = yaml?.position?.start ?? {line: 1, column: 1}
+      if (yaml) workFields = readFields(yaml.value, file, start, workSchema).fields
+      else if (String(file.value).trim() !== '') {
+        fail(file, 'No front matter: start the file with `---`, a line `title: …`, and `---`', {line: 1, column: 1}, 'front-matter-missing')
+      }
+      return {file, tree}
+    }
+    const fields = yaml ? readFields(yaml.value, file, start, chapterSchema).fields : undefined
+    return {file, tree, title: fields?.title || undefined}
+  })
+
+  for (const chapter of parsed) {
+    const body = chapter.tree.children.filter((node) => node.type !== 'yaml')
+    if (body.length === 0 && !hasErrors([chapter.file])) {
+      const reason = String(chapter.file.value).trim() === '' ? 'This file is empty' : 'This file has front matter but no text'
+      if (parsed.length === 1) fail(chapter.file, `${reason}: the work has nothing to publish`, {line: 1, column: 1}, 'empty')
+      else warn(chapter.file, `${reason}: the chapter is empty`, {line: 1, column: 1}, 'empty')
+    }
+  }
+
+  // Go on without valid metadata, so that problems in the text are reported too.
+  const metadata = workFields
+    ? toMetadata(workFields, work.slug, fieldsFile!, fieldsPlace)
+    : undefined
+  const transformer = chapterTransformer({lang: metadata?.lang ?? defaultLang, root: work.root})
+  const drafts: ChapterDraft[] = []
+  for (const chapter of parsed) {
+    const tree = await transformer.run(chapter.tree, chapter.file)
+    drafts.push({file: chapter.file, tree, ...(chapter.title ? {title: chapter.title} : {})})
+  }
+  if (!metadata || hasErrors(files)) return {name: work.name, files}
+  const document = assembleDocument({slug: work.slug, root: work.root, metadata, drafts})
+  return {name: work.name, document, files}
+}

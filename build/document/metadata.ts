@@ -1,0 +1,69 @@
+/**
+ * Front-matter fields to the Document's metadata: the language checked and
+ * canonical, display text typeset, lists made lists, and a stable identifier
+ * when the manuscript gives none.
+ */
+import {createHash} from 'node:crypto'
+import type {Point} from 'unist'
+import type {VFile} from 'vfile'
+import type {WorkFields} from '../read/front-matter-schema.ts'
+import {warn} from '../read/messages.ts'
+import {quoteStyleFor, typesetText} from '../transform/typography.ts'
+import type {Metadata} from './document.ts'
+
+/** Used, with a warning, when the manuscript names no language. */
+export const defaultLang = 'en'
+
+/**
+ * @param fields Checked front-matter fields.
+ * @param slug The work's slug (part of a derived identifier).
+ * @param file Where the fields came from, for messages.
+ * @param place Where in that file.
+ */
+export function toMetadata(fields: WorkFields, slug: string, file: VFile, place: Point): Metadata {
+  let lang = defaultLang
+  if (fields.lang) lang = Intl.getCanonicalLocales(fields.lang)[0]!
+  else warn(file, `No \`lang\` in the front matter: assuming \`${defaultLang}\` (add \`lang: …\`)`, place, 'front-matter-lang')
+  const style = quoteStyleFor(lang)
+  const typeset = (value: string | undefined): string | undefined =>
+    value ? typesetText(value, style) : undefined
+  const list = (value: string | string[] | undefined): string[] =>
+    (Array.isArray(value) ? value : value ? [value] : []).filter((item) => item !== '')
+
+  const metadata: Metadata = {
+    title: typeset(fields.title) ?? fields.title,
+    lang,
+    dir: directionOf(lang),
+    identifier: fields.identifier || derivedIdentifier(slug, fields.title),
+    subjects: list(fields.subject),
+    authors: list(fields.author).map((author) => typesetText(author, style))
+  }
+  const optional = {
+    subtitle: typeset(fields.subtitle),
+    description: typeset(fields.description),
+    publisher: typeset(fields.publisher),
+    date: fields.date || undefined,
+    rights: typeset(fields.rights)
+  }
+  for (const [key, value] of Object.entries(optional)) {
+    if (value) Object.assign(metadata, {[key]: value})
+  }
+  return metadata
+}
+
+function directionOf(lang: string): 'ltr' | 'rtl' {
+  const locale = new Intl.Locale(lang) as Intl.Locale & {textInfo?: {direction?: string}}
+  return locale.textInfo?.direction === 'rtl' ? 'rtl' : 'ltr'
+}
+
+/**
+ * A name-based (version 5 style) UUID URN from the slug and title: stable
+ * across builds, so a rebuilt book is the same book to a reader's library.
+ */
+function derivedIdentifier(slug: string, title: string): string {
+  const hash = createHash('sha1').update(`folio:${slug}:${title}`).digest()
+  hash[6] = (hash[6]! & 0x0f) | 0x50
+  hash[8] = (hash[8]! & 0x3f) | 0x80
+  const hex = hash.subarray(0, 16).toString('hex')
+  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
+}

@@ -1,0 +1,59 @@
+/**
+ * The unified pipeline, in two halves: `parseChapter` reads Markdown (with
+ * front matter and GFM) into mdast; `chapterTransformer` turns that into the
+ * chapter's hast, typeset for the work's language, with the URL policy and
+ * the sanitiser applied. The split lets the work's language, which the front
+ * matter names, steer the transform.
+ */
+import type {Root as HastRoot} from 'hast'
+import type {Root as MdastRoot} from 'mdast'
+import rehypeRaw from 'rehype-raw'
+import remarkFrontmatter from 'remark-frontmatter'
+import remarkGfm from 'remark-gfm'
+import remarkParse from 'remark-parse'
+import remarkRehype from 'remark-rehype'
+import {unified, type Processor} from 'unified'
+import type {VFile} from 'vfile'
+import {stringsFor} from '../strings.ts'
+import rehypeHeadingIds from './heading-ids.ts'
+import rehypeSanitizeManuscript from './sanitize.ts'
+import rehypeTableAlignment from './table-alignment.ts'
+import remarkTypography from './typography.ts'
+import rehypeUrlPolicy from './url-policy.ts'
+
+const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).freeze()
+
+/** Markdown (with YAML front matter and GFM) to mdast. */
+export function parseChapter(file: VFile): MdastRoot {
+  return parser.parse(file)
+}
+
+export interface TransformOptions {
+  /** BCP 47 language of the work: quotes, and the words Folio adds. */
+  lang: string
+  /** Real path of the work's folder (the URL policy's boundary). */
+  root: string
+}
+
+export type ChapterTransformer = Processor<undefined, MdastRoot, HastRoot, undefined, undefined>
+
+/** mdast of one chapter to its hast: typography, HTML, raw HTML, URL policy, sanitising, ids. */
+export function chapterTransformer(options: TransformOptions): ChapterTransformer {
+  const strings = stringsFor(options.lang)
+  return unified()
+    .use(remarkTypography, {lang: options.lang})
+    .use(remarkRehype, {
+      allowDangerousHtml: true,
+      clobberPrefix: '',
+      footnoteLabel: strings.notes,
+      footnoteLabelTagName: 'h2',
+      footnoteLabelProperties: {className: ['footnotes-title']},
+      footnoteBackLabel: (referenceIndex: number) => strings.backToReference.replace('{n}', String(referenceIndex + 1))
+    })
+    .use(rehypeRaw)
+    .use(rehypeUrlPolicy, {root: options.root})
+    .use(rehypeSanitizeManuscript)
+    .use(rehypeTableAlignment)
+    .use(rehypeHeadingIds)
+    .freeze() as unknown as ChapterTransformer
+}
