@@ -1,0 +1,30 @@
+/**
+ * What every edition module exports: one entry function that takes the
+ * Document and one options object, and returns the edition's bytes.
+ */
+import type {Document} from '../document/document.ts'
+
+export interface EditionContext {
+  document: Document
+  /** Other editions of the same work that exist (or are being built) beside this one. */
+  siblings: Array<{format: string; fileName: string}>
+  /** Seconds since 1970 from SOURCE_DATE_EPOCH: the only clock an edition may read. */
+  sourceDateEpoch?: number
+}
+
+export interface Edition {
+  /** Name used by `--format`; its file extension is in `extensions`. */
+  format: string
+  build: (context: EditionContext) => Promise<Uint8Array>
+}
+
+/**
+ * The file extension of every kind of edition, including those a later
+ * version builds: an HTML edition links to a PDF or EPUB it finds beside it.
+ */
+export const extensions: Record<string, string> = {html: '.html', pdf: '.pdf', epub: '.epub'}
+
+/** Output file name of an edition of a work. */
+export function editionFileName(document: Document, format: string): string {
+  return `${document.slug}${extensions[format] ?? `.${format}`}`
+}
