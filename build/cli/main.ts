@@ -1,0 +1,86 @@
+/**
+ * The `folio` command line. Exit codes: 0 success, 1 manuscript errors (or a
+ * failure while building), 2 usage errors.
+ */
+import {Command, CommanderError, Option} from 'commander'
+import {formats} from '../editions/index.ts'
+import {FolioError, UsageError} from '../errors.ts'
+import {version} from '../version.ts'
+import {runBuild, type Console} from './build-command.ts'
+
+/** Run the command line; returns the exit code. */
+export async function main(argv: string[], console: Console = processConsole()): Promise<number> {
+  let exitCode = 0
+  const program = new Command('folio')
+    .description('One Markdown manuscript in, editions out: HTML (and, as they land, PDF and EPUB).')
+    .version(version, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show this help')
+    .showHelpAfterError('(run folio --help for usage)')
+    .exitOverride()
+    .configureOutput({writeOut: (text) => console.out(text.trimEnd()), writeErr: (text) => console.err(text.trimEnd())})
+
+  program
+    .command('build')
+    .description('build the editions of each work (default: every work in manuscript/)')
+    .argument('[work...]', 'a Markdown file or a folder of chapters, or manuscript/ for all of its works')
+    .option('-o, --out <dir>', 'folder the editions are written to', 'output')
+    .addOption(new Option('-f, --format <list>', `editions to build, comma-separated: ${formats.join(',')}`).argParser(list))
+    .option('--strict', 'treat every warning as an error (exit 1, nothing written)', false)
+    .exitOverride()
+    .action(async (works: string[], flags: {out: string; format?: string[]; strict: boolean}) => {
+      exitCode = await runBuild(
+        {
+          works,
+          out: flags.out,
+          strict: flags.strict,
+          cwd: process.cwd(),
+          ...(flags.format ? {formats: flags.format} : {}),
+          ...sourceDateEpoch()
+        },
+        console
+      )
+    })
+
+  try {
+    if (argv.length === 0) {
+      program.outputHelp()
+      return 2
+    }
+    await program.parseAsync(argv, {from: 'user'})
+    return exitCode
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : 2
+    }
+    if (error instanceof UsageError) {
+      console.err(`folio: ${error.message}`)
+      return 2
+    }
+    if (error instanceof FolioError) {
+      console.err(`folio: ${error.message}`)
+      if (process.env.FOLIO_DEBUG) console.err(String((error.cause as Error | undefined)?.stack ?? ''))
+      return 1
+    }
+    throw error
+  }
+}
+
+function list(value: string): string[] {
+  return value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean)
+}
+
+/** SOURCE_DATE_EPOCH (https://reproducible-builds.org/specs/source-date-epoch/), checked. */
+function sourceDateEpoch(): {sourceDateEpoch?: number} {
+  const value = process.env.SOURCE_DATE_EPOCH
+  if (value === undefined || value === '') return {}
+  if (!/^\d+$/.test(value)) throw new UsageError(`SOURCE_DATE_EPOCH must be a whole number of seconds, not \`${value}\``)
+  return {sourceDateEpoch: Number(value)}
+}
+
+function processConsole(): Console {
+  return {
+    out: (line) => process.stdout.write(`${line}\n`),
+    err: (line) => process.stderr.write(`${line}\n`),
+    color: process.stderr.isTTY === true && !process.env.NO_COLOR
+  }
+}
