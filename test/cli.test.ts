@@ -1,0 +1,270 @@
+/**
+ * End to end: the real `folio` command on the brief and on hostile works,
+ * with the real Nu HTML Checker.
+ */
+import assert from 'node:assert/strict'
+import {cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {after, before, describe, test} from 'node:test'
+import {fixtures, nuCheck, plainQuotes, projectRoot, runFolio, scratchFolder, seedParagraphs, visibleText, type Run} from './harness.ts'
+
+const briefOut = scratchFolder('brief')
+const brief = path.join(briefOut, 'winning-the-peace-in-ukraine.html')
+/** Every HTML edition the tests build, checked by one run of the Nu checker at the end. */
+const validated: string[] = []
+
+describe('the brief', () => {
+  let build: Run
+  let html: string
+  before(async () => {
+    build = await runFolio(['build', '--out', briefOut])
+    html = readFileSync(brief, 'utf8')
+    validated.push(brief)
+  })
+
+  test('builds with exit 0, one progress line and a summary', () => {
+    assert.equal(build.code, 0, build.stderr)
+    assert.equal(build.stderr, '')
+    assert.match(build.stdout, /^html +\S+winning-the-peace-in-ukraine\.html +[\d.]+ kB +\d+ ms$/m)
+    assert.match(build.stdout, /^Built 1 edition \(1 of 1 work\) in [\d.]+ s$/m)
+  })
+
+  test('every paragraph of the seed is in the visible text, in order', () => {
+    const text = plainQuotes(visibleText(html))
+    let from = 0
+    for (const paragraph of seedParagraphs()) {
+      const at = text.indexOf(plainQuotes(paragraph), from)
+      assert.notEqual(at, -1, `missing or out of order: ${paragraph.slice(0, 60)}…`)
+      from = at + 1
+    }
+  })
+
+  test('the straight apostrophe of the source is curled', () => {
+    assert.ok(visibleText(html).includes('It’s a clarifying moment'))
+    assert.ok(!visibleText(html).includes("It's a clarifying moment"))
+  })
+
+  test('the page carries its language, title, description, Open Graph and JSON-LD', () => {
+    assert.match(html, /<html lang="en" dir="ltr">/)
+    assert.match(html, /<title>Winning the Peace in Ukraine<\/title>/)
+    assert.match(html, /<meta name="description" content="A policy brief/)
+    assert.match(html, /<meta property="og:title" content="Winning the Peace in Ukraine">/)
+    const jsonLd = JSON.parse(/<script type="application\/ld\+json">([^<]*)<\/script>/.exec(html)![1]!) as Record<string, unknown>
+    assert.equal(jsonLd.name, 'Winning the Peace in Ukraine')
+    assert.equal(jsonLd.inLanguage, 'en')
+    assert.equal(jsonLd.author, undefined, 'the brief names no author; none may be invented')
+  })
+
+  test('no remote resources; fonts are embedded', () => {
+    assert.doesNotMatch(html, /(src|href)="https?:/)
+    assert.doesNotMatch(html, /url\((?!data:)/)
+    assert.match(html, /@font-face \{\s+font-family: 'Source Serif 4';[^}]+src: url\(data:font\/woff2;base64,/)
+  })
+
+  test('one heading: no table of contents; no PDF or EPUB beside it: no download links', () => {
+    assert.doesNotMatch(html, /class="toc"/)
+    assert.doesNotMatch(html, /class="downloads"/)
+  })
+})
+
+describe('the HTML edition links to editions that exist beside it', () => {
+  test('a PDF in the output folder gets a download link', async () => {
+    const out = scratchFolder('siblings')
+    writeFileSync(path.join(out, 'winning-the-peace-in-ukraine.pdf'), '%PDF-1.7\n')
+    const build = await runFolio(['build', 'manuscript/winning-the-peace-in-ukraine.md', '--out', out])
+    assert.equal(build.code, 0, build.stderr)
+    const html = readFileSync(path.join(out, 'winning-the-peace-in-ukraine.html'), 'utf8')
+    assert.match(html, /<a href="winning-the-peace-in-ukraine\.pdf" download type="application\/pdf"/)
+    assert.doesNotMatch(html, /\.epub"/)
+    validated.push(path.join(out, 'winning-the-peace-in-ukraine.html'))
+  })
+})
+
+describe('works of chapters', () => {
+  test('a folder without book.yaml: natural order, cross-chapter links, a nested table of contents', async () => {
+    const out = scratchFolder('book')
+    const build = await runFolio(['build', path.join(fixtures, 'book-natural-order'), '--out', out])
+    assert.equal(build.code, 0, build.stderr)
+    const file = path.join(out, 'book-natural-order.html')
+    const html = readFileSync(file, 'utf8')
+    const text = visibleText(html)
+    assert.ok(text.indexOf('First details') < text.indexOf('Second details'))
+    assert.ok(text.indexOf('Second details') < text.indexOf('Last chapter'))
+    assert.match(html, /<nav class="toc" aria-labelledby="folio-toc-title">/)
+    assert.match(html, /<li><a href="#beginnings">Beginnings<\/a><ol>\s*<li><a href="#details">Details<\/a><\/li>/)
+    assert.match(html, /<a href="#details-1">the middle<\/a>/)
+    assert.match(html, /<meta name="author" content="A. Writer">/)
+    assert.match(build.stderr, /chapter-2\.md:11:5 +warning +Link to `chapter-3\.md`, which is not a chapter of this work/)
+    validated.push(file)
+  })
+
+  test('manuscript/ with several works builds each; a folder of images is not a work', async () => {
+    const project = scratchFolder('project')
+    mkdirSync(path.join(project, 'manuscript', 'images'), {recursive: true})
+    writeFileSync(path.join(project, 'manuscript', 'images', 'note.txt'), 'not a work')
+    writeFileSync(path.join(project, 'manuscript', 'essay.md'), '---\ntitle: An Essay\nlang: en\n---\n\nText.\n')
+    cpSync(path.join(fixtures, 'book-yaml'), path.join(project, 'manuscript', 'Ein Buch'), {recursive: true})
+    const build = await runFolio(['build'], {cwd: project})
+    assert.equal(build.code, 0, build.stderr)
+    assert.ok(existsSync(path.join(project, 'output', 'essay.html')))
+    assert.ok(existsSync(path.join(project, 'output', 'ein-buch.html')))
+    assert.match(build.stdout, /Built 2 editions \(2 of 2 works\)/)
+    const german = readFileSync(path.join(project, 'output', 'ein-buch.html'), 'utf8')
+    assert.match(german, /<html lang="de" dir="ltr">/)
+    assert.ok(visibleText(german).includes('Er sagte „Hallo“ – und ging.'))
+    assert.ok(visibleText(german).indexOf('Ein Vorwort') < visibleText(german).indexOf('Erstes Kapitel'), 'book.yaml order')
+    validated.push(path.join(project, 'output', 'ein-buch.html'))
+  })
+})
+
+describe('the URL policy', () => {
+  const project = scratchFolder('hostile')
+  const work = path.join(project, 'work')
+  const out = path.join(project, 'out')
+  const secret = 'OUTSIDE-THE-WORK-7f3a'
+  let build: Run
+  before(async () => {
+    mkdirSync(work)
+    writeFileSync(path.join(project, 'x.png'), secret)
+    writeFileSync(
+      path.join(work, 'hostile.md'),
+      [
+        '---',
+        'title: Hostile',
+        'lang: en',
+        '---',
+        '',
+        '![Parent](../x.png)',
+        '',
+        '![Host](/etc/hostname)',
+        '',
+        '![Passwords](file:///etc/passwd)',
+        '',
+        '<img src="../x.png" alt="Raw parent"> <iframe src="file:///etc/passwd"></iframe>',
+        '',
+        '[Run](javascript:alert(1))',
+        ''
+      ].join('\n')
+    )
+    build = await runFolio(['build', 'work/hostile.md', '--out', out], {cwd: project})
+  })
+
+  test('refuses each image with a positioned warning and still builds', () => {
+    assert.equal(build.code, 0, build.stderr)
+    assert.match(build.stderr, /^work\/hostile\.md:6:1 +warning +Image `\.\.\/x\.png` refused: it is outside the work's folder/m)
+    assert.match(build.stderr, /^work\/hostile\.md:8:1 +warning +Image `\/etc\/hostname` refused/m)
+    assert.match(build.stderr, /^work\/hostile\.md:10:1 +warning +Image `file:\/\/\/etc\/passwd` refused/m)
+    assert.match(build.stderr, /^work\/hostile\.md:12:1 +warning +Image `\.\.\/x\.png` refused/m)
+    assert.match(build.stderr, /^work\/hostile\.md:12:\d+ +warning +Raw HTML: removed <iframe> element/m)
+    assert.match(build.stderr, /^work\/hostile\.md:14:1 +warning +Link to a `javascript:` URL refused/m)
+  })
+
+  test('nothing from outside the folder reaches the edition; the alt text stands in', () => {
+    const file = path.join(out, 'hostile.html')
+    const html = readFileSync(file, 'utf8')
+    const hostname = readFileSync('/etc/hostname', 'utf8').trim()
+    assert.doesNotMatch(html, /<img|<iframe|javascript:/)
+    assert.ok(!html.includes(secret) && !html.includes(Buffer.from(secret).toString('base64')))
+    assert.ok(!html.includes('root:x:0:0'))
+    if (hostname.length > 6) assert.ok(!visibleText(html).includes(hostname))
+    for (const alt of ['Parent', 'Host', 'Passwords', 'Raw parent', 'Run']) assert.ok(visibleText(html).includes(alt))
+    validated.push(file)
+  })
+
+  test('--strict turns the warnings into errors: exit 1 and nothing written', async () => {
+    const strictOut = path.join(project, 'strict-out')
+    const strict = await runFolio(['build', 'work/hostile.md', '--strict', '--out', strictOut], {cwd: project})
+    assert.equal(strict.code, 1)
+    assert.match(strict.stderr, /^work\/hostile\.md:6:1 +error +Image `\.\.\/x\.png` refused/m)
+    assert.ok(!existsSync(path.join(strictOut, 'hostile.html')))
+  })
+})
+
+describe('images', () => {
+  test('an image inside the work is embedded; one outside is not read', async () => {
+    const out = scratchFolder('images')
+    const build = await runFolio(['build', path.join(fixtures, 'url-policy', 'input.md'), '--out', out])
+    assert.equal(build.code, 0, build.stderr)
+    const file = path.join(out, 'input.html')
+    const html = readFileSync(file, 'utf8')
+    const chart = readFileSync(path.join(fixtures, 'url-policy', 'images', 'chart.png')).toString('base64')
+    const outside = readFileSync(path.join(fixtures, 'url-policy-outside.png')).toString('base64')
+    assert.ok(html.includes(`<img src="data:image/png;base64,${chart}" alt="A chart">`))
+    assert.ok(!html.includes(outside))
+    validated.push(file)
+  })
+})
+
+describe('broken manuscripts and bad usage', () => {
+  test('an unclosed quote in the front matter: exit 1, file:line named, the earlier edition untouched', async () => {
+    const project = scratchFolder('broken')
+    const source = path.join(project, 'brief.md')
+    writeFileSync(source, '---\ntitle: Good\nlang: en\n---\n\nText.\n')
+    assert.equal((await runFolio(['build', 'brief.md', '--out', 'out'], {cwd: project})).code, 0)
+    const edition = path.join(project, 'out', 'brief.html')
+    const good = readFileSync(edition)
+    const goodTime = statSync(edition).mtimeMs
+
+    writeFileSync(source, '---\ntitle: "Winning the Peace\nlang: en\n---\n\nText.\n')
+    const broken = await runFolio(['build', 'brief.md', '--out', 'out'], {cwd: project})
+    assert.equal(broken.code, 1)
+    assert.match(broken.stderr, /^brief\.md:2:8 +error +Front matter is not valid YAML: Missing closing "quote/m)
+    assert.match(broken.stderr, /brief\.md: not built/)
+    assert.deepEqual(readFileSync(edition), good)
+    assert.equal(statSync(edition).mtimeMs, goodTime)
+  })
+
+  test('every problem of a run is listed, not just the first', async () => {
+    const project = scratchFolder('many')
+    writeFileSync(path.join(project, 'a.md'), '---\ntitle: [not, text]\nlang: xx-invalid-tag-!!\n---\n\n![Missing](gone.png)\n')
+    const build = await runFolio(['build', 'a.md', '--out', 'out'], {cwd: project})
+    assert.equal(build.code, 1)
+    assert.match(build.stderr, /^a\.md:2:8 +error +Front-matter field `title` must be text/m)
+    assert.match(build.stderr, /^a\.md:3:7 +error +Front-matter field `lang` is not a BCP 47 language tag/m)
+    assert.match(build.stderr, /^a\.md:6:1 +warning +Image not found: gone\.png/m)
+  })
+
+  test('usage errors exit 2', async () => {
+    const format = await runFolio(['build', '--format', 'html,docx', '--out', scratchFolder('usage')])
+    assert.equal(format.code, 2)
+    assert.match(format.stderr, /Unknown format `docx`: choose from html/)
+    const missing = await runFolio(['build', 'no-such-work.md'])
+    assert.equal(missing.code, 2)
+    assert.match(missing.stderr, /No such file or folder: no-such-work\.md/)
+    assert.equal((await runFolio(['build', '--no-such-option'])).code, 2)
+    assert.equal((await runFolio(['publish'])).code, 2)
+    const epoch = await runFolio(['build', '--out', scratchFolder('epoch')], {env: {SOURCE_DATE_EPOCH: 'yesterday'}})
+    assert.equal(epoch.code, 2)
+    assert.match(epoch.stderr, /SOURCE_DATE_EPOCH must be a whole number/)
+  })
+
+  test('--help and --version exit 0', async () => {
+    const help = await runFolio(['build', '--help'])
+    assert.equal(help.code, 0)
+    assert.match(help.stdout, /Usage: folio build \[options\] \[work\.\.\.\]/)
+    assert.match(help.stdout, /--format <list>/)
+    const version = await runFolio(['--version'])
+    assert.equal(version.code, 0)
+    const expected = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {version: string}).version
+    assert.equal(version.stdout.trim(), expected)
+  })
+})
+
+describe('reproducible', () => {
+  test('the same input and SOURCE_DATE_EPOCH give byte-identical editions', async () => {
+    const first = scratchFolder('repro-1')
+    const second = scratchFolder('repro-2')
+    const env = {SOURCE_DATE_EPOCH: '1700000000'}
+    assert.equal((await runFolio(['build', '--out', first], {env})).code, 0)
+    assert.equal((await runFolio(['build', '--out', second], {env})).code, 0)
+    const name = 'winning-the-peace-in-ukraine.html'
+    assert.deepEqual(readFileSync(path.join(first, name)), readFileSync(path.join(second, name)))
+  })
+})
+
+after(async () => {
+  const messages = await nuCheck(validated)
+  const errors = messages.filter((message) => message.type === 'error' || message.subType === 'fatal')
+  assert.deepEqual(errors, [], 'the Nu HTML Checker reports no errors')
+  assert.ok(validated.length >= 5, `the Nu checker saw ${validated.length} editions`)
+})

@@ -1,0 +1,87 @@
+/**
+ * What the end-to-end tests share: running the real `folio` command, reading
+ * an edition's visible text, and the real Nu HTML Checker (vnu.jar on Java).
+ */
+import {execFile} from 'node:child_process'
+import {mkdtempSync, readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import os from 'node:os'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {promisify} from 'node:util'
+import type {Element, Root} from 'hast'
+import {toText} from 'hast-util-to-text'
+import rehypeParse from 'rehype-parse'
+import {unified} from 'unified'
+import {remove} from 'unist-util-remove'
+
+export const projectRoot = fileURLToPath(new URL('../', import.meta.url))
+export const fixtures = path.join(projectRoot, 'test', 'fixtures')
+const folio = path.join(projectRoot, 'build', 'folio.js')
+const run = promisify(execFile)
+
+export interface Run {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Run `folio` as a user would, in `cwd`. */
+export async function runFolio(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): Promise<Run> {
+  try {
+    const {stdout, stderr} = await run(process.execPath, [folio, ...args], {
+      cwd: options.cwd ?? projectRoot,
+      env: {...process.env, NO_COLOR: '1', ...options.env},
+      maxBuffer: 64 * 1024 * 1024
+    })
+    return {code: 0, stdout, stderr}
+  } catch (error) {
+    const failed = error as {code?: number; stdout?: string; stderr?: string}
+    if (typeof failed.code !== 'number') throw error
+    return {code: failed.code, stdout: failed.stdout ?? '', stderr: failed.stderr ?? ''}
+  }
+}
+
+/** A fresh temporary folder. */
+export function scratchFolder(name: string): string {
+  return mkdtempSync(path.join(os.tmpdir(), `folio-${name}-`))
+}
+
+/** The text a reader sees in an HTML page: no head, scripts or styles; white space collapsed. */
+export function visibleText(html: string): string {
+  const tree = unified().use(rehypeParse).parse(html) as Root
+  remove(tree, (node) => node.type === 'element' && ['head', 'script', 'style', 'template'].includes((node as Element).tagName))
+  return toText(tree).replace(/\s+/g, ' ')
+}
+
+/** Straight and curly quotes made equal, for comparing the manuscript's text with an edition's. */
+export function plainQuotes(text: string): string {
+  return text.replace(/[’‘ʼ]/g, "'").replace(/[“”]/g, '"').replace(/\s+/g, ' ').trim()
+}
+
+/** The paragraphs of the brief, line by line, as the seed gives them. */
+export function seedParagraphs(): string[] {
+  return readFileSync(path.join(fixtures, 'seed', 'winning-the-peace-in-ukraine.txt'), 'utf8')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+}
+
+export interface NuMessage {
+  type: string
+  subType?: string
+  message: string
+  url: string
+  lastLine?: number
+}
+
+/** Run the Nu HTML Checker once over several files (one Java start-up). */
+export async function nuCheck(files: string[]): Promise<NuMessage[]> {
+  const jar = String(createRequire(import.meta.url)('vnu-jar'))
+  const result = await run('java', ['-jar', jar, '--format', 'json', '--exit-zero-always', ...files], {maxBuffer: 64 * 1024 * 1024}).catch(
+    (error: {stderr?: string}) => ({stdout: '', stderr: error.stderr ?? String(error)})
+  )
+  // vnu writes its JSON report to standard error.
+  const report = JSON.parse(result.stderr || result.stdout) as {messages: NuMessage[]}
+  return report.messages
+}
