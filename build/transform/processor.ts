@@ -48,7 +48,9 @@ export function chapterTransformer(options: TransformOptions): ChapterTransforme
       footnoteLabel: strings.notes,
       footnoteLabelTagName: 'h2',
       footnoteLabelProperties: {className: ['footnotes-title']},
-      footnoteBackLabel: (referenceIndex: number) => strings.backToReference.replace('{n}', String(referenceIndex + 1))
+      footnoteBackLabel: (referenceIndex: number) => strings.backToReference.replace('{n}', String(referenceIndex + 1)),
+      // ↑ is in the shipped fonts; the usual ↩ would come from a host font.
+      footnoteBackContent: '↑'
     })
     .use(rehypeRaw)
     .use(rehypeUrlPolicy, {root: options.root})
