@@ -1,0 +1,53 @@
+/**
+ * Chromium never loads a page from `file://`: a manuscript's iframe could
+ * then print /etc/hostname into the PDF (design notes, decision 4). Pages are
+ * served from a virtual origin through request interception, which answers
+ * only what the job's site holds (the page, the work's assets, the shipped
+ * fonts and templates) and aborts every other request, so nothing else is
+ * read and nothing is fetched.
+ */
+import type {HTTPRequest} from 'puppeteer'
+
+/** The origin pages are served from; `.invalid` can never resolve (RFC 2606). */
+export const origin = 'https://folio.invalid'
+
+export interface Resource {
+  contentType: string
+  body: Uint8Array | string
+}
+
+/** What one job may load: a path (such as `/index.html`) to a resource, or undefined. */
+export type Site = (pathname: string) => Resource | undefined
+
+/**
+ * Answer a request from the site, or abort it.
+ *
+ * @param refused Collects the URLs of aborted requests.
+ */
+export async function answer(request: HTTPRequest, site: Site, refused?: string[]): Promise<void> {
+  if (request.isInterceptResolutionHandled()) return
+  const url = new URL(request.url())
+  if (url.origin !== origin || request.method() !== 'GET') {
+    refused?.push(request.url())
+    await request.abort('blockedbyclient')
+    return
+  }
+  let pathname: string
+  try {
+    pathname = decodeURIComponent(url.pathname)
+  } catch {
+    refused?.push(request.url())
+    await request.abort('blockedbyclient')
+    return
+  }
+  const resource = site(pathname)
+  if (!resource) {
+    await request.respond({status: 404, contentType: 'text/plain', body: 'Not found'})
+    return
+  }
+  await request.respond({
+    status: 200,
+    contentType: resource.contentType,
+    body: typeof resource.body === 'string' ? resource.body : Buffer.from(resource.body)
+  })
+}
