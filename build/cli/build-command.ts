@@ -10,7 +10,8 @@ import type {VFileMessage} from 'vfile-message'
 import type {WorkResult} from '../document/document.ts'
 import {loadWork} from '../document/load-work.ts'
 import {editionFileName, extensions, type Edition} from '../editions/edition.ts'
-import {editions} from '../editions/index.ts'
+import {editions, optionalEditions} from '../editions/index.ts'
+import {BrowserService} from '../browser/browser-service.ts'
 import {FolioError, UsageError} from '../errors.ts'
 import {hasErrors} from '../read/messages.ts'
 import {findWorks} from '../read/discover-works.ts'
@@ -29,6 +30,8 @@ export interface BuildOptions {
   cwd: string
   /** From SOURCE_DATE_EPOCH. */
   sourceDateEpoch?: number
+  /** Page size for the PDF editions, overriding the manuscripts'. */
+  pageSize?: string
 }
 
 export interface Console {
@@ -51,31 +54,38 @@ export async function runBuild(options: BuildOptions, console: Console): Promise
 
   const written: Array<{format: string; bytes: number}> = []
   let failedWorks = 0
-  for (const work of works) {
-    const result = await loadWork(work)
-    allFiles.push(...result.files)
-    if (options.strict) promoteWarnings(result.files)
-    report(result.files)
-    if (!result.document || hasErrors(result.files)) {
-      failedWorks++
-      console.err(`${work.name}: not built (fix the errors above; earlier editions are left as they were)`)
-      continue
+  const browser = new BrowserService()
+  const notBuilt = (name: string) => {
+    failedWorks++
+    console.err(`${name}: not built (fix the errors above; earlier editions are left as they were)`)
+  }
+  try {
+    for (const work of works) {
+      const result = await loadWork(work)
+      allFiles.push(...result.files)
+      if (options.strict) promoteWarnings(result.files)
+      report(result.files)
+      if (!result.document || hasErrors(result.files)) {
+        notBuilt(work.name)
+        continue
+      }
+      const built = await buildEditions(result, chosen, outFolder, options, browser)
+      // Editions may report problems too (at the chapter's positions).
+      if (options.strict) promoteWarnings(result.files)
+      report(result.files)
+      if (hasErrors(result.files)) {
+        notBuilt(work.name)
+        continue
+      }
+      for (const edition of built) {
+        const target = await writeEdition(outFolder, edition.fileName, edition.bytes)
+        written.push({format: edition.format, bytes: edition.bytes.byteLength})
+        const size = formatSize(edition.bytes.byteLength)
+        console.out(`${edition.format.padEnd(9)} ${path.relative(options.cwd, target)}  ${size}  ${Math.round(edition.milliseconds)} ms`)
+      }
     }
-    const built = await buildEditions(result, chosen, outFolder, options)
-    if (options.strict) promoteWarnings(result.files)
-    report(result.files)
-    if (hasErrors(result.files)) {
-      failedWorks++
-      console.err(`${work.name}: not built (fix the errors above; earlier editions are left as they were)`)
-      continue
-    }
-    for (const edition of built) {
-      const target = await writeEdition(outFolder, edition.fileName, edition.bytes)
-      written.push({format: edition.format, bytes: edition.bytes.byteLength})
-      console.out(
-        `${edition.format.padEnd(5)} ${path.relative(options.cwd, target)}  ${formatSize(edition.bytes.byteLength)}  ${Math.round(edition.milliseconds)} ms`
-      )
-    }
+  } finally {
+    await browser.close()
   }
 
   const seconds = ((performance.now() - started) / 1000).toFixed(2)
@@ -88,13 +98,14 @@ export async function runBuild(options: BuildOptions, console: Console): Promise
 
 function chooseEditions(formats: string[] | undefined): Edition[] {
   if (!formats) return editions
-  const unknown = formats.filter((format) => !editions.some((edition) => edition.format === format))
+  const all = [...editions, ...optionalEditions]
+  const unknown = formats.filter((format) => !all.some((edition) => edition.format === format))
   if (unknown.length > 0) {
     throw new UsageError(
-      `Unknown format ${unknown.map((format) => `\`${format}\``).join(', ')}: choose from ${editions.map((edition) => edition.format).join(', ')}`
+      `Unknown format ${unknown.map((format) => `\`${format}\``).join(', ')}: choose from ${all.map((edition) => edition.format).join(', ')}`
     )
   }
-  return editions.filter((edition) => formats.includes(edition.format))
+  return all.filter((edition) => formats.includes(edition.format))
 }
 
 interface BuiltEdition {
@@ -108,7 +119,8 @@ async function buildEditions(
   result: WorkResult,
   chosen: Edition[],
   outFolder: string,
-  options: BuildOptions
+  options: BuildOptions,
+  browser: BrowserService
 ): Promise<BuiltEdition[]> {
   const document = result.document!
   // Link to the editions built now, and to those an earlier build left beside this one.
@@ -118,22 +130,25 @@ async function buildEditions(
       (sibling) =>
         chosen.some((edition) => edition.format === sibling.format) || existsSync(path.join(outFolder, sibling.fileName))
     )
-  const built: BuiltEdition[] = []
-  for (const edition of chosen) {
-    const started = performance.now()
-    try {
-      const bytes = await edition.build({
-        document,
-        siblings: siblings.filter((sibling) => sibling.format !== edition.format),
-        ...(options.sourceDateEpoch === undefined ? {} : {sourceDateEpoch: options.sourceDateEpoch})
-      })
-      built.push({format: edition.format, fileName: editionFileName(document, edition.format), bytes, milliseconds: performance.now() - started})
-    } catch (error) {
-      if (error instanceof FolioError) throw error
-      throw new FolioError(`The ${edition.format} edition of ${result.name} failed: ${(error as Error).message}`, {cause: error})
-    }
-  }
-  return built
+  // Built side by side: while Chromium prints, Node builds the other editions.
+  return Promise.all(
+    chosen.map(async (edition) => {
+      const started = performance.now()
+      try {
+        const bytes = await edition.build({
+          document,
+          browser,
+          siblings: siblings.filter((sibling) => sibling.format !== edition.format),
+          ...(options.pageSize ? {pageSize: options.pageSize} : {}),
+          ...(options.sourceDateEpoch === undefined ? {} : {sourceDateEpoch: options.sourceDateEpoch})
+        })
+        return {format: edition.format, fileName: editionFileName(document, edition.format), bytes, milliseconds: performance.now() - started}
+      } catch (error) {
+        if (error instanceof FolioError) throw error
+        throw new FolioError(`The ${edition.format} edition of ${result.name} failed: ${(error as Error).message}`, {cause: error})
+      }
+    })
+  )
 }
 
 function promoteWarnings(files: VFile[]): void {

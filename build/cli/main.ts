@@ -3,6 +3,7 @@
  * failure while building), 2 usage errors.
  */
 import {Command, CommanderError, Option} from 'commander'
+import {pageSizes} from '../document/page-sizes.ts'
 import {formats} from '../editions/index.ts'
 import {FolioError, UsageError} from '../errors.ts'
 import {version} from '../version.ts'
@@ -12,7 +13,7 @@ import {runBuild, type Console} from './build-command.ts'
 export async function main(argv: string[], console: Console = processConsole()): Promise<number> {
   let exitCode = 0
   const program = new Command('folio')
-    .description('One Markdown manuscript in, editions out: HTML (and, as they land, PDF and EPUB).')
+    .description('One Markdown manuscript in, editions out: HTML and PDF (and, as it lands, EPUB).')
     .version(version, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError('(run folio --help for usage)')
@@ -25,9 +26,10 @@ export async function main(argv: string[], console: Console = processConsole()):
     .argument('[work...]', 'a Markdown file or a folder of chapters, or manuscript/ for all of its works')
     .option('-o, --out <dir>', 'folder the editions are written to', 'output')
     .addOption(new Option('-f, --format <list>', `editions to build, comma-separated: ${formats.join(',')}`).argParser(list))
+    .addOption(new Option('--page-size <size>', 'page size of the PDF editions (default: the manuscript\'s, else a4)').choices(Object.keys(pageSizes)))
     .option('--strict', 'treat every warning as an error (exit 1, nothing written)', false)
     .exitOverride()
-    .action(async (works: string[], flags: {out: string; format?: string[]; strict: boolean}) => {
+    .action(async (works: string[], flags: {out: string; format?: string[]; strict: boolean; pageSize?: string}) => {
       exitCode = await runBuild(
         {
           works,
@@ -35,6 +37,7 @@ export async function main(argv: string[], console: Console = processConsole()):
           strict: flags.strict,
           cwd: process.cwd(),
           ...(flags.format ? {formats: flags.format} : {}),
+          ...(flags.pageSize ? {pageSize: flags.pageSize} : {}),
           ...sourceDateEpoch()
         },
         console

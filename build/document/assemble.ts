@@ -13,7 +13,7 @@ import type {VFile} from 'vfile'
 import {isMarkdown, slugOf} from '../read/discover-works.ts'
 import {warn} from '../read/messages.ts'
 import {isInside} from '../read/work-folder.ts'
-import type {Asset, Chapter, Document, Metadata, TocEntry} from './document.ts'
+import type {Asset, Chapter, Document, Layout, Metadata, TocEntry} from './document.ts'
 
 /** A chapter after the transform, before the whole-work pass. */
 export interface ChapterDraft {
@@ -27,6 +27,7 @@ export interface AssembleOptions {
   slug: string
   root: string
   metadata: Metadata
+  layout: Layout
   drafts: ChapterDraft[]
 }
 
@@ -70,7 +71,7 @@ export function assembleDocument(options: AssembleOptions): Document {
     file: draft.file
   }))
   const {toc, count} = tableOfContents(drafts)
-  return {slug: options.slug, root, metadata, chapters, toc, headingCount: count, assets}
+  return {slug: options.slug, root, metadata, chapters, toc, headingCount: count, assets, layout: options.layout}
 }
 
 function uniqueChapterIds(drafts: ChapterDraft[]): string[] {

@@ -78,6 +78,13 @@ export interface Document {
   /** Number of headings in `toc`, at every level. */
   headingCount: number
   assets: Map<string, Asset>
+  /** How the manuscript asks to be laid out (the command line may override). */
+  layout: Layout
+}
+
+export interface Layout {
+  /** A key of `pageSizes` (document/page-sizes.ts). */
+  pageSize?: string
 }
 
 /** What reading a work produced: a Document, unless an error stopped it. */

@@ -76,6 +76,7 @@ export async function loadWork(work: WorkSource): Promise<WorkResult> {
     drafts.push({file: chapter.file, tree, ...(chapter.title ? {title: chapter.title} : {})})
   }
   if (!metadata || hasErrors(files)) return {name: work.name, files}
-  const document = assembleDocument({slug: work.slug, root: work.root, metadata, drafts})
+  const layout = workFields?.['page-size'] ? {pageSize: workFields['page-size']} : {}
+  const document = assembleDocument({slug: work.slug, root: work.root, metadata, layout, drafts})
   return {name: work.name, document, files}
 }

@@ -2,6 +2,7 @@
  * What every edition module exports: one entry function that takes the
  * Document and one options object, and returns the edition's bytes.
  */
+import type {BrowserService} from '../browser/browser-service.ts'
 import type {Document} from '../document/document.ts'
 
 export interface EditionContext {
@@ -10,6 +11,10 @@ export interface EditionContext {
   siblings: Array<{format: string; fileName: string}>
   /** Seconds since 1970 from SOURCE_DATE_EPOCH: the only clock an edition may read. */
   sourceDateEpoch?: number
+  /** The run's one browser, started on first use. */
+  browser: BrowserService
+  /** Page size from the command line (overrides the manuscript's). */
+  pageSize?: string
 }
 
 export interface Edition {
@@ -22,7 +27,7 @@ export interface Edition {
  * The file extension of every kind of edition, including those a later
  * version builds: an HTML edition links to a PDF or EPUB it finds beside it.
  */
-export const extensions: Record<string, string> = {html: '.html', pdf: '.pdf', epub: '.epub'}
+export const extensions: Record<string, string> = {html: '.html', pdf: '.pdf', 'pdf-print': '.print.pdf', epub: '.epub'}
 
 /** Output file name of an edition of a work. */
 export function editionFileName(document: Document, format: string): string {

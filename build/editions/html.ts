@@ -24,7 +24,7 @@ export const htmlEdition: Edition = {
 }
 
 /** The HTML edition of a Document, as text. */
-export function buildHtmlEdition({document, siblings}: EditionContext): string {
+export function buildHtmlEdition({document, siblings}: Pick<EditionContext, 'document' | 'siblings'>): string {
   const {metadata} = document
   const strings = stringsFor(metadata.lang)
   const styles: Text = {type: 'text', value: ''}

@@ -4,7 +4,12 @@
  */
 import type {Edition} from './edition.ts'
 import {htmlEdition} from './html.ts'
+import {pdfEdition, pdfPrintEdition} from './pdf/index.ts'
 
-export const editions: Edition[] = [htmlEdition]
+/** Built unless `--format` says otherwise. */
+export const editions: Edition[] = [htmlEdition, pdfEdition]
 
-export const formats = editions.map((edition) => edition.format)
+/** Built only when asked for by name. */
+export const optionalEditions: Edition[] = [pdfPrintEdition]
+
+export const formats = [...editions, ...optionalEditions].map((edition) => edition.format)

@@ -59,17 +59,19 @@ export function fillTemplate(template: Root, slots: Record<string, SlotValue>, n
       if (!key.startsWith('dataSlot')) continue
       const value = valueOf(String(properties[key]))
       delete properties[key]
+      const attribute = key.slice('dataSlot'.length)
+      if (attribute !== '' && attribute !== 'If') {
+        // An attribute without a value is left out; the element stays.
+        if (present(value)) properties[attribute[0]!.toLowerCase() + attribute.slice(1)] = value as string
+        continue
+      }
       if (!present(value)) {
         keep = false
         break
       }
-      if (key === 'dataSlotIf') continue
       if (key === 'dataSlot') {
         node.children = typeof value === 'string' ? [{type: 'text', value}] : (value as ElementContent[])
         filled = true
-      } else {
-        const attribute = key.slice('dataSlot'.length)
-        properties[attribute[0]!.toLowerCase() + attribute.slice(1)] = value as string
       }
     }
     if (!keep) {

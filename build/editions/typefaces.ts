@@ -30,7 +30,7 @@ const display = {family: 'Source Sans 3', id: 'source-sans-3'}
 const code = {family: 'Source Code Pro', id: 'source-code-pro'}
 
 const headings = 'h1, h2, h3, h4, h5, h6, .title'
-const displayText = '.toc, .skip-link, .downloads, .authors, .colophon, caption, figcaption'
+const displayText = '.toc, .skip-link, .downloads, .authors, .colophon, .margin-fonts, caption, figcaption'
 const italic = 'em, i, cite, dfn, var'
 const bold = 'strong, b, th, dt'
 
@@ -106,6 +106,11 @@ export function fontFilesFor(page: Root): FontFile[] {
     }
   }
   return files
+}
+
+/** Every font file Folio ships: each face in each script subset. */
+export function allFontFiles(): FontFile[] {
+  return faces.flatMap((face) => subsetsOf(face.id).map((subset) => fontFile(face, subset)))
 }
 
 /** `@font-face` rules for the given files; `url` says where each file is found. */

@@ -6,6 +6,7 @@
  * Field names follow Pandoc's, so a manuscript moves between the two tools.
  */
 import * as v from 'valibot'
+import {pageSizes} from '../document/page-sizes.ts'
 
 const text = v.pipe(v.string('must be text, not a list or a map'), v.trim())
 const textOrList = v.union(
@@ -38,7 +39,14 @@ export const workFields = {
   author: v.optional(textOrList),
   publisher: v.optional(text),
   date: v.optional(v.pipe(text, v.regex(isoDate, 'is not an ISO 8601 date (such as 2024-03-01)'))),
-  rights: v.optional(text)
+  rights: v.optional(text),
+  'page-size': v.optional(
+    v.pipe(
+      text,
+      v.transform((value) => value.toLowerCase()),
+      v.check((value) => value in pageSizes, `is not a page size Folio knows (${Object.keys(pageSizes).join(', ')})`)
+    )
+  )
 }
 
 /** Front matter of a single-file work, or of the first chapter of a folder without book.yaml. */

@@ -140,7 +140,9 @@ const synonyms: Record<string, string> = {
   id: 'identifier',
   isbn: 'identifier',
   abstract: 'description',
-  summary: 'description'
+  summary: 'description',
+  papersize: 'page-size',
+  pagesize: 'page-size'
 }
 
 function normalise(key: string): string {

@@ -1,0 +1,159 @@
+/**
+ * What Chromium cannot write, set afterwards with pdf-lib without losing
+ * tags, links or anything else: the outline (Chromium's drops the space where
+ * a heading wraps, so it is rebuilt from the Document's headings, with
+ * Chromium's destinations), the document information, /Lang,
+ * DisplayDocTitle, dates from SOURCE_DATE_EPOCH or the manuscript only, and
+ * for the print-ready variant the TrimBox and BleedBox of every page.
+ */
+import {PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString} from 'pdf-lib'
+import type {Document, TocEntry} from '../../document/document.ts'
+import {bleed} from '../../document/page-sizes.ts'
+import {version} from '../../version.ts'
+
+export interface Headings {
+  /** Destination (`[page /XYZ x y z]`) of each table-of-contents entry, by id. */
+  destinations: Map<string, PDFArray>
+  /** Page number (1-based) of each entry, by id. */
+  pages: Map<string, number>
+}
+
+/**
+ * Where Chromium put each heading of the table of contents: its outline lists
+ * every heading of the page in order; each entry is matched to the next
+ * outline item with the same text.
+ */
+export function locateHeadings(pdf: PDFDocument, toc: TocEntry[]): Headings {
+  const items: Array<{title: string; destination: PDFArray}> = []
+  const walk = (item: PDFDict | undefined): void => {
+    for (let current = item; current; current = current.lookupMaybe(PDFName.of('Next'), PDFDict)) {
+      const title = current.lookupMaybe(PDFName.of('Title'), PDFString, PDFHexString)?.decodeText() ?? ''
+      const destination = current.lookupMaybe(PDFName.of('Dest'), PDFArray)
+      if (destination) items.push({title: squeeze(title), destination})
+      walk(current.lookupMaybe(PDFName.of('First'), PDFDict))
+    }
+  }
+  walk(pdf.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict)?.lookupMaybe(PDFName.of('First'), PDFDict))
+
+  const pageIndex = new Map(pdf.getPages().map((page, index) => [page.ref.toString(), index]))
+  const destinations = new Map<string, PDFArray>()
+  const pages = new Map<string, number>()
+  let cursor = 0
+  for (const entry of flatten(toc)) {
+    const wanted = squeeze(entry.title)
+    const found = items.findIndex((item, index) => index >= cursor && item.title.startsWith(wanted))
+    if (found === -1) continue
+    cursor = found + 1
+    const destination = items[found]!.destination
+    destinations.set(entry.id, destination)
+    const page = pageIndex.get(String(destination.get(0)))
+    if (page !== undefined) pages.set(entry.id, page + 1)
+  }
+  return {destinations, pages}
+}
+
+export interface FinishOptions {
+  document: Document
+  headings: Headings
+  printReady: boolean
+  /** Seconds since 1970, from SOURCE_DATE_EPOCH. */
+  sourceDateEpoch?: number
+}
+
+export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promise<Uint8Array> {
+  const {document, headings} = options
+  const {metadata} = document
+  const info = pdf.context.lookup(pdf.context.trailerInfo.Info, PDFDict)
+  pdf.setTitle(metadata.title, {showInWindowTitleBar: true})
+  if (metadata.description) pdf.setSubject(metadata.description)
+  if (metadata.subjects.length > 0) info.set(PDFName.of('Keywords'), PDFHexString.fromText(metadata.subjects.join(', ')))
+  if (metadata.authors.length > 0) pdf.setAuthor(metadata.authors.join(', '))
+  pdf.setCreator(`Folio ${version}`)
+  pdf.catalog.set(PDFName.of('Lang'), PDFString.of(metadata.lang))
+
+  const date = buildDate(options.sourceDateEpoch, metadata.date)
+  if (date) {
+    pdf.setCreationDate(date)
+    pdf.setModificationDate(date)
+  } else {
+    info.delete(PDFName.of('CreationDate'))
+    info.delete(PDFName.of('ModDate'))
+  }
+
+  writeOutline(pdf, document.toc, headings.destinations)
+  if (options.printReady) setPrintBoxes(pdf)
+  return pdf.save({useObjectStreams: false, updateFieldAppearances: false})
+}
+
+/** SOURCE_DATE_EPOCH, else the manuscript's date, else none: never the clock. */
+function buildDate(sourceDateEpoch: number | undefined, manuscriptDate: string | undefined): Date | undefined {
+  if (sourceDateEpoch !== undefined) return new Date(sourceDateEpoch * 1000)
+  if (!manuscriptDate) return undefined
+  const date = new Date(manuscriptDate.length === 4 ? `${manuscriptDate}-01-01` : manuscriptDate)
+  return Number.isNaN(date.getTime()) ? undefined : date
+}
+
+function writeOutline(pdf: PDFDocument, toc: TocEntry[], destinations: Map<string, PDFArray>): void {
+  const {context} = pdf
+  const root = context.obj({Type: 'Outlines'}) as PDFDict
+  const rootRef = context.register(root)
+  /**
+   * Write `entries` under `parent`. Returns how many items a reader sees
+   * below `parent` when it is open. Only a single top-level entry is open.
+   */
+  const add = (entries: TocEntry[], parent: PDFDict, parentRef: PDFRef, topLevel: boolean): number => {
+    const items: Array<{ref: PDFRef; dict: PDFDict}> = []
+    let visible = 0
+    const located = entries.filter((entry) => destinations.has(entry.id))
+    for (const entry of located) {
+      const dict = context.obj({}) as PDFDict
+      dict.set(PDFName.of('Title'), PDFHexString.fromText(entry.title))
+      dict.set(PDFName.of('Parent'), parentRef)
+      dict.set(PDFName.of('Dest'), destinations.get(entry.id)!)
+      const ref = context.register(dict)
+      const below = add(entry.children, dict, ref, false)
+      const children = dict.lookupMaybe(PDFName.of('Count'), PDFNumber)
+      const open = topLevel && located.length === 1
+      // Open: the count of visible descendants; closed: minus the children (PDF 32000-1, 12.3.3).
+      if (children) dict.set(PDFName.of('Count'), PDFNumber.of(open ? below : -Math.abs(children.asNumber())))
+      items.push({ref, dict})
+      visible += 1 + (open ? below : 0)
+    }
+    for (const [index, {dict}] of items.entries()) {
+      if (index > 0) dict.set(PDFName.of('Prev'), items[index - 1]!.ref)
+      if (index < items.length - 1) dict.set(PDFName.of('Next'), items[index + 1]!.ref)
+    }
+    if (items.length > 0) {
+      parent.set(PDFName.of('First'), items[0]!.ref)
+      parent.set(PDFName.of('Last'), items.at(-1)!.ref)
+      parent.set(PDFName.of('Count'), PDFNumber.of(items.length))
+    }
+    return visible
+  }
+  const visible = add(toc, root, rootRef, true)
+  if (visible === 0) {
+    pdf.catalog.delete(PDFName.of('Outlines'))
+    return
+  }
+  root.set(PDFName.of('Count'), PDFNumber.of(visible))
+  pdf.catalog.set(PDFName.of('Outlines'), rootRef)
+}
+
+/** The trim is the page less the bleed on every side (points: 72 to the inch). */
+function setPrintBoxes(pdf: PDFDocument): void {
+  const inset = (bleed / 25.4) * 72
+  for (const page of pdf.getPages()) {
+    const {width, height} = page.getMediaBox()
+    page.setBleedBox(0, 0, width, height)
+    page.setTrimBox(inset, inset, width - 2 * inset, height - 2 * inset)
+  }
+}
+
+function flatten(entries: TocEntry[]): TocEntry[] {
+  return entries.flatMap((entry) => [entry, ...flatten(entry.children)])
+}
+
+/** Titles compared without white space, soft hyphens or case. */
+function squeeze(title: string): string {
+  return title.replace(/[\s\u00AD]/g, '').toLowerCase()
+}

@@ -1,0 +1,85 @@
+/**
+ * Soft hyphens, inserted at build time: headless Chromium has no
+ * hyphenation dictionaries (design notes, decision 2), so `hyphens: auto`
+ * does nothing in print. Liang's patterns from the `hyphen` package, by the
+ * work's language. Only running text is hyphenated: headings, code, URLs and
+ * links that show an address are not.
+ */
+import {createRequire} from 'node:module'
+import type {Element, Root} from 'hast'
+import {headingRank} from 'hast-util-heading-rank'
+import {toString} from 'hast-util-to-string'
+
+/** Pattern module by language; a region picks a variant (en-GB). */
+const patternsByLanguage: Record<string, string> = {
+  en: 'en-us', 'en-GB': 'en-gb', 'en-AU': 'en-gb', 'en-NZ': 'en-gb', 'en-IE': 'en-gb', 'en-ZA': 'en-gb', 'en-IN': 'en-gb',
+  uk: 'uk', ru: 'ru', be: 'be', de: 'de-1996', 'de-CH': 'de-ch-1901', fr: 'fr', es: 'es', it: 'it', pt: 'pt',
+  nl: 'nl', pl: 'pl', cs: 'cs', sk: 'sk', sv: 'sv', da: 'da', nb: 'nb', nn: 'nn', no: 'no', fi: 'fi', et: 'et',
+  lv: 'lv', lt: 'lt', hu: 'hu', ro: 'ro', bg: 'bg', hr: 'hr', sl: 'sl', sr: 'sr', el: 'el-monoton', tr: 'tr',
+  ca: 'ca', ga: 'ga', cy: 'cy', eu: 'eu', gl: 'gl', is: 'is', ka: 'ka', hy: 'hy', la: 'la'
+}
+
+/** Elements whose text is never hyphenated. */
+const keepWhole = new Set(['code', 'pre', 'kbd', 'samp', 'var', 'script', 'style', 'svg', 'math', 'abbr'])
+
+const require = createRequire(import.meta.url)
+const hyphenators = new Map<string, ((word: string) => string) | undefined>()
+
+/** The hyphenator for a BCP 47 tag, or undefined when there are no patterns for it. */
+export function hyphenatorFor(lang: string): ((word: string) => string) | undefined {
+  if (hyphenators.has(lang)) return hyphenators.get(lang)
+  let locale: Intl.Locale
+  try {
+    locale = new Intl.Locale(lang)
+  } catch {
+    hyphenators.set(lang, undefined)
+    return undefined
+  }
+  const module = patternsByLanguage[`${locale.language}-${locale.region ?? ''}`] ?? patternsByLanguage[locale.language]
+  let hyphenator: ((word: string) => string) | undefined
+  if (module) {
+    const {hyphenateSync} = require(`hyphen/${module}`) as {hyphenateSync: (text: string, options?: {minWordLength?: number}) => string}
+    const cache = new Map<string, string>()
+    // Words repeat: a book of 300,000 words has perhaps 20,000 distinct ones.
+    hyphenator = (word) => {
+      let hyphenated = cache.get(word)
+      if (hyphenated === undefined) {
+        hyphenated = hyphenateSync(word, {minWordLength: 6})
+        cache.set(word, hyphenated)
+      }
+      return hyphenated
+    }
+  }
+  hyphenators.set(lang, hyphenator)
+  return hyphenator
+}
+
+/** Insert soft hyphens into the running text of a tree (changed in place). */
+export function hyphenateTree(tree: Root, lang: string): void {
+  const workHyphenator = hyphenatorFor(lang)
+  const walk = (node: Root | Element, hyphenate: ((word: string) => string) | undefined): void => {
+    for (const child of node.children) {
+      if (child.type === 'text') {
+        if (hyphenate) child.value = hyphenateText(child.value, hyphenate)
+      } else if (child.type === 'element') {
+        if (keepWhole.has(child.tagName) || headingRank(child) || showsAddress(child)) continue
+        // An element in another language uses that language's patterns.
+        const own = typeof child.properties.lang === 'string' ? hyphenatorFor(child.properties.lang) : hyphenate
+        walk(child, own)
+      }
+    }
+  }
+  walk(tree, workHyphenator)
+}
+
+/** Words of letters (and combining marks) only: numbers, URLs and e-mail addresses stay whole. */
+function hyphenateText(text: string, hyphenate: (word: string) => string): string {
+  return text.replace(/(?<![\p{L}\p{M}\p{N}@./:_-])[\p{L}\p{M}]{6,}(?![\p{L}\p{M}\p{N}@_]|[./:][\p{L}\p{N}])/gu, (word) => hyphenate(word))
+}
+
+/** A link whose text is its address (`https://…`, `www.…`, an e-mail address). */
+function showsAddress(element: Element): boolean {
+  if (element.tagName !== 'a') return false
+  const text = toString(element)
+  return /^(https?:|www\.|mailto:)|@|\/\//.test(text.trim())
+}

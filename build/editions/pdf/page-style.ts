@@ -1,0 +1,44 @@
+/**
+ * The part of the print design that depends on the work: page size and
+ * margins (mirrored on book sizes, grown by the bleed in the print-ready
+ * variant), the running head's text and where the folio goes. No running
+ * head or folio on the first page.
+ */
+import {bleed, type PageSize} from '../../document/page-sizes.ts'
+
+export interface PageStyleOptions {
+  pageSize: PageSize
+  /** The running head. */
+  title: string
+  /** Add the bleed around every page. */
+  printReady: boolean
+}
+
+const mm = (value: number) => `${Number(value.toFixed(3))}mm`
+
+/** A CSS string literal. */
+export function cssString(text: string): string {
+  return `"${text.replace(/[\\"]/g, '\\$&').replace(/[\n\r\f]/g, ' ')}"`
+}
+
+export function pageStyle({pageSize, title, printReady}: PageStyleOptions): string {
+  const extra = printReady ? bleed : 0
+  const {margin} = pageSize
+  const [top, bottom, inner, outer] = [margin.top, margin.bottom, margin.inner, margin.outer].map((value) => mm(value + extra))
+  const head = `@top-center { content: ${cssString(title)}; }`
+  const blank = '@top-center { content: none; } @bottom-center { content: none; } @bottom-left { content: none; } @bottom-right { content: none; }'
+  const rules = [
+    `@page { size: ${mm(pageSize.width + 2 * extra)} ${mm(pageSize.height + 2 * extra)}; margin: ${top} ${outer} ${bottom} ${inner}; ${head} }`,
+    `html { font-size: ${pageSize.fontSize}pt; }`
+  ]
+  if (pageSize.book) {
+    rules.push(
+      `@page :left { margin-left: ${outer}; margin-right: ${inner}; @bottom-left { content: counter(page); font-family: 'Source Sans 3', sans-serif; font-size: 8.5pt; color: #4a4a4a; } }`,
+      `@page :right { margin-left: ${inner}; margin-right: ${outer}; @bottom-right { content: counter(page); font-family: 'Source Sans 3', sans-serif; font-size: 8.5pt; color: #4a4a4a; } }`
+    )
+  } else {
+    rules.push('@page { @bottom-center { content: counter(page); } }')
+  }
+  rules.push(`@page :first { ${blank} }`)
+  return rules.join('\n')
+}
