@@ -26,7 +26,8 @@ describe('the brief', () => {
     assert.equal(build.code, 0, build.stderr)
     assert.equal(build.stderr, '')
     assert.match(build.stdout, /^html +\S+winning-the-peace-in-ukraine\.html +[\d.]+ kB +\d+ ms$/m)
-    assert.match(build.stdout, /^Built 1 edition \(1 of 1 work\) in [\d.]+ s$/m)
+    assert.match(build.stdout, /^pdf +\S+winning-the-peace-in-ukraine\.pdf +[\d.]+ kB +\d+ ms$/m)
+    assert.match(build.stdout, /^Built 2 editions \(1 of 1 work\) in [\d.]+ s$/m)
   })
 
   test('every paragraph of the seed is in the visible text, in order', () => {
@@ -61,17 +62,21 @@ describe('the brief', () => {
     assert.match(html, /@font-face \{\s+font-family: 'Source Serif 4';[^}]+src: url\(data:font\/woff2;base64,/)
   })
 
-  test('one heading: no table of contents; no PDF or EPUB beside it: no download links', () => {
+  test('one heading: no table of contents', () => {
     assert.doesNotMatch(html, /class="toc"/)
-    assert.doesNotMatch(html, /class="downloads"/)
+  })
+
+  test('the PDF built beside it gets a download link; no EPUB, no link to one', () => {
+    assert.match(html, /<a href="winning-the-peace-in-ukraine\.pdf" download type="application\/pdf" title="Download the PDF edition">PDF<\/a>/)
+    assert.doesNotMatch(html, /\.epub"/)
   })
 })
 
 describe('the HTML edition links to editions that exist beside it', () => {
-  test('a PDF in the output folder gets a download link', async () => {
+  test('a PDF already in the output folder gets a download link', async () => {
     const out = scratchFolder('siblings')
     writeFileSync(path.join(out, 'winning-the-peace-in-ukraine.pdf'), '%PDF-1.7\n')
-    const build = await runFolio(['build', 'manuscript/winning-the-peace-in-ukraine.md', '--out', out])
+    const build = await runFolio(['build', 'manuscript/winning-the-peace-in-ukraine.md', '--format', 'html', '--out', out])
     assert.equal(build.code, 0, build.stderr)
     const html = readFileSync(path.join(out, 'winning-the-peace-in-ukraine.html'), 'utf8')
     assert.match(html, /<a href="winning-the-peace-in-ukraine\.pdf" download type="application\/pdf"/)
@@ -83,7 +88,7 @@ describe('the HTML edition links to editions that exist beside it', () => {
 describe('works of chapters', () => {
   test('a folder without book.yaml: natural order, cross-chapter links, a nested table of contents', async () => {
     const out = scratchFolder('book')
-    const build = await runFolio(['build', path.join(fixtures, 'book-natural-order'), '--out', out])
+    const build = await runFolio(['build', path.join(fixtures, 'book-natural-order'), '--format', 'html', '--out', out])
     assert.equal(build.code, 0, build.stderr)
     const file = path.join(out, 'book-natural-order.html')
     const html = readFileSync(file, 'utf8')
@@ -104,7 +109,7 @@ describe('works of chapters', () => {
     writeFileSync(path.join(project, 'manuscript', 'images', 'note.txt'), 'not a work')
     writeFileSync(path.join(project, 'manuscript', 'essay.md'), '---\ntitle: An Essay\nlang: en\n---\n\nText.\n')
     cpSync(path.join(fixtures, 'book-yaml'), path.join(project, 'manuscript', 'Ein Buch'), {recursive: true})
-    const build = await runFolio(['build'], {cwd: project})
+    const build = await runFolio(['build', '--format', 'html'], {cwd: project})
     assert.equal(build.code, 0, build.stderr)
     assert.ok(existsSync(path.join(project, 'output', 'essay.html')))
     assert.ok(existsSync(path.join(project, 'output', 'ein-buch.html')))
@@ -146,7 +151,7 @@ describe('the URL policy', () => {
         ''
       ].join('\n')
     )
-    build = await runFolio(['build', 'work/hostile.md', '--out', out], {cwd: project})
+    build = await runFolio(['build', 'work/hostile.md', '--format', 'html', '--out', out], {cwd: project})
   })
 
   test('refuses each image with a positioned warning and still builds', () => {
@@ -173,7 +178,7 @@ describe('the URL policy', () => {
 
   test('--strict turns the warnings into errors: exit 1 and nothing written', async () => {
     const strictOut = path.join(project, 'strict-out')
-    const strict = await runFolio(['build', 'work/hostile.md', '--strict', '--out', strictOut], {cwd: project})
+    const strict = await runFolio(['build', 'work/hostile.md', '--strict', '--format', 'html', '--out', strictOut], {cwd: project})
     assert.equal(strict.code, 1)
     assert.match(strict.stderr, /^work\/hostile\.md:6:1 +error +Image `\.\.\/x\.png` refused/m)
     assert.ok(!existsSync(path.join(strictOut, 'hostile.html')))
@@ -183,7 +188,7 @@ describe('the URL policy', () => {
 describe('images', () => {
   test('an image inside the work is embedded; one outside is not read', async () => {
     const out = scratchFolder('images')
-    const build = await runFolio(['build', path.join(fixtures, 'url-policy', 'input.md'), '--out', out])
+    const build = await runFolio(['build', path.join(fixtures, 'url-policy', 'input.md'), '--format', 'html', '--out', out])
     assert.equal(build.code, 0, build.stderr)
     const file = path.join(out, 'input.html')
     const html = readFileSync(file, 'utf8')
@@ -200,13 +205,13 @@ describe('broken manuscripts and bad usage', () => {
     const project = scratchFolder('broken')
     const source = path.join(project, 'brief.md')
     writeFileSync(source, '---\ntitle: Good\nlang: en\n---\n\nText.\n')
-    assert.equal((await runFolio(['build', 'brief.md', '--out', 'out'], {cwd: project})).code, 0)
+    assert.equal((await runFolio(['build', 'brief.md', '--format', 'html', '--out', 'out'], {cwd: project})).code, 0)
     const edition = path.join(project, 'out', 'brief.html')
     const good = readFileSync(edition)
     const goodTime = statSync(edition).mtimeMs
 
     writeFileSync(source, '---\ntitle: "Winning the Peace\nlang: en\n---\n\nText.\n')
-    const broken = await runFolio(['build', 'brief.md', '--out', 'out'], {cwd: project})
+    const broken = await runFolio(['build', 'brief.md', '--format', 'html', '--out', 'out'], {cwd: project})
     assert.equal(broken.code, 1)
     assert.match(broken.stderr, /^brief\.md:2:8 +error +Front matter is not valid YAML: Missing closing "quote/m)
     assert.match(broken.stderr, /brief\.md: not built/)
@@ -217,7 +222,7 @@ describe('broken manuscripts and bad usage', () => {
   test('every problem of a run is listed, not just the first', async () => {
     const project = scratchFolder('many')
     writeFileSync(path.join(project, 'a.md'), '---\ntitle: [not, text]\nlang: xx-invalid-tag-!!\n---\n\n![Missing](gone.png)\n')
-    const build = await runFolio(['build', 'a.md', '--out', 'out'], {cwd: project})
+    const build = await runFolio(['build', 'a.md', '--format', 'html', '--out', 'out'], {cwd: project})
     assert.equal(build.code, 1)
     assert.match(build.stderr, /^a\.md:2:8 +error +Front-matter field `title` must be text/m)
     assert.match(build.stderr, /^a\.md:3:7 +error +Front-matter field `lang` is not a BCP 47 language tag/m)
@@ -227,13 +232,16 @@ describe('broken manuscripts and bad usage', () => {
   test('usage errors exit 2', async () => {
     const format = await runFolio(['build', '--format', 'html,docx', '--out', scratchFolder('usage')])
     assert.equal(format.code, 2)
-    assert.match(format.stderr, /Unknown format `docx`: choose from html/)
+    assert.match(format.stderr, /Unknown format `docx`: choose from html, pdf, pdf-print/)
+    const size = await runFolio(['build', '--page-size', 'a5', '--out', scratchFolder('usage')])
+    assert.equal(size.code, 2)
+    assert.match(size.stderr, /argument 'a5' is invalid\. Allowed choices are a4, letter, 6x9in, 5\.5x8\.5in/)
     const missing = await runFolio(['build', 'no-such-work.md'])
     assert.equal(missing.code, 2)
     assert.match(missing.stderr, /No such file or folder: no-such-work\.md/)
     assert.equal((await runFolio(['build', '--no-such-option'])).code, 2)
     assert.equal((await runFolio(['publish'])).code, 2)
-    const epoch = await runFolio(['build', '--out', scratchFolder('epoch')], {env: {SOURCE_DATE_EPOCH: 'yesterday'}})
+    const epoch = await runFolio(['build', '--format', 'html', '--out', scratchFolder('epoch')], {env: {SOURCE_DATE_EPOCH: 'yesterday'}})
     assert.equal(epoch.code, 2)
     assert.match(epoch.stderr, /SOURCE_DATE_EPOCH must be a whole number/)
   })
@@ -255,8 +263,8 @@ describe('reproducible', () => {
     const first = scratchFolder('repro-1')
     const second = scratchFolder('repro-2')
     const env = {SOURCE_DATE_EPOCH: '1700000000'}
-    assert.equal((await runFolio(['build', '--out', first], {env})).code, 0)
-    assert.equal((await runFolio(['build', '--out', second], {env})).code, 0)
+    assert.equal((await runFolio(['build', '--format', 'html', '--out', first], {env})).code, 0)
+    assert.equal((await runFolio(['build', '--format', 'html', '--out', second], {env})).code, 0)
     const name = 'winning-the-peace-in-ukraine.html'
     assert.deepEqual(readFileSync(path.join(first, name)), readFileSync(path.join(second, name)))
   })

@@ -1,0 +1,191 @@
+/**
+ * The PDF edition, with the real Chromium and the real poppler tools.
+ */
+import assert from 'node:assert/strict'
+import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {before, describe, test} from 'node:test'
+import {PDFDict, PDFDocument, PDFHexString, PDFName, PDFString} from 'pdf-lib'
+import {fixtures, plainQuotes, runningText, runFolio, scratchFolder, seedParagraphs, tool, type Run} from './harness.ts'
+
+interface OutlineItem {
+  title: string
+  children: OutlineItem[]
+}
+
+function outline(pdf: PDFDocument): OutlineItem[] {
+  const read = (first: PDFDict | undefined): OutlineItem[] => {
+    const items: OutlineItem[] = []
+    for (let item = first; item; item = item.lookupMaybe(PDFName.of('Next'), PDFDict)) {
+      items.push({
+        title: item.lookupMaybe(PDFName.of('Title'), PDFString, PDFHexString)?.decodeText() ?? '',
+        children: read(item.lookupMaybe(PDFName.of('First'), PDFDict))
+      })
+    }
+    return items
+  }
+  return read(pdf.catalog.lookupMaybe(PDFName.of('Outlines'), PDFDict)?.lookupMaybe(PDFName.of('First'), PDFDict))
+}
+
+describe('the brief as a PDF', () => {
+  const out = scratchFolder('pdf')
+  const file = path.join(out, 'winning-the-peace-in-ukraine.pdf')
+  let build: Run
+  let pdf: PDFDocument
+  let info: string
+  before(async () => {
+    build = await runFolio(['build', '--format', 'pdf', '--out', out], {env: {SOURCE_DATE_EPOCH: '1700000000'}})
+    assert.equal(build.code, 0, build.stderr)
+    pdf = await PDFDocument.load(readFileSync(file), {updateMetadata: false})
+    info = await tool('pdfinfo', [file])
+  })
+
+  test('is tagged, titled, A4, with the manuscript\'s metadata and no invented author', () => {
+    assert.match(info, /^Tagged: +yes$/m)
+    assert.match(info, /^Title: +Winning the Peace in Ukraine$/m)
+    assert.match(info, /^Subject: +A policy brief arguing/m)
+    assert.match(info, /^Keywords: +Ukraine, Russia, NATO, Security guarantees/m)
+    assert.doesNotMatch(info, /^Author:/m)
+    assert.match(info, /^Page size: +59\d(\.\d+)? x 84\d(\.\d+)? pts \(A4\)$/m)
+    assert.match(info, /^CreationDate: +Tue Nov 14 22:13:20 2023 UTC$/m)
+  })
+
+  test('the catalog has /Lang and DisplayDocTitle', () => {
+    assert.equal(pdf.catalog.lookup(PDFName.of('Lang'), PDFString).decodeText(), 'en')
+    const preferences = pdf.catalog.lookup(PDFName.of('ViewerPreferences'), PDFDict)
+    assert.equal(String(preferences.get(PDFName.of('DisplayDocTitle'))), 'true')
+  })
+
+  test('every font is embedded and none is Type 3', async () => {
+    const fonts = (await tool('pdffonts', [file])).split('\n').slice(2).filter(Boolean)
+    assert.ok(fonts.length >= 2)
+    for (const font of fonts) {
+      assert.doesNotMatch(font, /Type 3/, font)
+      assert.match(font, /^\S+\s+.*\s+yes\s+yes\s+yes\s+\d+\s+\d+$/, `embedded, subset, with Unicode: ${font}`)
+      assert.match(font, /Source(Serif4|Sans3|CodePro)/, `a shipped font, not a host font: ${font}`)
+    }
+  })
+
+  test('the bookmark is exactly the heading', () => {
+    assert.deepEqual(outline(pdf), [{title: 'What are the implications for the United States in the near term?', children: []}])
+  })
+
+  test('every page after the first shows its number, the first none', async () => {
+    const pages = pdf.getPageCount()
+    assert.ok(pages >= 2)
+    for (let page = 1; page <= pages; page++) {
+      const text = await tool('pdftotext', ['-f', String(page), '-l', String(page), '-layout', file, '-'])
+      const lines = text.split('\n').map((line) => line.trim()).filter(Boolean)
+      if (page === 1) {
+        assert.ok(!lines.includes('1'), 'no folio on the first page')
+        assert.equal(lines[0], 'Winning the Peace in Ukraine', 'no running head on the first page: the title block comes first')
+      } else {
+        assert.equal(lines.at(-1), String(page), `folio on page ${page}`)
+        assert.equal(lines[0], 'Winning the Peace in Ukraine', `running head on page ${page}`)
+      }
+    }
+  })
+
+  test('pdftotext gives back every paragraph of the seed, in order', async () => {
+    const text = plainQuotes(runningText(await tool('pdftotext', ['-layout', file, '-']), 'Winning the Peace in Ukraine'))
+    let from = 0
+    for (const paragraph of seedParagraphs()) {
+      const at = text.indexOf(plainQuotes(paragraph), from)
+      assert.notEqual(at, -1, `missing or out of order: ${paragraph.slice(0, 60)}…`)
+      from = at + 1
+    }
+  })
+
+  test('the text is hyphenated with soft hyphens; the heading is not', async () => {
+    const text = await tool('pdftotext', [file, '-'])
+    assert.match(text, /\u00AD/)
+    assert.ok(text.includes('What are the implications for the United States in the near term?'))
+  })
+
+  test('two builds with the same SOURCE_DATE_EPOCH are byte-identical', async () => {
+    const again = scratchFolder('pdf-again')
+    const second = await runFolio(['build', '--format', 'pdf', '--out', again], {env: {SOURCE_DATE_EPOCH: '1700000000'}})
+    assert.equal(second.code, 0, second.stderr)
+    assert.deepEqual(readFileSync(path.join(again, 'winning-the-peace-in-ukraine.pdf')), readFileSync(file))
+  })
+})
+
+describe('a work of chapters as a PDF', () => {
+  test('gets a table of contents with the right page numbers, and a nested outline', async () => {
+    const out = scratchFolder('pdf-book')
+    const build = await runFolio(['build', path.join(fixtures, 'book-natural-order'), '--format', 'pdf', '--out', out])
+    assert.equal(build.code, 0, build.stderr)
+    const file = path.join(out, 'book-natural-order.pdf')
+    const first = await tool('pdftotext', ['-f', '1', '-l', '1', '-layout', file, '-'])
+    const toc = first.split('\n').map((line) => line.replace(/\s+/g, ' ').trim()).filter((line) => /\d$/.test(line))
+    assert.deepEqual(toc, ['Beginnings 2', 'Details 2', 'Middle 3', 'Details 3', 'The End 4'])
+    for (const [title, page] of [['Beginnings', 2], ['Middle', 3], ['The End', 4]] as const) {
+      const text = await tool('pdftotext', ['-f', String(page), '-l', String(page), file, '-'])
+      assert.ok(text.includes(title), `${title} is on page ${page}`)
+    }
+    const pdf = await PDFDocument.load(readFileSync(file), {updateMetadata: false})
+    assert.deepEqual(outline(pdf), [
+      {title: 'Beginnings', children: [{title: 'Details', children: []}]},
+      {title: 'Middle', children: [{title: 'Details', children: []}]},
+      {title: 'The End', children: []}
+    ])
+    assert.match(await tool('pdfinfo', [file]), /^Author: +A\. Writer$/m)
+    // Notes are endnotes with links both ways (docs/decisions/0003).
+    const destinations = pdf.catalog.lookup(PDFName.of('Dests'), PDFDict).keys().map(String)
+    for (const id of ['fn-1', 'fnref-1', 'fn-1-1', 'fnref-1-1']) assert.ok(destinations.includes(`/${id}`), `a link goes to #${id}`)
+  })
+})
+
+describe('page sizes and the print-ready variant', () => {
+  test('--page-size letter', async () => {
+    const out = scratchFolder('pdf-letter')
+    const build = await runFolio(['build', '--format', 'pdf', '--page-size', 'letter', '--out', out])
+    assert.equal(build.code, 0, build.stderr)
+    assert.match(await tool('pdfinfo', [path.join(out, 'winning-the-peace-in-ukraine.pdf')]), /^Page size: +612 x 792 pts \(letter\)$/m)
+  })
+
+  test('page-size in the front matter; pdf-print adds 3 mm of bleed with TrimBox and BleedBox', async () => {
+    const project = scratchFolder('pdf-print')
+    writeFileSync(path.join(project, 'book.md'), `---\ntitle: A Small Book\nlang: en\npage-size: 6x9in\n---\n\n${'A paragraph of text for the page. '.repeat(40)}\n`)
+    const build = await runFolio(['build', 'book.md', '--format', 'pdf,pdf-print', '--out', 'out'], {cwd: project})
+    assert.equal(build.code, 0, build.stderr)
+    const plain = await tool('pdfinfo', ['-box', path.join(project, 'out', 'book.pdf')])
+    assert.match(plain, /^Page size: +432 x 648 pts$/m)
+    const print = await tool('pdfinfo', ['-box', path.join(project, 'out', 'book.print.pdf')])
+    // 6 x 9 in plus 3 mm on each side: 449.0 x 665.0 pt; the trim 8.5 pt in.
+    assert.match(print, /^Page size: +449\.0\d x 665\.0\d pts$/m)
+    assert.match(print, /^TrimBox: +8\.50 +8\.50 +440\.5\d +656\.5\d$/m)
+    assert.match(print, /^BleedBox: +0\.00 +0\.00 +449\.0\d +665\.0\d$/m)
+  })
+})
+
+describe('nothing outside the work reaches the PDF', () => {
+  test('an iframe to a local file and an image at file:///etc/passwd are left out', async () => {
+    const project = scratchFolder('pdf-hostile')
+    mkdirSync(path.join(project, 'work'))
+    writeFileSync(path.join(project, 'secret.txt'), 'OUTSIDE-SECRET-91c2')
+    writeFileSync(
+      path.join(project, 'work', 'hostile.md'),
+      '---\ntitle: Hostile\nlang: en\n---\n\n<iframe src="file:///etc/passwd"></iframe>\n\n<iframe src="../secret.txt">fallback</iframe>\n\n![Passwords](file:///etc/passwd)\n\n<object data="../secret.txt">Object</object>\n\nThe end.\n'
+    )
+    const build = await runFolio(['build', 'work/hostile.md', '--format', 'pdf', '--out', 'out'], {cwd: project})
+    assert.equal(build.code, 0, build.stderr)
+    const file = path.join(project, 'out', 'hostile.pdf')
+    const text = await tool('pdftotext', [file, '-'])
+    assert.ok(text.includes('The end.'))
+    assert.ok(!text.includes('root:x:0:0') && !text.includes('OUTSIDE-SECRET'))
+    assert.equal((await tool('pdfimages', ['-list', file])).split('\n').filter(Boolean).length, 2, 'no images, only the header lines')
+    assert.ok(!readFileSync(file).includes('OUTSIDE-SECRET'))
+  })
+})
+
+describe('without a browser', () => {
+  test('the message says how to get one, and nothing is written', async () => {
+    const out = scratchFolder('no-browser')
+    const build = await runFolio(['build', '--out', out], {env: {PUPPETEER_EXECUTABLE_PATH: '/nonexistent/chromium'}})
+    assert.equal(build.code, 1)
+    assert.match(build.stderr, /PUPPETEER_EXECUTABLE_PATH names \/nonexistent\/chromium, which is not an executable file\. On Debian or Ubuntu/)
+    assert.deepEqual(readdirSync(out), [])
+  })
+})
+
