@@ -3,47 +3,87 @@
 // README's quick start is two commands on a new Debian or Ubuntu machine:
 //   - the npm dependencies (`npm ci`) when node_modules is missing or older
 //     than package-lock.json;
-//   - with `--for test`: Java, for the Nu HTML Checker, from Debian's packages
-//     when running as root (otherwise it says what to install).
+//   - a browser for the PDF edition when none is found: Debian's chromium
+//     (as root, where the package exists), else Puppeteer's own download;
+//   - with `--for test`: Java (for the Nu HTML Checker) and poppler-utils
+//     (pdfinfo, pdffonts, pdftotext), from Debian's packages.
+// It only installs what is missing; without root it says what to install.
 // Plain JavaScript with Node's own modules only: it runs before anything is installed.
-import {execFileSync, spawnSync} from 'node:child_process'
-import {existsSync, statSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {accessSync, constants, existsSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 
 const project = path.dirname(path.dirname(fileURLToPath(import.meta.url)))
 const forTests = process.argv.includes('--for') && process.argv[process.argv.indexOf('--for') + 1] === 'test'
+const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+process.env.DEBIAN_FRONTEND = 'noninteractive'
 
-function run(command, args) {
+function run(command, args, options = {}) {
   console.error(`> ${command} ${args.join(' ')}`)
-  const result = spawnSync(command, args, {cwd: project, stdio: 'inherit'})
-  if (result.status !== 0) {
+  const result = spawnSync(command, args, {cwd: project, stdio: 'inherit', ...options})
+  if (result.status !== 0 && !options.allowFailure) {
     console.error(`\`${command} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal}).`)
     process.exit(1)
   }
+  return result.status === 0
 }
 
-function has(command) {
-  return spawnSync('sh', ['-c', `command -v ${command}`], {stdio: 'ignore'}).status === 0
+function onPath(command) {
+  return (process.env.PATH ?? '').split(path.delimiter).some((folder) => {
+    try {
+      accessSync(path.join(folder, command), constants.X_OK)
+      return true
+    } catch {
+      return false
+    }
+  })
 }
 
-function aptInstall(packages, why) {
-  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
-  if (!isRoot || !has('apt-get')) {
-    console.error(`Folio needs ${why}. Install it, for example: sudo apt-get install -y ${packages.join(' ')}`)
-    process.exit(1)
-  }
-  execFileSync('apt-get', ['update', '-qq'], {stdio: 'inherit'})
+let aptUpdated = false
+function canApt(packageName) {
+  if (!isRoot || !onPath('apt-get')) return false
+  return spawnSync('apt-cache', ['show', packageName], {stdio: 'ignore'}).status === 0
+}
+
+function aptInstall(packages) {
+  if (!aptUpdated) run('apt-get', ['update', '-qq'])
+  aptUpdated = true
   run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...packages])
 }
 
+/** Install Debian packages, or stop with the command to run. */
+function requirePackages(packages, why) {
+  if (isRoot && onPath('apt-get')) return aptInstall(packages)
+  console.error(`Folio needs ${why}. Install it, for example: sudo apt-get install -y ${packages.join(' ')}`)
+  process.exit(1)
+}
+
+// 1. npm dependencies.
 const lock = path.join(project, 'package-lock.json')
 const installed = path.join(project, 'node_modules', '.package-lock.json')
 if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtimeMs) {
   run('npm', ['ci', '--no-audit', '--no-fund'])
 }
 
-if (forTests && !has('java')) {
-  process.env.DEBIAN_FRONTEND = 'noninteractive'
-  aptInstall(['default-jre-headless'], 'Java to run the Nu HTML Checker in the tests')
+// 2. A browser for the PDF edition (found as build/browser/find-browser.ts finds it).
+const browsers = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome', 'chrome']
+if (!process.env.PUPPETEER_EXECUTABLE_PATH && !browsers.some(onPath)) {
+  const cached = spawnSync(process.execPath, ['-e', "const p=require('puppeteer').executablePath();require('fs').accessSync(p)"], {cwd: project, stdio: 'ignore'})
+  if (cached.status !== 0) {
+    if (canApt('chromium')) {
+      aptInstall(['chromium'])
+    } else {
+      // Not Debian (Ubuntu's chromium is a snap): Puppeteer's own download.
+      run('npx', ['--no-install', 'puppeteer', 'browsers', 'install', 'chrome', ...(isRoot ? ['--install-deps'] : [])])
+    }
+  }
+}
+
+// 3. What the tests check editions with.
+if (forTests) {
+  if (!onPath('java')) requirePackages(['default-jre-headless'], 'Java to run the Nu HTML Checker')
+  if (!onPath('pdfinfo') || !onPath('pdffonts') || !onPath('pdftotext')) {
+    requirePackages(['poppler-utils'], "poppler-utils (pdfinfo, pdffonts, pdftotext) to check the PDF editions")
+  }
 }
