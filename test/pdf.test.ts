@@ -136,6 +136,68 @@ describe('a work of chapters as a PDF', () => {
   })
 })
 
+describe('links', () => {
+  test('external links stay clickable; notes link both ways', async () => {
+    const out = scratchFolder('pdf-links')
+    const build = await runFolio(['build', path.join(fixtures, 'footnotes-and-tables', 'input.md'), '--format', 'pdf', '--out', out])
+    assert.equal(build.code, 0, build.stderr)
+    const pdf = await PDFDocument.load(readFileSync(path.join(out, 'input.pdf')), {updateMetadata: false})
+    const uris: string[] = []
+    let internal = 0
+    for (const page of pdf.getPages()) {
+      const annotations = page.node.Annots()
+      for (let index = 0; index < (annotations?.size() ?? 0); index++) {
+        const annotation = annotations!.lookup(index, PDFDict)
+        const action = annotation.lookupMaybe(PDFName.of('A'), PDFDict)
+        const uri = action?.lookupMaybe(PDFName.of('URI'), PDFString)
+        if (uri) uris.push(uri.decodeText())
+        else if (annotation.get(PDFName.of('Dest'))) internal++
+      }
+    }
+    assert.deepEqual(uris, ['https://example.org/report'])
+    assert.equal(internal, 4, 'two calls to their notes, two notes back to their calls')
+  })
+})
+
+describe('a long work as a PDF', () => {
+  test('no heading is stranded at a page foot, and the last page is not blank', async () => {
+    const project = scratchFolder('pdf-long')
+    const paragraphs = seedParagraphs().slice(2)
+    const headings: string[] = []
+    const parts = Array.from({length: 4}, (_, part) =>
+      paragraphs
+        .map((paragraph, index) => {
+          if (index % 2 !== 0) return paragraph
+          const heading = `Section ${part + 1}.${index}: a heading long enough to wrap onto a second line at this size`
+          headings.push(heading)
+          return `## ${heading}\n\n${paragraph}`
+        })
+        .join('\n\n')
+    )
+    writeFileSync(path.join(project, 'long.md'), `---\ntitle: Long\nlang: en\npage-size: 5.5x8.5in\n---\n\n${parts.join('\n\n')}\n`)
+    const build = await runFolio(['build', 'long.md', '--format', 'pdf', '--out', 'out'], {cwd: project})
+    assert.equal(build.code, 0, build.stderr)
+    const file = path.join(project, 'out', 'long.pdf')
+    const pages = Number(/^Pages: +(\d+)$/m.exec(await tool('pdfinfo', [file]))![1])
+    assert.ok(pages > 10)
+    let inText = false
+    for (let page = 2; page <= pages; page++) {
+      const lines = (await tool('pdftotext', ['-f', String(page), '-l', String(page), '-layout', file, '-']))
+        .split('\n')
+        .map((line) => line.replace(/\u00AD/g, '').trim())
+        .filter(Boolean)
+        .slice(1, -1) // the running head and the folio
+      inText ||= lines.some((line) => line.startsWith('Section 1.0'))
+      if (!inText) continue // the table of contents
+      assert.ok(lines.length > 0, `page ${page} is blank`)
+      // A wrapped heading ends the page with its last line: any part of a heading counts.
+      const last = lines.at(-1)!.replace(/\s+/g, ' ')
+      assert.ok(!headings.some((heading) => heading.includes(last)), `page ${page} ends with a heading: ${last}`)
+    }
+    assert.ok(inText)
+  })
+})
+
 describe('page sizes and the print-ready variant', () => {
   test('--page-size letter', async () => {
     const out = scratchFolder('pdf-letter')
