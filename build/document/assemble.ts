@@ -28,6 +28,8 @@ export interface AssembleOptions {
   root: string
   metadata: Metadata
   layout: Layout
+  cover?: Asset
+  modified: Date
   drafts: ChapterDraft[]
 }
 
@@ -71,7 +73,20 @@ export function assembleDocument(options: AssembleOptions): Document {
     file: draft.file
   }))
   const {toc, count} = tableOfContents(drafts)
-  return {slug: options.slug, root, metadata, chapters, toc, headingCount: count, assets, layout: options.layout}
+  const imagesWithoutAlt = drafts.reduce((sum, draft) => sum + (draft.file.data.imagesWithoutAlt ?? 0), 0)
+  return {
+    slug: options.slug,
+    root,
+    metadata,
+    chapters,
+    toc,
+    headingCount: count,
+    assets,
+    layout: options.layout,
+    ...(options.cover ? {cover: options.cover} : {}),
+    imagesWithoutAlt,
+    modified: options.modified
+  }
 }
 
 function uniqueChapterIds(drafts: ChapterDraft[]): string[] {

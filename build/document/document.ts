@@ -64,6 +64,11 @@ export interface Asset {
   /** Media type sniffed from the bytes. */
   mediaType: string
   bytes: Uint8Array
+  /** Pixels, for raster images. */
+  width?: number
+  height?: number
+  /** A smaller copy for screens and e-readers, when the original is over 4 megapixels or 5 MB. */
+  reduced?: {mediaType: string; bytes: Uint8Array; width: number; height: number}
 }
 
 export interface Document {
@@ -80,6 +85,12 @@ export interface Document {
   assets: Map<string, Asset>
   /** How the manuscript asks to be laid out (the command line may override). */
   layout: Layout
+  /** The cover image the manuscript names (front matter `cover`), if any. */
+  cover?: Asset
+  /** Images whose alt text is missing (not an author's decorative `alt=""`). */
+  imagesWithoutAlt: number
+  /** When the sources last changed: the date of last resort when neither SOURCE_DATE_EPOCH nor the manuscript gives one. */
+  modified: Date
 }
 
 export interface Layout {

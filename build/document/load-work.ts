@@ -3,23 +3,35 @@
  * is a message on the file it concerns; the Document is returned only when
  * none of them is an error.
  */
+import {stat} from 'node:fs/promises'
+import path from 'node:path'
 import type {Root as MdastRoot, Yaml} from 'mdast'
 import type {Point} from 'unist'
 import {VFile} from 'vfile'
 import type {WorkSource} from '../read/discover-works.ts'
 import {chapterSchema, workSchema, type WorkFields} from '../read/front-matter-schema.ts'
 import {readFields} from '../read/front-matter.ts'
+import {readImage} from '../read/image.ts'
 import {fail, hasErrors, warn} from '../read/messages.ts'
 import {readWorkSources} from '../read/work-sources.ts'
 import {chapterTransformer, parseChapter} from '../transform/processor.ts'
 import {assembleDocument, type ChapterDraft} from './assemble.ts'
-import type {WorkResult} from './document.ts'
+import type {Asset, WorkResult} from './document.ts'
 import {defaultLang, toMetadata} from './metadata.ts'
 
 interface ParsedChapter {
   file: VFile
   tree: MdastRoot
   title?: string
+}
+
+/** The work's own fields, where they were read from. */
+interface WorkFieldsSource {
+  fields: WorkFields
+  file: VFile
+  /** Where the fields start. */
+  place: Point
+  placeOf: (keys: Array<string | number>) => Point
 }
 
 export async function loadWork(work: WorkSource): Promise<WorkResult> {
@@ -35,25 +47,24 @@ export async function loadWork(work: WorkSource): Promise<WorkResult> {
   }
 
   // The work's facts come from book.yaml, else from the first chapter's front matter.
-  let workFields: WorkFields | undefined = sources.bookFields
-  let fieldsFile = sources.book
-  let fieldsPlace: Point = {line: 1, column: 1}
+  let workFields: WorkFieldsSource | undefined = sources.book && sources.bookFields
+    ? {fields: sources.bookFields, file: sources.book, place: {line: 1, column: 1}, placeOf: sources.bookPlaceOf!}
+    : undefined
   const parsed: ParsedChapter[] = sources.chapters.map((file, index) => {
     const tree = parseChapter(file)
     const yaml = tree.children[0]?.type === 'yaml' ? (tree.children[0] as Yaml) : undefined
     const start: Point = {line: (yaml?.position?.start.line ?? 0) + 1, column: 1}
-    const holdsWorkFields = !sources.book && index === 0
-    if (holdsWorkFields) {
-      fieldsFile = file
-      fieldsPlace = yaml?.position?.start ?? {line: 1, column: 1}
-      if (yaml) workFields = readFields(yaml.value, file, start, workSchema).fields
-      else if (String(file.value).trim() !== '') {
+    if (!sources.book && index === 0) {
+      if (yaml) {
+        const {fields, placeOf} = readFields(yaml.value, file, start, workSchema)
+        if (fields) workFields = {fields, file, place: yaml.position!.start, placeOf}
+      } else if (String(file.value).trim() !== '') {
         fail(file, 'No front matter: start the file with `---`, a line `title: …`, and `---`', {line: 1, column: 1}, 'front-matter-missing')
       }
       return {file, tree}
     }
     const fields = yaml ? readFields(yaml.value, file, start, chapterSchema).fields : undefined
-    return {file, tree, title: fields?.title || undefined}
+    return {file, tree, ...(fields?.title ? {title: fields.title} : {})}
   })
 
   for (const chapter of parsed) {
@@ -66,17 +77,47 @@ export async function loadWork(work: WorkSource): Promise<WorkResult> {
   }
 
   // Go on without valid metadata, so that problems in the text are reported too.
-  const metadata = workFields
-    ? toMetadata(workFields, work.slug, fieldsFile!, fieldsPlace)
-    : undefined
+  const metadata = workFields ? toMetadata(workFields.fields, work.slug, workFields.file, workFields.place) : undefined
   const transformer = chapterTransformer({lang: metadata?.lang ?? defaultLang, root: work.root})
   const drafts: ChapterDraft[] = []
   for (const chapter of parsed) {
     const tree = await transformer.run(chapter.tree, chapter.file)
     drafts.push({file: chapter.file, tree, ...(chapter.title ? {title: chapter.title} : {})})
   }
-  if (!metadata || hasErrors(files)) return {name: work.name, files}
-  const layout = workFields?.['page-size'] ? {pageSize: workFields['page-size']} : {}
-  const document = assembleDocument({slug: work.slug, root: work.root, metadata, layout, drafts})
+  const cover = workFields ? await readCover(workFields, work.root) : undefined
+  if (!metadata || !workFields || hasErrors(files)) return {name: work.name, files}
+
+  const pageSize = workFields.fields['page-size']
+  const document = assembleDocument({
+    slug: work.slug,
+    root: work.root,
+    metadata,
+    layout: pageSize ? {pageSize} : {},
+    ...(cover ? {cover} : {}),
+    modified: await lastModified(files),
+    drafts
+  })
   return {name: work.name, document, files}
+}
+
+/** The cover the front matter names, by the URL policy's rules; a warning when it cannot be used. */
+async function readCover(source: WorkFieldsSource, root: string): Promise<Asset | undefined> {
+  const {cover} = source.fields
+  if (!cover) return undefined
+  const result = await readImage(root, path.dirname(source.file.path), cover)
+  if (!result.ok) {
+    warn(source.file, `${result.reason}; a cover is made from the title instead`, source.placeOf(['cover']), 'cover')
+    return undefined
+  }
+  if (result.asset.mediaType !== 'image/jpeg' && result.asset.mediaType !== 'image/png') {
+    warn(source.file, 'The cover must be a JPEG or PNG image; a cover is made from the title instead', source.placeOf(['cover']), 'cover')
+    return undefined
+  }
+  return result.asset
+}
+
+/** The newest modification time of the work's source files. */
+async function lastModified(files: VFile[]): Promise<Date> {
+  const times = await Promise.all(files.map(async (file) => (await stat(file.path).catch(() => undefined))?.mtimeMs ?? 0))
+  return new Date(Math.floor(Math.max(0, ...times) / 1000) * 1000)
 }

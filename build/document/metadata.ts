@@ -8,6 +8,7 @@ import type {Point} from 'unist'
 import type {VFile} from 'vfile'
 import type {WorkFields} from '../read/front-matter-schema.ts'
 import {warn} from '../read/messages.ts'
+import {withoutForbidden} from '../transform/forbidden-characters.ts'
 import {quoteStyleFor, typesetText} from '../transform/typography.ts'
 import type {Metadata} from './document.ts'
 
@@ -25,8 +26,13 @@ export function toMetadata(fields: WorkFields, slug: string, file: VFile, place:
   if (fields.lang) lang = Intl.getCanonicalLocales(fields.lang)[0]!
   else warn(file, `No \`lang\` in the front matter: assuming \`${defaultLang}\` (add \`lang: …\`)`, place, 'front-matter-lang')
   const style = quoteStyleFor(lang)
+  const clean = (value: string): string => {
+    const {text, removed} = withoutForbidden(value)
+    if (removed) warn(file, `Removed a control character (${removed}) from the front matter`, place, 'forbidden-character')
+    return text
+  }
   const typeset = (value: string | undefined): string | undefined =>
-    value ? typesetText(value, style) : undefined
+    value ? typesetText(clean(value), style) : undefined
   const list = (value: string | string[] | undefined): string[] =>
     (Array.isArray(value) ? value : value ? [value] : []).filter((item) => item !== '')
 
@@ -35,8 +41,8 @@ export function toMetadata(fields: WorkFields, slug: string, file: VFile, place:
     lang,
     dir: directionOf(lang),
     identifier: fields.identifier || derivedIdentifier(slug, fields.title),
-    subjects: list(fields.subject),
-    authors: list(fields.author).map((author) => typesetText(author, style))
+    subjects: list(fields.subject).map(clean),
+    authors: list(fields.author).map((author) => typeset(author)!)
   }
   const optional = {
     subtitle: typeset(fields.subtitle),

@@ -40,6 +40,8 @@ export const workFields = {
   publisher: v.optional(text),
   date: v.optional(v.pipe(text, v.regex(isoDate, 'is not an ISO 8601 date (such as 2024-03-01)'))),
   rights: v.optional(text),
+  /** An image in the work's folder, for the EPUB's cover. */
+  cover: v.optional(text),
   'page-size': v.optional(
     v.pipe(
       text,

@@ -5,6 +5,7 @@
  */
 import {readdir} from 'node:fs/promises'
 import path from 'node:path'
+import type {Point} from 'unist'
 import {VFile} from 'vfile'
 import {isMarkdown, naturalOrder, type WorkSource} from './discover-works.ts'
 import {bookSchema, type BookFields} from './front-matter-schema.ts'
@@ -21,6 +22,8 @@ export interface WorkSources {
   book?: VFile
   /** Its checked fields (absent when it has errors). */
   bookFields?: BookFields
+  /** Where a field of book.yaml stands. */
+  bookPlaceOf?: (keys: Array<string | number>) => Point
   /** Chapter files in reading order. */
   chapters: VFile[]
   /** Files refused before reading (a link that leads out), with their messages. */
@@ -55,7 +58,7 @@ export async function readWorkSources(work: WorkSource): Promise<WorkSources> {
     if (found.ok) chapters.push(await readSourceFile(found.absolute))
     else fail(book, chapterProblem[found.reason](entry), placeOf(['chapters', index]), 'chapter-missing')
   }
-  return {book, bookFields: fields, chapters, refused: []}
+  return {book, bookFields: fields, bookPlaceOf: placeOf, chapters, refused: []}
 }
 
 const chapterProblem = {

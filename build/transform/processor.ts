@@ -15,7 +15,9 @@ import remarkRehype from 'remark-rehype'
 import {unified, type Processor} from 'unified'
 import type {VFile} from 'vfile'
 import {stringsFor} from '../strings.ts'
+import rehypeForbiddenCharacters from './forbidden-characters.ts'
 import rehypeHeadingIds from './heading-ids.ts'
+import remarkImageAlt from './image-alt.ts'
 import rehypeSanitizeManuscript from './sanitize.ts'
 import rehypeTableAlignment from './table-alignment.ts'
 import remarkTypography from './typography.ts'
@@ -37,10 +39,11 @@ export interface TransformOptions {
 
 export type ChapterTransformer = Processor<undefined, MdastRoot, HastRoot, undefined, undefined>
 
-/** mdast of one chapter to its hast: typography, HTML, raw HTML, URL policy, sanitising, ids. */
+/** mdast of one chapter to its hast: typography, HTML, raw HTML, forbidden characters, URL policy, sanitising, ids. */
 export function chapterTransformer(options: TransformOptions): ChapterTransformer {
   const strings = stringsFor(options.lang)
   return unified()
+    .use(remarkImageAlt)
     .use(remarkTypography, {lang: options.lang})
     .use(remarkRehype, {
       allowDangerousHtml: true,
@@ -53,6 +56,7 @@ export function chapterTransformer(options: TransformOptions): ChapterTransforme
       footnoteBackContent: '↑'
     })
     .use(rehypeRaw)
+    .use(rehypeForbiddenCharacters)
     .use(rehypeUrlPolicy, {root: options.root})
     .use(rehypeSanitizeManuscript)
     .use(rehypeTableAlignment)

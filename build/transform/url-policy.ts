@@ -6,20 +6,21 @@
  * `vbscript:`, `data:` and `file:` lose their target and keep their text.
  * Nothing is fetched and nothing outside the folder is read.
  */
-import {readFile} from 'node:fs/promises'
 import path from 'node:path'
-import {fileTypeFromBuffer} from 'file-type'
 import type {Element, ElementContent, Root} from 'hast'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import type {Asset} from '../document/document.ts'
 import {warn} from '../read/messages.ts'
-import {isInside, resolveInsideWork} from '../read/work-folder.ts'
+import {readImage} from '../read/image.ts'
+import {isInside} from '../read/work-folder.ts'
 
 declare module 'vfile' {
   interface DataMap {
     /** Images this chapter embeds, read from inside the work's folder. */
     assets: Asset[]
+    /** Images of this chapter without alt text. */
+    imagesWithoutAlt: number
   }
 }
 
@@ -30,8 +31,6 @@ export interface UrlPolicyOptions {
 
 /** Link schemes kept as links. */
 const linkSchemes = new Set(['http', 'https', 'mailto', 'tel', 'ftp', 'sms'])
-/** Image types every edition can carry. */
-const imageTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/svg+xml'])
 
 /** A rehype plugin: apply the URL policy to one chapter. */
 export default function rehypeUrlPolicy(options: UrlPolicyOptions) {
@@ -39,6 +38,7 @@ export default function rehypeUrlPolicy(options: UrlPolicyOptions) {
     const fromDir = path.dirname(file.path)
     const assets = new Map<string, Asset>()
     const images: Array<{node: Element; parent: Element | Root}> = []
+    let withoutAlt = 0
 
     visit(tree, 'element', (node, index, parent) => {
       if (!parent || index === undefined) return
@@ -58,9 +58,14 @@ export default function rehypeUrlPolicy(options: UrlPolicyOptions) {
       if (asset) {
         assets.set(asset.path, asset)
         node.properties.src = asset.path
+        if (asset.width && asset.height && node.properties.width === undefined && node.properties.height === undefined) {
+          node.properties.width = asset.width
+          node.properties.height = asset.height
+        }
         if (typeof node.properties.alt !== 'string') {
-          warn(file, 'Image without alt text: describe it for readers who cannot see it (alt="" marks it as decorative)', node, 'image-alt')
+          warn(file, 'Image without alt text: describe it for readers who cannot see it (in HTML, alt="" marks an image as decorative)', node, 'image-alt')
           node.properties.alt = ''
+          withoutAlt++
         }
       } else {
         const alt = typeof node.properties.alt === 'string' ? node.properties.alt : ''
@@ -69,6 +74,7 @@ export default function rehypeUrlPolicy(options: UrlPolicyOptions) {
       }
     }
     file.data.assets = [...assets.values()]
+    file.data.imagesWithoutAlt = withoutAlt
   }
 }
 
@@ -93,8 +99,10 @@ function checkLink(node: Element, file: VFile, root: string, fromDir: string): b
     node.properties.href = `https:${href}`
     return true
   }
-  const target = decodePath(href.split(/[?#]/)[0]!)
-  if (target === undefined) {
+  let target: string
+  try {
+    target = decodeURIComponent(href.split(/[?#]/)[0]!)
+  } catch {
     warn(file, `Link \`${href}\` is not a valid URL; its text is kept`, node, 'url-policy-link')
     return false
   }
@@ -106,50 +114,15 @@ function checkLink(node: Element, file: VFile, root: string, fromDir: string): b
 
 async function checkImage(node: Element, file: VFile, root: string, fromDir: string): Promise<Asset | undefined> {
   const src = normaliseUrl(typeof node.properties.src === 'string' ? node.properties.src : '')
-  const refuse = (reason: string): undefined => {
-    warn(file, `${reason}; its alt text stands in its place`, node, 'url-policy-image')
+  if (src === '') {
+    warn(file, 'Image without a source; its alt text stands in its place', node, 'url-policy-image')
     return undefined
   }
-  if (src === '') return refuse('Image without a source')
-  const scheme = schemeOf(src)
-  if (scheme === 'http' || scheme === 'https' || src.startsWith('//')) {
-    return refuse(`Remote image not fetched: ${src} (save it in the work's folder)`)
-  }
-  if (scheme !== undefined) return refuse(`Image \`${truncate(src)}\` refused: only files inside the work's folder are used`)
-  const reference = decodePath(src.split(/[?#]/)[0]!)
-  if (reference === undefined) return refuse(`Image \`${src}\` is not a valid path`)
-
-  const found = await resolveInsideWork(root, fromDir, reference)
-  if (!found.ok) {
-    if (found.reason === 'outside') return refuse(`Image \`${src}\` refused: it is outside the work's folder`)
-    if (found.reason === 'missing') return refuse(`Image not found: ${src}`)
-    return refuse(`Image \`${src}\` is not a file`)
-  }
-  const bytes = new Uint8Array(await readFile(found.absolute))
-  const mediaType = await sniff(bytes, found.absolute)
-  if (!mediaType) return refuse(`Image \`${src}\` is not a PNG, JPEG, GIF, WebP, AVIF or SVG image`)
-  return {path: found.relative, mediaType, bytes}
-}
-
-/** The media type from the bytes, never from the name alone. */
-async function sniff(bytes: Uint8Array, file: string): Promise<string | undefined> {
-  const type = await fileTypeFromBuffer(bytes)
-  if (type) return imageTypes.has(type.mime) ? type.mime : undefined
-  if (path.extname(file).toLowerCase() === '.svg') {
-    const head = new TextDecoder().decode(bytes.subarray(0, 4096))
-    if (/<svg[\s>]/.test(head)) return 'image/svg+xml'
-  }
-  return undefined
-}
-
-function decodePath(value: string): string | undefined {
-  try {
-    return decodeURIComponent(value)
-  } catch {
+  const result = await readImage(root, fromDir, src)
+  if (!result.ok) {
+    warn(file, `${result.reason}; its alt text stands in its place`, node, 'url-policy-image')
     return undefined
   }
-}
-
-function truncate(value: string): string {
-  return value.length > 60 ? `${value.slice(0, 57)}…` : value
+  if (result.note) warn(file, result.note, node, 'image-size')
+  return result.asset
 }

@@ -1,0 +1,103 @@
+/**
+ * Reads an image a manuscript refers to, by the URL policy's rules: only a
+ * file inside the work's folder, its type sniffed from the bytes, never from
+ * the name. An image over 4 megapixels or 5 MB also gets a reduced copy for
+ * the screen and e-reader editions (the PDF keeps the original).
+ */
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+import {fileTypeFromBuffer} from 'file-type'
+import type {Asset} from '../document/document.ts'
+import {resolveInsideWork} from './work-folder.ts'
+
+/** Image types every edition can carry. */
+const imageTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/svg+xml'])
+
+/** Above either, an image is reduced for screens and e-readers (issue 4). */
+export const reduceAbove = {pixels: 4_000_000, bytes: 5_000_000}
+
+export type ImageResult =
+  | {ok: true; asset: Asset; note?: string}
+  | {ok: false; reason: string}
+
+/**
+ * @param root Real path of the work's folder.
+ * @param fromDir Folder of the file that refers to the image.
+ * @param src The reference as written (URL-encoded, maybe with a query or fragment).
+ */
+export async function readImage(root: string, fromDir: string, src: string): Promise<ImageResult> {
+  const scheme = /^([a-z][a-z\d+.-]*):/i.exec(src)?.[1]?.toLowerCase()
+  if (scheme === 'http' || scheme === 'https' || src.startsWith('//')) {
+    return {ok: false, reason: `Remote image not fetched: ${src} (save it in the work's folder)`}
+  }
+  if (scheme !== undefined) {
+    return {ok: false, reason: `Image \`${truncate(src)}\` refused: only files inside the work's folder are used`}
+  }
+  let reference: string
+  try {
+    reference = decodeURIComponent(src.split(/[?#]/)[0]!)
+  } catch {
+    return {ok: false, reason: `Image \`${src}\` is not a valid path`}
+  }
+  const found = await resolveInsideWork(root, fromDir, reference)
+  if (!found.ok) {
+    if (found.reason === 'outside') return {ok: false, reason: `Image \`${src}\` refused: it is outside the work's folder`}
+    if (found.reason === 'missing') return {ok: false, reason: `Image not found: ${src}`}
+    return {ok: false, reason: `Image \`${src}\` is not a file`}
+  }
+  const bytes = new Uint8Array(await readFile(found.absolute))
+  if (bytes.byteLength === 0) return {ok: false, reason: `Image \`${src}\` is an empty file`}
+  const mediaType = await sniff(bytes, found.absolute)
+  if (!mediaType) return {ok: false, reason: `Image \`${src}\` is not a PNG, JPEG, GIF, WebP, AVIF or SVG image`}
+  const asset: Asset = {path: found.relative, mediaType, bytes}
+  if (mediaType === 'image/svg+xml') return {ok: true, asset}
+  return measure(asset, src)
+}
+
+/** Dimensions, and a reduced copy when the image is too large for a screen or an e-reader. */
+async function measure(asset: Asset, src: string): Promise<ImageResult> {
+  const {default: sharp} = await import('sharp')
+  let metadata: {width?: number | undefined; height?: number | undefined}
+  try {
+    metadata = await sharp(asset.bytes).metadata()
+  } catch {
+    return {ok: false, reason: `Image \`${src}\` cannot be read: the file is damaged`}
+  }
+  const width = metadata.width ?? 0
+  const height = metadata.height ?? 0
+  Object.assign(asset, {width, height})
+  const tooMany = width * height > reduceAbove.pixels
+  const tooHeavy = asset.bytes.byteLength > reduceAbove.bytes
+  // An animated GIF would lose its frames; it is kept as it is.
+  if ((!tooMany && !tooHeavy) || asset.mediaType === 'image/gif') return {ok: true, asset}
+  const scale = tooMany ? Math.sqrt(reduceAbove.pixels / (width * height)) : 1
+  const target = {width: Math.max(1, Math.floor(width * scale)), height: Math.max(1, Math.floor(height * scale))}
+  const resized = sharp(asset.bytes, {limitInputPixels: false}).resize(target.width, target.height)
+  const encoded =
+    asset.mediaType === 'image/png' ? resized.png({compressionLevel: 9, palette: !tooMany}) :
+    asset.mediaType === 'image/webp' ? resized.webp({quality: 82}) :
+    asset.mediaType === 'image/avif' ? resized.avif({quality: 60}) :
+    resized.jpeg({quality: 82, mozjpeg: true})
+  const bytes = new Uint8Array(await encoded.toBuffer())
+  asset.reduced = {mediaType: asset.mediaType, bytes, ...target}
+  const megabytes = (asset.bytes.byteLength / 1_000_000).toFixed(1)
+  return {
+    ok: true,
+    asset,
+    note: `Image \`${src}\` is large (${width} × ${height}, ${megabytes} MB): the HTML and EPUB editions carry a ${target.width} × ${target.height} copy; the PDF keeps the original`
+  }
+}
+
+async function sniff(bytes: Uint8Array, file: string): Promise<string | undefined> {
+  const type = await fileTypeFromBuffer(bytes)
+  if (type) return imageTypes.has(type.mime) ? type.mime : undefined
+  if (path.extname(file).toLowerCase() === '.svg') {
+    const head = new TextDecoder().decode(bytes.subarray(0, 4096))
+    if (/<svg[\s>]/.test(head)) return 'image/svg+xml'
+  }
+  return undefined
+}
+
+function truncate(value: string): string {
+  return value.length > 60 ? `${value.slice(0, 57)}…` : value
+}
