@@ -65,14 +65,21 @@ function text(document: Document): ElementContent[] {
   return document.chapters.map((chapter) => h('section', {className: ['chapter']}, inline(chapter.tree)))
 }
 
-/** Images become data: URIs so that the page stands alone; the Document is not changed. */
+/** Images become data: URIs so that the page stands alone (large ones reduced); the Document is not changed. */
 function embedAssets(tree: Root, document: Document): Root {
   if (document.assets.size === 0) return tree
   const copy = structuredClone(tree)
   visit(copy, 'element', (node: Element) => {
     if (node.tagName !== 'img') return
     const asset = document.assets.get(String(node.properties.src))
-    if (asset) node.properties.src = dataUri(asset.mediaType, asset.bytes)
+    if (!asset) return
+    // An image too large for a screen travels as its reduced copy.
+    const image = asset.reduced ?? asset
+    node.properties.src = dataUri(image.mediaType, image.bytes)
+    if (asset.reduced) {
+      node.properties.width = asset.reduced.width
+      node.properties.height = asset.reduced.height
+    }
   })
   return copy
 }

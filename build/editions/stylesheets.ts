@@ -9,7 +9,7 @@ import {templatesFolder} from '../templates-folder.ts'
 const cache = new Map<string, string>()
 
 /** The text of `templates/styles/<name>.css`. */
-export function stylesheet(name: 'base' | 'screen' | 'print'): string {
+export function stylesheet(name: 'base' | 'screen' | 'print' | 'ereader' | 'cover'): string {
   let css = cache.get(name)
   if (css === undefined) {
     try {

@@ -5,8 +5,6 @@
  * `pdf-print` is the print-ready variant: 3 mm bleed, TrimBox and BleedBox,
  * links in the text colour.
  */
-import {readFileSync} from 'node:fs'
-import path from 'node:path'
 import type {Root} from 'hast'
 import {toHtml} from 'hast-util-to-html'
 import {PDFDocument} from 'pdf-lib'
@@ -16,10 +14,10 @@ import type {Site} from '../../browser/virtual-origin.ts'
 import type {Document} from '../../document/document.ts'
 import {defaultPageSize, pageSizes} from '../../document/page-sizes.ts'
 import type {Edition, EditionContext} from '../edition.ts'
-import {allFontFiles} from '../typefaces.ts'
+import {fontResource} from '../shipped-fonts.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
 import {hyphenateTree} from './hyphenation.ts'
-import {fontsPath, printPage} from './print-page.ts'
+import {printPage} from './print-page.ts'
 
 export interface PdfEditionOptions {
   document: Document
@@ -94,9 +92,6 @@ async function print(browser: BrowserService, html: string, document: Document):
   )
 }
 
-const fontFiles = new Map(allFontFiles().map((file) => [path.basename(file.file), file.file]))
-const fontBytes = new Map<string, Uint8Array>()
-
 /** The print page, the work's images and the shipped fonts; nothing else. */
 function printSite(html: string, document: Document): Site {
   return (pathname) => {
@@ -105,18 +100,7 @@ function printSite(html: string, document: Document): Site {
       const asset = document.assets.get(pathname.slice(assetsPath.length))
       return asset ? {contentType: asset.mediaType, body: asset.bytes} : undefined
     }
-    if (pathname.startsWith(fontsPath)) {
-      const name = pathname.slice(fontsPath.length)
-      const file = fontFiles.get(name)
-      if (!file) return undefined
-      let bytes = fontBytes.get(name)
-      if (!bytes) {
-        bytes = readFileSync(file)
-        fontBytes.set(name, bytes)
-      }
-      return {contentType: 'font/woff2', body: bytes}
-    }
-    return undefined
+    return fontResource(pathname)
   }
 }
 

@@ -4,7 +4,6 @@
  * origin, and, when the work needs one, a table of contents with page numbers
  * and dot leaders.
  */
-import path from 'node:path'
 import type {ElementContent, Root, Text} from 'hast'
 import {h} from 'hastscript'
 import type {Document, TocEntry} from '../../document/document.ts'
@@ -12,7 +11,7 @@ import type {PageSize} from '../../document/page-sizes.ts'
 import {stringsFor} from '../../strings.ts'
 import {stylesheet} from '../stylesheets.ts'
 import {fillTemplate, loadTemplate} from '../template.ts'
-import {allFontFiles, fontFaceRules} from '../typefaces.ts'
+import {shippedFontFaces} from '../shipped-fonts.ts'
 import {pageStyle} from './page-style.ts'
 
 export interface PrintPageOptions {
@@ -26,9 +25,6 @@ export interface PrintPageOptions {
   /** Page of each heading in the table of contents, once known. */
   pageNumbers?: Map<string, number>
 }
-
-/** Where the virtual origin serves the shipped fonts. */
-export const fontsPath = '/fonts/'
 
 export function printPage(options: PrintPageOptions): Root {
   const {document, pageSize} = options
@@ -57,7 +53,7 @@ export function printPage(options: PrintPageOptions): Root {
     'pdf/page.html'
   )
   styles.value = [
-    fontFaceRules(allFontFiles(), (file) => `${fontsPath}${path.basename(file.file)}`),
+    shippedFontFaces(),
     stylesheet('base'),
     stylesheet('print'),
     pageStyle({pageSize, title: metadata.title, printReady: options.printReady})
