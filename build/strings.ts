@@ -20,6 +20,12 @@ export interface Strings {
   downloadPdfLabel: string
   downloadEpubLabel: string
   by: string
+  cover: string
+  landmarks: string
+  beginning: string
+  titlePage: string
+  /** `{title}` is the work's title. */
+  coverAlt: string
 }
 
 const cache = new Map<string, Strings>()

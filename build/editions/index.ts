@@ -3,11 +3,12 @@
  * is one module exporting an `Edition`, added here.
  */
 import type {Edition} from './edition.ts'
+import {epubEdition} from './epub/index.ts'
 import {htmlEdition} from './html.ts'
 import {pdfEdition, pdfPrintEdition} from './pdf/index.ts'
 
 /** Built unless `--format` says otherwise. */
-export const editions: Edition[] = [htmlEdition, pdfEdition]
+export const editions: Edition[] = [htmlEdition, pdfEdition, epubEdition]
 
 /** Built only when asked for by name. */
 export const optionalEditions: Edition[] = [pdfPrintEdition]

@@ -1,0 +1,60 @@
+/**
+ * The EPUB's cover: the image the manuscript names (front matter `cover`),
+ * or one made from templates/epub/cover.html (title, subtitle, authors,
+ * publisher) and rendered by the shared Chromium to a 1600 × 2560 JPEG.
+ */
+import {toHtml} from 'hast-util-to-html'
+import type {Text} from 'hast'
+import type {BrowserService} from '../../browser/browser-service.ts'
+import type {Document} from '../../document/document.ts'
+import {fontResource, shippedFontFaces} from '../shipped-fonts.ts'
+import {stylesheet} from '../stylesheets.ts'
+import {fillTemplate, loadTemplate} from '../template.ts'
+
+export interface CoverImage {
+  mediaType: 'image/jpeg' | 'image/png'
+  bytes: Uint8Array
+}
+
+export const coverSize = {width: 1600, height: 2560}
+
+export async function coverImage(document: Document, browser: BrowserService): Promise<CoverImage> {
+  if (document.cover) {
+    const image = document.cover.reduced ?? document.cover
+    return {mediaType: image.mediaType as CoverImage['mediaType'], bytes: image.bytes}
+  }
+  const html = toHtml(coverPage(document))
+  const bytes = await browser.run(
+    {
+      description: `drawing the EPUB cover of ${document.slug}`,
+      site: (pathname) => (pathname === '/index.html' ? {contentType: 'text/html; charset=utf-8', body: html} : fontResource(pathname))
+    },
+    async (page) => {
+      await page.setViewport({...coverSize, deviceScaleFactor: 1})
+      return page.screenshot({type: 'jpeg', quality: 90, clip: {x: 0, y: 0, ...coverSize}})
+    }
+  )
+  return {mediaType: 'image/jpeg', bytes: new Uint8Array(bytes)}
+}
+
+function coverPage(document: Document) {
+  const {metadata} = document
+  const styles: Text = {type: 'text', value: [shippedFontFaces(), stylesheet('cover')].join('\n')}
+  // Long titles get smaller type, so that any title fits the cover.
+  const length = metadata.title.length
+  const size = length <= 24 ? 190 : length <= 48 ? 160 : length <= 90 ? 124 : 96
+  return fillTemplate(
+    loadTemplate('epub/cover.html'),
+    {
+      lang: metadata.lang,
+      dir: metadata.dir,
+      title: metadata.title,
+      titleSize: `font-size: ${size}px`,
+      subtitle: metadata.subtitle,
+      authors: metadata.authors.join(', ') || undefined,
+      publisher: metadata.publisher,
+      styles: [styles]
+    },
+    'epub/cover.html'
+  )
+}
