@@ -5,8 +5,8 @@
 //     than package-lock.json;
 //   - a browser for the PDF edition when none is found: Debian's chromium
 //     (as root, where the package exists), else Puppeteer's own download;
-//   - with `--for test`: Java (for the Nu HTML Checker) and poppler-utils
-//     (pdfinfo, pdffonts, pdftotext), from Debian's packages.
+//   - with `--for test`: Java (for the Nu HTML Checker), EPUBCheck and
+//     poppler-utils (pdfinfo, pdffonts, pdftotext), from Debian's packages.
 // It only installs what is missing; without root it says what to install.
 // Plain JavaScript with Node's own modules only: it runs before anything is installed.
 import {spawnSync} from 'node:child_process'
@@ -84,6 +84,9 @@ if (!process.env.PUPPETEER_EXECUTABLE_PATH && !browsers.some(onPath)) {
 if (forTests) {
   if (!onPath('java')) requirePackages(['default-jre-headless'], 'Java to run the Nu HTML Checker')
   if (!onPath('pdfinfo') || !onPath('pdffonts') || !onPath('pdftotext')) {
-    requirePackages(['poppler-utils'], "poppler-utils (pdfinfo, pdffonts, pdftotext) to check the PDF editions")
+    requirePackages(['poppler-utils'], 'poppler-utils (pdfinfo, pdffonts, pdftotext) to check the PDF editions')
+  }
+  if (!process.env.EPUBCHECK_JAR && !existsSync('/usr/share/java/epubcheck.jar')) {
+    requirePackages(['epubcheck'], 'EPUBCheck to check the EPUB editions (or set EPUBCHECK_JAR to its jar)')
   }
 }

@@ -27,7 +27,8 @@ describe('the brief', () => {
     assert.equal(build.stderr, '')
     assert.match(build.stdout, /^html +\S+winning-the-peace-in-ukraine\.html +[\d.]+ kB +\d+ ms$/m)
     assert.match(build.stdout, /^pdf +\S+winning-the-peace-in-ukraine\.pdf +[\d.]+ kB +\d+ ms$/m)
-    assert.match(build.stdout, /^Built 2 editions \(1 of 1 work\) in [\d.]+ s$/m)
+    assert.match(build.stdout, /^epub +\S+winning-the-peace-in-ukraine\.epub +[\d.]+ kB +\d+ ms$/m)
+    assert.match(build.stdout, /^Built 3 editions \(1 of 1 work\) in [\d.]+ s$/m)
   })
 
   test('every paragraph of the seed is in the visible text, in order', () => {
@@ -66,9 +67,9 @@ describe('the brief', () => {
     assert.doesNotMatch(html, /class="toc"/)
   })
 
-  test('the PDF built beside it gets a download link; no EPUB, no link to one', () => {
+  test('the PDF and EPUB built beside it get download links', () => {
     assert.match(html, /<a href="winning-the-peace-in-ukraine\.pdf" download type="application\/pdf" title="Download the PDF edition">PDF<\/a>/)
-    assert.doesNotMatch(html, /\.epub"/)
+    assert.match(html, /<a href="winning-the-peace-in-ukraine\.epub" download type="application\/epub\+zip" title="Download the EPUB edition for e-readers">EPUB<\/a>/)
   })
 })
 
@@ -194,7 +195,7 @@ describe('images', () => {
     const html = readFileSync(file, 'utf8')
     const chart = readFileSync(path.join(fixtures, 'url-policy', 'images', 'chart.png')).toString('base64')
     const outside = readFileSync(path.join(fixtures, 'url-policy-outside.png')).toString('base64')
-    assert.ok(html.includes(`<img src="data:image/png;base64,${chart}" alt="A chart">`))
+    assert.ok(html.includes(`<img src="data:image/png;base64,${chart}" alt="A chart" width="4" height="3">`))
     assert.ok(!html.includes(outside))
     validated.push(file)
   })
@@ -232,7 +233,7 @@ describe('broken manuscripts and bad usage', () => {
   test('usage errors exit 2', async () => {
     const format = await runFolio(['build', '--format', 'html,docx', '--out', scratchFolder('usage')])
     assert.equal(format.code, 2)
-    assert.match(format.stderr, /Unknown format `docx`: choose from html, pdf, pdf-print/)
+    assert.match(format.stderr, /Unknown format `docx`: choose from html, pdf, epub, pdf-print/)
     const size = await runFolio(['build', '--page-size', 'a5', '--out', scratchFolder('usage')])
     assert.equal(size.code, 2)
     assert.match(size.stderr, /argument 'a5' is invalid\. Allowed choices are a4, letter, 6x9in, 5\.5x8\.5in/)

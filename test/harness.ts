@@ -117,3 +117,30 @@ export function runningText(pdftotext: string, runningHead: string): string {
   })
   return joinHyphenation(pages.join('\n'))
 }
+
+export interface EpubCheckReport {
+  messages: Array<{ID: string; severity: string; message: string; locations: Array<{path: string; line: number}>}>
+}
+
+/** EPUBCheck (Debian's package, or EPUBCHECK_JAR) on one EPUB, as JSON. */
+export async function epubCheck(file: string): Promise<EpubCheckReport> {
+  const jar = process.env.EPUBCHECK_JAR ?? '/usr/share/java/epubcheck.jar'
+  const report = `${file}.epubcheck.json`
+  await run('java', ['-jar', jar, file, '--json', report], {maxBuffer: 64 * 1024 * 1024}).catch(() => undefined)
+  return JSON.parse(readFileSync(report, 'utf8')) as EpubCheckReport
+}
+
+/** Ace by DAISY on one EPUB, with the system's Chromium; its violations. */
+export async function aceCheck(file: string): Promise<string[]> {
+  const out = `${file}.ace`
+  const ace = path.join(projectRoot, 'node_modules', '.bin', 'ace-cli')
+  const chromium = process.env.PUPPETEER_EXECUTABLE_PATH ?? '/usr/bin/chromium'
+  await run(ace, ['--silent', '--force', '--outdir', out, file], {env: {...process.env, PUPPETEER_EXECUTABLE_PATH: chromium}, maxBuffer: 64 * 1024 * 1024})
+  const report = JSON.parse(readFileSync(path.join(out, 'report.json'), 'utf8')) as {
+    'earl:result': {'earl:outcome': string}
+    assertions?: Array<{assertions?: Array<{'earl:test': {'dct:title': string}}>}>
+  }
+  const violations = (report.assertions ?? []).flatMap((document) => (document.assertions ?? []).map((assertion) => assertion['earl:test']['dct:title']))
+  if (report['earl:result']['earl:outcome'] !== 'pass' && violations.length === 0) violations.push('Ace did not pass')
+  return violations
+}
