@@ -1,4 +1,39 @@
-/** Where the shared templates, stylesheets and strings live. */
+/**
+ * Where the shared templates, stylesheets and strings live, and reading
+ * them: each file is parsed once and again only when it changes on disk, so
+ * `folio watch` picks up an edited template on the next rebuild.
+ */
+import {readFileSync, statSync} from 'node:fs'
+import path from 'node:path'
 import {fileURLToPath} from 'node:url'
+import {TemplateError} from './errors.ts'
 
 export const templatesFolder = fileURLToPath(new URL('../templates/', import.meta.url))
+
+const parsed = new Map<string, {modified: number; value: unknown}>()
+
+/**
+ * A file of templates/, parsed.
+ *
+ * @param relative Path below templates/ (`styles/base.css`).
+ * @param parse Turns the text into what the caller keeps.
+ * @returns The parsed file, or undefined when it does not exist.
+ */
+export function readTemplateFile<T>(relative: string, parse: (text: string) => T): T | undefined {
+  const file = path.join(templatesFolder, relative)
+  let modified: number
+  try {
+    modified = statSync(file).mtimeMs
+  } catch {
+    return undefined
+  }
+  const cached = parsed.get(file)
+  if (cached && cached.modified === modified) return cached.value as T
+  try {
+    const value = parse(readFileSync(file, 'utf8'))
+    parsed.set(file, {modified, value})
+    return value
+  } catch (error) {
+    throw new TemplateError(`templates/${relative} cannot be read: ${(error as Error).message}`, {cause: error})
+  }
+}

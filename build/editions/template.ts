@@ -3,33 +3,20 @@
  * `data-slot` attributes (see templates/html/page.html). Filling one gives a
  * hast tree, so an edition can serialise it as HTML or as XHTML.
  */
-import {readFileSync} from 'node:fs'
-import path from 'node:path'
 import type {ElementContent, Root} from 'hast'
 import rehypeParse from 'rehype-parse'
 import {unified} from 'unified'
 import {SKIP, visit} from 'unist-util-visit'
 import {TemplateError} from '../errors.ts'
-import {templatesFolder} from '../templates-folder.ts'
+import {readTemplateFile} from '../templates-folder.ts'
 
 /** A slot's value: text, nodes, or nothing (the element is left out). */
 export type SlotValue = string | ElementContent[] | undefined
 
-const parsed = new Map<string, Root>()
-
 /** A fresh copy of the template at `templates/<name>`. */
 export function loadTemplate(name: string): Root {
-  let template = parsed.get(name)
-  if (!template) {
-    let source: string
-    try {
-      source = readFileSync(path.join(templatesFolder, name), 'utf8')
-    } catch (error) {
-      throw new TemplateError(`Template templates/${name} cannot be read`, {cause: error})
-    }
-    template = unified().use(rehypeParse).parse(source)
-    parsed.set(name, template)
-  }
+  const template = readTemplateFile(name, (source) => unified().use(rehypeParse).parse(source))
+  if (!template) throw new TemplateError(`Template templates/${name} is missing`)
   return structuredClone(template)
 }
 
