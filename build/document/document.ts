@@ -105,4 +105,6 @@ export interface WorkResult {
   document?: Document
   /** Every source file read (manuscript, chapters, book.yaml) with its messages. */
   files: VFile[]
+  /** A hash of everything read: the same sources give the same fingerprint. */
+  fingerprint?: string
 }

@@ -5,24 +5,33 @@
  */
 import {stat} from 'node:fs/promises'
 import path from 'node:path'
+import type {Root as HastRoot} from 'hast'
 import type {Root as MdastRoot, Yaml} from 'mdast'
 import type {Point} from 'unist'
 import {VFile} from 'vfile'
 import type {WorkSource} from '../read/discover-works.ts'
-import {chapterSchema, workSchema, type WorkFields} from '../read/front-matter-schema.ts'
+import {chapterSchema, workSchema, type ChapterFields, type WorkFields} from '../read/front-matter-schema.ts'
 import {readFields} from '../read/front-matter.ts'
 import {readImage} from '../read/image.ts'
 import {fail, hasErrors, warn} from '../read/messages.ts'
 import {readWorkSources} from '../read/work-sources.ts'
 import {chapterTransformer, parseChapter} from '../transform/processor.ts'
+import {stringsFor} from '../strings.ts'
+import {version} from '../version.ts'
 import {assembleDocument, type ChapterDraft} from './assemble.ts'
+import {ChapterCache} from './chapter-cache.ts'
 import type {Asset, WorkResult} from './document.ts'
 import {defaultLang, toMetadata} from './metadata.ts'
 
-interface ParsedChapter {
-  file: VFile
-  tree: MdastRoot
-  title?: string
+/** What a chapter's front matter says, and whether text follows it. */
+interface ChapterHead {
+  fields: WorkFields | ChapterFields | undefined
+  /** Where the front matter starts. */
+  place: Point
+  placeOf: (keys: Array<string | number>) => Point
+  hasBody: boolean
+  /** The parsed text, kept when it was parsed for this build. */
+  mdast?: MdastRoot
 }
 
 /** The work's own fields, where they were read from. */
@@ -34,7 +43,10 @@ interface WorkFieldsSource {
   placeOf: (keys: Array<string | number>) => Point
 }
 
-export async function loadWork(work: WorkSource): Promise<WorkResult> {
+/**
+ * @param cache Chapters read before (watch mode keeps one for the session).
+ */
+export async function loadWork(work: WorkSource, cache = new ChapterCache()): Promise<WorkResult> {
   const sources = await readWorkSources(work)
   const files = [...(sources.book ? [sources.book] : []), ...sources.refused, ...sources.chapters]
   if (sources.chapters.length === 0) {
@@ -50,26 +62,18 @@ export async function loadWork(work: WorkSource): Promise<WorkResult> {
   let workFields: WorkFieldsSource | undefined = sources.book && sources.bookFields
     ? {fields: sources.bookFields, file: sources.book, place: {line: 1, column: 1}, placeOf: sources.bookPlaceOf!}
     : undefined
-  const parsed: ParsedChapter[] = sources.chapters.map((file, index) => {
-    const tree = parseChapter(file)
-    const yaml = tree.children[0]?.type === 'yaml' ? (tree.children[0] as Yaml) : undefined
-    const start: Point = {line: (yaml?.position?.start.line ?? 0) + 1, column: 1}
-    if (!sources.book && index === 0) {
-      if (yaml) {
-        const {fields, placeOf} = readFields(yaml.value, file, start, workSchema)
-        if (fields) workFields = {fields, file, place: yaml.position!.start, placeOf}
-      } else if (String(file.value).trim() !== '') {
-        fail(file, 'No front matter: start the file with `---`, a line `title: …`, and `---`', {line: 1, column: 1}, 'front-matter-missing')
-      }
-      return {file, tree}
+  const parsed = sources.chapters.map((file, index) => {
+    const contentHash = ChapterCache.hash(String(file.value))
+    const head = chapterHead(file, !sources.book && index === 0, contentHash, cache)
+    if (!sources.book && index === 0 && head.fields) {
+      workFields = {fields: head.fields as WorkFields, file, place: head.place, placeOf: head.placeOf}
     }
-    const fields = yaml ? readFields(yaml.value, file, start, chapterSchema).fields : undefined
-    return {file, tree, ...(fields?.title ? {title: fields.title} : {})}
+    const title = sources.book || index > 0 ? (head.fields as {title?: string} | undefined)?.title : undefined
+    return {file, contentHash, head, ...(title ? {title} : {})}
   })
 
   for (const chapter of parsed) {
-    const body = chapter.tree.children.filter((node) => node.type !== 'yaml')
-    if (body.length === 0 && !hasErrors([chapter.file])) {
+    if (!chapter.head.hasBody && !hasErrors([chapter.file])) {
       const reason = String(chapter.file.value).trim() === '' ? 'This file is empty' : 'This file has front matter but no text'
       if (parsed.length === 1) fail(chapter.file, `${reason}: the work has nothing to publish`, {line: 1, column: 1}, 'empty')
       else warn(chapter.file, `${reason}: the chapter is empty`, {line: 1, column: 1}, 'empty')
@@ -78,14 +82,18 @@ export async function loadWork(work: WorkSource): Promise<WorkResult> {
 
   // Go on without valid metadata, so that problems in the text are reported too.
   const metadata = workFields ? toMetadata(workFields.fields, work.slug, workFields.file, workFields.place) : undefined
-  const transformer = chapterTransformer({lang: metadata?.lang ?? defaultLang, root: work.root})
+  const lang = metadata?.lang ?? defaultLang
+  const transformer = chapterTransformer({lang, root: work.root})
+  // What else shapes a transformed chapter: its language, its folder, Folio's words for that language.
+  const options = ChapterCache.hash(lang, work.root, version, JSON.stringify(stringsFor(lang)))
   const drafts: ChapterDraft[] = []
   for (const chapter of parsed) {
-    const tree = await transformer.run(chapter.tree, chapter.file)
+    const tree = await transformChapter(chapter.file, chapter.head, ChapterCache.hash(chapter.contentHash, options), transformer, work.root, cache)
     drafts.push({file: chapter.file, tree, ...(chapter.title ? {title: chapter.title} : {})})
   }
   const cover = workFields ? await readCover(workFields, work.root) : undefined
-  if (!metadata || !workFields || hasErrors(files)) return {name: work.name, files}
+  const fingerprint = await fingerprintOf(sources.book, parsed.map((chapter) => chapter.contentHash), drafts, work.root, cover)
+  if (!metadata || !workFields || hasErrors(files)) return {name: work.name, files, fingerprint}
 
   const pageSize = workFields.fields['page-size']
   const document = assembleDocument({
@@ -97,7 +105,84 @@ export async function loadWork(work: WorkSource): Promise<WorkResult> {
     modified: await lastModified(files),
     drafts
   })
-  return {name: work.name, document, files}
+  return {name: work.name, document, files, fingerprint}
+}
+
+/** Everything a build of the work read: its texts, and the size and time of every image. */
+async function fingerprintOf(book: VFile | undefined, contentHashes: string[], drafts: ChapterDraft[], root: string, cover: Asset | undefined): Promise<string> {
+  const images = [...drafts.flatMap((draft) => draft.file.data.assets ?? []), ...(cover ? [cover] : [])]
+  const states = await Promise.all(
+    images.map(async (asset) => {
+      const info = await stat(path.join(root, asset.path)).catch(() => undefined)
+      return `${asset.path}:${info?.size}:${info?.mtimeMs}`
+    })
+  )
+  return ChapterCache.hash(String(book?.value ?? ''), ...contentHashes, ...states.sort())
+}
+
+/** Read a chapter's front matter, or take it from the cache when the text is unchanged. */
+function chapterHead(file: VFile, holdsWorkFields: boolean, contentHash: string, cache: ChapterCache): ChapterHead {
+  const cached = cache.fields<ChapterHead>(file, contentHash)
+  if (cached?.fields) {
+    file.messages.push(...cached.messages)
+    return cached.fields
+  }
+  const before = file.messages.length
+  const mdast = parseChapter(file)
+  const yaml = mdast.children[0]?.type === 'yaml' ? (mdast.children[0] as Yaml) : undefined
+  const start: Point = {line: (yaml?.position?.start.line ?? 0) + 1, column: 1}
+  const head: ChapterHead = {
+    fields: undefined,
+    place: yaml?.position?.start ?? {line: 1, column: 1},
+    placeOf: () => start,
+    hasBody: mdast.children.some((node) => node.type !== 'yaml')
+  }
+  if (yaml) {
+    const read = readFields(yaml.value, file, start, holdsWorkFields ? workSchema : chapterSchema)
+    head.fields = read.fields
+    head.placeOf = read.placeOf
+  } else if (holdsWorkFields && String(file.value).trim() !== '') {
+    fail(file, 'No front matter: start the file with `---`, a line `title: …`, and `---`', {line: 1, column: 1}, 'front-matter-missing')
+  }
+  cache.keepFields(file, {contentHash, fields: head, messages: file.messages.slice(before)})
+  return {...head, mdast}
+}
+
+/** Transform a chapter, or take a copy from the cache when nothing it depends on changed. */
+async function transformChapter(
+  file: VFile,
+  head: ChapterHead,
+  key: string,
+  transformer: ReturnType<typeof chapterTransformer>,
+  root: string,
+  cache: ChapterCache
+): Promise<HastRoot> {
+  const cached = await cache.transform(file, key)
+  if (cached) {
+    file.messages.push(...cached.messages)
+    file.data.assets = cached.assets
+    file.data.imagesWithoutAlt = cached.imagesWithoutAlt
+    return structuredClone(cached.tree)
+  }
+  const before = file.messages.length
+  const tree = await transformer.run(head.mdast ?? parseChapter(file), file)
+  const assets = file.data.assets ?? []
+  const dependencies = await Promise.all(
+    assets.map(async (asset) => {
+      const absolute = path.join(root, asset.path)
+      const info = await stat(absolute)
+      return {path: absolute, size: info.size, modified: info.mtimeMs}
+    })
+  )
+  cache.keepTransform(file, {
+    key,
+    tree: structuredClone(tree),
+    messages: file.messages.slice(before),
+    assets,
+    imagesWithoutAlt: file.data.imagesWithoutAlt ?? 0,
+    dependencies
+  })
+  return tree
 }
 
 /** The cover the front matter names, by the URL policy's rules; a warning when it cannot be used. */
