@@ -1,0 +1,156 @@
+/**
+ * A publishing session: what one `folio build` or `folio watch` shares
+ * across works and rebuilds: the options, the one browser, and the cache of
+ * chapters already read. `publish` takes one work from its sources to its
+ * editions on disk.
+ */
+import {existsSync} from 'node:fs'
+import path from 'node:path'
+import type {VFile} from 'vfile'
+import {BrowserService} from '../browser/browser-service.ts'
+import {ChapterCache} from '../document/chapter-cache.ts'
+import type {Document} from '../document/document.ts'
+import {loadWork} from '../document/load-work.ts'
+import {editionFileName, extensions, type Edition} from '../editions/edition.ts'
+import {editions, optionalEditions} from '../editions/index.ts'
+import {FolioError, UsageError} from '../errors.ts'
+import type {WorkSource} from '../read/discover-works.ts'
+import {hasErrors} from '../read/messages.ts'
+import {writeEdition} from '../output/write-edition.ts'
+
+export interface SessionOptions {
+  /** Output folder, absolute. */
+  out: string
+  /** Formats to build; undefined means the default editions. */
+  formats?: string[]
+  /** Treat warnings as errors. */
+  strict: boolean
+  /** From SOURCE_DATE_EPOCH. */
+  sourceDateEpoch?: number
+  /** Page size for the PDF editions, overriding the manuscripts'. */
+  pageSize?: string
+}
+
+export interface EditionOutcome {
+  format: string
+  /** Absolute path of the edition. */
+  target: string
+  bytes: number
+  milliseconds: number
+  /** False when the file already held these bytes. */
+  written: boolean
+}
+
+export interface WorkOutcome {
+  work: WorkSource
+  /** Nothing the work reads changed since the last publish: nothing was done. */
+  unchanged?: boolean
+  /** Every source file read, with its messages. */
+  files: VFile[]
+  /** False when errors kept the work's editions from being written. */
+  built: boolean
+  editions: EditionOutcome[]
+  document?: Document
+}
+
+export class PublishingSession {
+  readonly options: SessionOptions
+  readonly chosen: Edition[]
+  readonly browser = new BrowserService()
+  readonly cache = new ChapterCache()
+  /** The fingerprint of each work's sources when it was last published. */
+  #published = new Map<string, string>()
+
+  constructor(options: SessionOptions) {
+    this.options = options
+    this.chosen = chooseEditions(options.formats)
+  }
+
+  /** Start the browser while the first work is read, when an edition will need it. */
+  warmUp(): void {
+    if (this.chosen.some((edition) => edition.usesBrowser)) this.browser.warmUp()
+  }
+
+  /**
+   * Read a work, build its editions in memory, and write them when the work has no errors.
+   *
+   * @param force Build even when the sources did not change (a template did).
+   */
+  async publish(work: WorkSource, force = true): Promise<WorkOutcome> {
+    const result = await loadWork(work, this.cache)
+    const key = work.file ?? work.root
+    if (!force && result.fingerprint !== undefined && this.#published.get(key) === result.fingerprint) {
+      return {work, unchanged: true, files: result.files, built: true, editions: []}
+    }
+    const remember = () => result.fingerprint !== undefined && this.#published.set(key, result.fingerprint)
+    if (this.options.strict) promoteWarnings(result.files)
+    const failed: WorkOutcome = {work, files: result.files, built: false, editions: []}
+    if (!result.document || hasErrors(result.files)) {
+      remember()
+      return failed
+    }
+    const document = result.document
+    const built = await this.#buildEditions(document, work.name)
+    // Editions may report problems too (at the chapter's positions).
+    if (this.options.strict) promoteWarnings(result.files)
+    remember()
+    if (hasErrors(result.files)) return failed
+    const outcomes: EditionOutcome[] = []
+    for (const edition of built) {
+      const target = path.join(this.options.out, editionFileName(document, edition.format))
+      const written = await writeEdition(target, edition.bytes)
+      outcomes.push({format: edition.format, target, bytes: edition.bytes.byteLength, milliseconds: edition.milliseconds, written})
+    }
+    return {work, files: result.files, built: true, editions: outcomes, document}
+  }
+
+  async close(): Promise<void> {
+    await this.browser.close()
+  }
+
+  async #buildEditions(document: Document, name: string) {
+    // Link to the editions built now, and to those an earlier build left beside this one.
+    const siblings = Object.keys(extensions)
+      .map((format) => ({format, fileName: editionFileName(document, format)}))
+      .filter(
+        (sibling) =>
+          this.chosen.some((edition) => edition.format === sibling.format) ||
+          existsSync(path.join(this.options.out, sibling.fileName))
+      )
+    // Built side by side: while Chromium prints, Node builds the other editions.
+    return Promise.all(
+      this.chosen.map(async (edition) => {
+        const started = performance.now()
+        try {
+          const bytes = await edition.build({
+            document,
+            browser: this.browser,
+            siblings: siblings.filter((sibling) => sibling.format !== edition.format),
+            ...(this.options.pageSize ? {pageSize: this.options.pageSize} : {}),
+            ...(this.options.sourceDateEpoch === undefined ? {} : {sourceDateEpoch: this.options.sourceDateEpoch})
+          })
+          return {format: edition.format, bytes, milliseconds: performance.now() - started}
+        } catch (error) {
+          if (error instanceof FolioError) throw error
+          throw new FolioError(`The ${edition.format} edition of ${name} failed: ${(error as Error).message}`, {cause: error})
+        }
+      })
+    )
+  }
+}
+
+function chooseEditions(formats: string[] | undefined): Edition[] {
+  if (!formats) return editions
+  const all = [...editions, ...optionalEditions]
+  const unknown = formats.filter((format) => !all.some((edition) => edition.format === format))
+  if (unknown.length > 0) {
+    throw new UsageError(
+      `Unknown format ${unknown.map((format) => `\`${format}\``).join(', ')}: choose from ${all.map((edition) => edition.format).join(', ')}`
+    )
+  }
+  return all.filter((edition) => formats.includes(edition.format))
+}
+
+function promoteWarnings(files: VFile[]): void {
+  for (const file of files) for (const message of file.messages) message.fatal = true
+}
