@@ -8,41 +8,64 @@ import {formats} from '../editions/index.ts'
 import {FolioError, UsageError} from '../errors.ts'
 import {version} from '../version.ts'
 import {runBuild, type Console} from './build-command.ts'
+import {defaultPort, runWatch} from './watch-command.ts'
 
 /** Run the command line; returns the exit code. */
-export async function main(argv: string[], console: Console = processConsole()): Promise<number> {
+export async function main(argv: string[], console: Console = processConsole(), signal = interrupted()): Promise<number> {
   let exitCode = 0
   const program = new Command('folio')
-    .description('One Markdown manuscript in, editions out: HTML and PDF (and, as it lands, EPUB).')
+    .description('One Markdown manuscript in, three editions out: HTML, PDF and EPUB.')
     .version(version, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError('(run folio --help for usage)')
     .exitOverride()
     .configureOutput({writeOut: (text) => console.out(text.trimEnd()), writeErr: (text) => console.err(text.trimEnd())})
 
-  program
-    .command('build')
-    .description('build the editions of each work (default: every work in manuscript/)')
-    .argument('[work...]', 'a Markdown file or a folder of chapters, or manuscript/ for all of its works')
-    .option('-o, --out <dir>', 'folder the editions are written to', 'output')
-    .addOption(new Option('-f, --format <list>', `editions to build, comma-separated: ${formats.join(',')}`).argParser(list))
-    .addOption(new Option('--page-size <size>', 'page size of the PDF editions (default: the manuscript\'s, else a4)').choices(Object.keys(pageSizes)))
-    .option('--strict', 'treat every warning as an error (exit 1, nothing written)', false)
-    .exitOverride()
-    .action(async (works: string[], flags: {out: string; format?: string[]; strict: boolean; pageSize?: string}) => {
-      exitCode = await runBuild(
-        {
-          works,
-          out: flags.out,
-          strict: flags.strict,
-          cwd: process.cwd(),
-          ...(flags.format ? {formats: flags.format} : {}),
-          ...(flags.pageSize ? {pageSize: flags.pageSize} : {}),
-          ...sourceDateEpoch()
-        },
-        console
-      )
-    })
+  const buildOptions = (command: Command): Command =>
+    command
+      .option('-o, --out <dir>', 'folder the editions are written to', 'output')
+      .addOption(new Option('-f, --format <list>', `editions to build, comma-separated: ${formats.join(',')}`).argParser(list))
+      .addOption(new Option('--page-size <size>', 'page size of the PDF editions (default: the manuscript\'s, else a4)').choices(Object.keys(pageSizes)))
+      .option('--strict', 'treat every warning as an error (exit 1, nothing written)', false)
+      .exitOverride()
+  type Flags = {out: string; format?: string[]; strict: boolean; pageSize?: string; port?: string; serve?: boolean}
+  const common = (works: string[], flags: Flags) => ({
+    works,
+    out: flags.out,
+    strict: flags.strict,
+    cwd: process.cwd(),
+    ...(flags.format ? {formats: flags.format} : {}),
+    ...(flags.pageSize ? {pageSize: flags.pageSize} : {}),
+    ...sourceDateEpoch()
+  })
+
+  buildOptions(
+    program
+      .command('build')
+      .description('build the editions of each work (default: every work in manuscript/)')
+      .argument('[work...]', 'a Markdown file or a folder of chapters, or manuscript/ for all of its works')
+  ).action(async (works: string[], flags: Flags) => {
+    try {
+      exitCode = await runBuild(common(works, flags), console, signal)
+    } catch (error) {
+      // Interrupted: the browser was closed under a job; that is not an error to report.
+      if (!signal.aborted) throw error
+    }
+    if (signal.aborted) exitCode = 130
+  })
+
+  buildOptions(
+    program
+      .command('watch')
+      .description('build, then rebuild on every save, with a live preview in the browser')
+      .argument('[work...]', 'a Markdown file or a folder of chapters, or manuscript/ for all of its works')
+      .option('-p, --port <number>', `port of the preview server, on 127.0.0.1 (0: any free one)`, String(defaultPort))
+      .option('--no-serve', 'no preview server, only rebuilds')
+  ).action(async (works: string[], flags: Flags) => {
+    const port = Number(flags.port)
+    if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new UsageError(`--port must be a port number, not \`${flags.port}\``)
+    exitCode = await runWatch({...common(works, flags), port, serve: flags.serve !== false}, console, signal)
+  })
 
   try {
     if (argv.length === 0) {
@@ -66,6 +89,17 @@ export async function main(argv: string[], console: Console = processConsole()):
     }
     throw error
   }
+}
+
+/** Aborted on Ctrl-C or SIGTERM, so that commands close the browser and the server on their way out. */
+function interrupted(): AbortSignal {
+  const controller = new AbortController()
+  const stop = () => {
+    if (controller.signal.aborted) process.exit(130)
+    controller.abort()
+  }
+  process.once('SIGINT', stop).once('SIGTERM', stop)
+  return controller.signal
 }
 
 function list(value: string): string[] {

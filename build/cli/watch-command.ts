@@ -1,0 +1,166 @@
+/**
+ * `folio watch`: build every edition, then rebuild on each save of a
+ * manuscript file, a template or book.yaml, with the browser already running
+ * and the chapters that did not change taken from the cache. Bursts of saves
+ * are coalesced. A broken save prints its messages and keeps the last good
+ * editions; the next good save recovers. A preview server shows the editions
+ * and reloads them.
+ */
+import path from 'node:path'
+import chokidar from 'chokidar'
+import type {VFileMessage} from 'vfile-message'
+import {findWorks, isMarkdown, type WorkSource} from '../read/discover-works.ts'
+import {defaultPort, PreviewServer} from '../output/preview-server.ts'
+import {formatMessages, formatSize} from '../output/report.ts'
+import {isInside} from '../read/work-folder.ts'
+import {templatesFolder} from '../templates-folder.ts'
+import type {BuildOptions, Console} from './build-command.ts'
+import {PublishingSession, type WorkOutcome} from './session.ts'
+
+export interface WatchOptions extends BuildOptions {
+  /** Preview server port; 0 picks a free one. */
+  port: number
+  /** Start the preview server. */
+  serve: boolean
+  /** Milliseconds of quiet that end a burst of saves. */
+  settle?: number
+}
+
+export {defaultPort}
+
+/** Runs until `signal` aborts (Ctrl-C); returns the exit code. */
+export async function runWatch(options: WatchOptions, console: Console, signal: AbortSignal): Promise<number> {
+  const out = path.resolve(options.cwd, options.out)
+  const session = new PublishingSession({...options, out})
+  let works = await findWorks(options.works, options.cwd)
+  const server = options.serve ? new PreviewServer() : undefined
+
+  const report = (outcome: WorkOutcome, verb: string, started: number): void => {
+    const printed = new Set<VFileMessage>()
+    const messages = formatMessages(outcome.files, printed, options.cwd, console.color)
+    for (const line of messages) console.err(line)
+    const name = works.length > 1 ? `${outcome.work.name}: ` : ''
+    if (!outcome.built) {
+      console.err(`${name}not ${verb}: the last good editions are kept`)
+    } else {
+      const parts = outcome.editions.map((edition) => `${edition.format} ${Math.round(edition.milliseconds)} ms`)
+      console.out(`${name}${verb} ${parts.join(', ')} (${Math.round(performance.now() - started)} ms in all)`)
+    }
+    if (server) {
+      const formats = outcome.editions.length > 0 ? outcome.editions : []
+      const slug = outcome.work.slug
+      const editions = new Map(formats.map((edition) => [edition.format, edition.target]))
+      const previous = previewEditions.get(slug)
+      previewEditions.set(slug, outcome.built ? editions : (previous ?? new Map()))
+      server.update({
+        slug,
+        title: outcome.document?.metadata.title ?? outcome.work.name,
+        editions: previewEditions.get(slug)!,
+        problems: outcome.built ? [] : messages.map((line) => line.replace(/\u001B\[[\d;]*m/g, ''))
+      })
+    }
+  }
+  const previewEditions = new Map<string, Map<string, string>>()
+
+  const publish = async (targets: WorkSource[], verb: string, force: boolean): Promise<void> => {
+    for (const work of targets) {
+      const started = performance.now()
+      try {
+        const outcome = await session.publish(work, force)
+        // A save that changed nothing (an editor's autosave, a touch) rebuilds nothing.
+        if (!outcome.unchanged) report(outcome, verb, started)
+      } catch (error) {
+        if (signal.aborted) return
+        console.err(`${work.name}: ${(error as Error).message}`)
+      }
+    }
+  }
+
+  try {
+    await publish(works, 'built', true)
+    console.out(`Editions in ${path.relative(options.cwd, out) || '.'}/`)
+    if (server) {
+      try {
+        const address = await server.listen(options.port)
+        console.out(`Preview at ${address} (loopback only; Ctrl-C to stop)`)
+      } catch (error) {
+        const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${options.port} is in use (choose another with --port)` : (error as Error).message
+        console.err(`folio: the preview server could not start: ${reason}`)
+        return 2
+      }
+    }
+
+    const watched = [...new Set([...works.map((work) => work.root), templatesFolder])]
+    const watcher = chokidar.watch(watched, {
+      ignoreInitial: true,
+      ignored: (file) => isInside(out, file) || /(^|[/\\])(\.|node_modules$)/.test(path.relative(options.cwd, file)),
+      awaitWriteFinish: false
+    })
+    const changed = new Set<string>()
+    let timer: NodeJS.Timeout | undefined
+    let running: Promise<void> = Promise.resolve()
+    let rediscover = false
+
+    const rebuild = async (): Promise<void> => {
+      const files = [...changed]
+      changed.clear()
+      if (rediscover) {
+        rediscover = false
+        try {
+          works = await findWorks(options.works, options.cwd)
+        } catch (error) {
+          console.err(`folio: ${(error as Error).message}`)
+          return
+        }
+      }
+      const affected = affectedWorks(works, files, session)
+      await publish(affected, 'rebuilt', files.some((file) => isInside(templatesFolder, file)))
+    }
+    watcher.on('all', (event, file) => {
+      changed.add(path.resolve(file))
+      if (event === 'add' || event === 'unlink' || event === 'addDir' || event === 'unlinkDir') rediscover = true
+      clearTimeout(timer)
+      timer = setTimeout(() => {
+        running = running.then(rebuild)
+      }, options.settle ?? 120)
+    })
+    await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
+    console.out(`Watching ${watched.map((folder) => path.relative(options.cwd, folder) || '.').join(', ')}`)
+
+    await new Promise<void>((resolve) => {
+      if (signal.aborted) resolve()
+      signal.addEventListener('abort', () => resolve(), {once: true})
+    })
+    clearTimeout(timer)
+    await watcher.close()
+    await running.catch(() => undefined)
+    return 0
+  } finally {
+    await server?.close()
+    await session.close()
+  }
+}
+
+/**
+ * The works a set of changed files touches: a chapter or book.yaml touches its
+ * work; a template touches every work; any other file in a work's folder (an
+ * image) touches the works of that folder, whose cached chapters are then
+ * read again.
+ */
+function affectedWorks(works: WorkSource[], files: string[], session: PublishingSession): WorkSource[] {
+  const affected = new Set<WorkSource>()
+  for (const file of files) {
+    if (isInside(templatesFolder, file)) return works
+    for (const work of works) {
+      if (!isInside(work.root, file)) continue
+      if (work.file) {
+        // Another work's Markdown file in the same folder is not this work's business.
+        if (file === work.file || !isMarkdown(file)) affected.add(work)
+      } else {
+        affected.add(work)
+      }
+      if (!isMarkdown(file) && path.basename(file) !== 'book.yaml') session.cache.forgetUnder(work.root)
+    }
+  }
+  return [...affected]
+}

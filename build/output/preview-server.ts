@@ -1,0 +1,140 @@
+/**
+ * The live preview of `folio watch`: a server on the loopback interface only
+ * that serves each work's HTML edition (with a small script that reloads the
+ * page after each rebuild, through server-sent events), its PDF inline for
+ * the browser's viewer and its EPUB as a download. When the last build of a
+ * work failed, its messages are shown in the page.
+ */
+import {readFile} from 'node:fs/promises'
+import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
+import path from 'node:path'
+
+/** Where the preview listens unless `--port` says otherwise. */
+export const defaultPort = 4321
+
+export interface PreviewWork {
+  slug: string
+  title: string
+  /** Absolute paths of the editions that exist, by format. */
+  editions: Map<string, string>
+  /** Messages of the last build when it failed; empty when it succeeded. */
+  problems: string[]
+}
+
+const events = '/__folio/events'
+
+/** The script served pages get: reload after a rebuild; show the messages of a failed one. */
+const problemsStyle =
+  'position:fixed;inset:auto 0 0 0;max-height:50vh;overflow:auto;margin:0;padding:1em;background:#7a1010;color:#fff;font:14px/1.4 monospace;z-index:2147483647;white-space:pre-wrap'
+const problemsHeading = 'Build failed; this is the last good edition.'
+
+const reloadScript = `<script>
+(() => {
+  const source = new EventSource('${events}')
+  source.addEventListener('rebuilt', () => location.reload())
+  source.addEventListener('failed', (event) => {
+    let box = document.getElementById('folio-problems')
+    if (!box) {
+      box = document.createElement('pre')
+      box.id = 'folio-problems'
+      box.setAttribute('role', 'alert')
+      box.style.cssText = '${problemsStyle}'
+      document.body.append(box)
+    }
+    box.textContent = '${problemsHeading}\\n\\n' + JSON.parse(event.data).join('\\n')
+  })
+})()
+</script>`
+
+const escape = (text: string) => text.replace(/[&<>"]/g, (character) => `&#${character.charCodeAt(0)};`)
+
+export class PreviewServer {
+  #server: Server
+  #clients = new Set<ServerResponse>()
+  #works = new Map<string, PreviewWork>()
+
+  constructor() {
+    this.#server = createServer((request, response) => {
+      this.#answer(request, response).catch((error: Error) => {
+        response.writeHead(500, {'content-type': 'text/plain; charset=utf-8'}).end(error.message)
+      })
+    })
+  }
+
+  /** Listen on 127.0.0.1; resolves with the address. */
+  listen(port: number): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject)
+      this.#server.listen(port, '127.0.0.1', () => {
+        const address = this.#server.address()
+        resolve(typeof address === 'object' && address ? `http://127.0.0.1:${address.port}/` : `http://127.0.0.1:${port}/`)
+      })
+    })
+  }
+
+  /** Record a work's state after a build and tell open pages. */
+  update(work: PreviewWork): void {
+    this.#works.set(work.slug, work)
+    const event = work.problems.length > 0 ? `event: failed\ndata: ${JSON.stringify(work.problems)}\n\n` : `event: rebuilt\ndata: ${JSON.stringify(work.slug)}\n\n`
+    for (const client of this.#clients) client.write(event)
+  }
+
+  async close(): Promise<void> {
+    for (const client of this.#clients) client.end()
+    this.#clients.clear()
+    this.#server.closeAllConnections()
+    await new Promise<void>((resolve) => this.#server.close(() => resolve()))
+  }
+
+  async #answer(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const {pathname} = new URL(request.url ?? '/', 'http://127.0.0.1')
+    if (pathname === events) return this.#subscribe(response)
+    if (pathname === '/') return this.#index(response)
+    const name = decodeURIComponent(pathname.slice(1))
+    const extension = path.extname(name)
+    const format = extension === '.html' ? 'html' : extension === '.epub' ? 'epub' : extension === '.pdf' ? (name.endsWith('.print.pdf') ? 'pdf-print' : 'pdf') : undefined
+    const slug = name.slice(0, name.length - (format === 'pdf-print' ? '.print.pdf'.length : extension.length))
+    const file = format ? this.#works.get(slug)?.editions.get(format) : undefined
+    // Only the editions of the works being watched: no other file is served.
+    if (!format || !file) {
+      response.writeHead(404, {'content-type': 'text/plain; charset=utf-8'}).end('Not found')
+      return
+    }
+    const bytes = await readFile(file)
+    if (format === 'html') {
+      const problems = this.#works.get(slug)!.problems
+      const box = problems.length > 0
+        ? `<pre id="folio-problems" role="alert" style="${problemsStyle}">${escape([problemsHeading, '', ...problems].join('\n'))}</pre>`
+        : ''
+      const html = bytes.toString('utf8').replace(/<\/body>/i, `${box}${reloadScript}</body>`)
+      response.writeHead(200, {'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store'}).end(html)
+      return
+    }
+    const headers: Record<string, string> = {
+      'content-type': format === 'epub' ? 'application/epub+zip' : 'application/pdf',
+      'cache-control': 'no-store',
+      'content-disposition': `${format === 'epub' ? 'attachment' : 'inline'}; filename="${path.basename(file)}"`
+    }
+    response.writeHead(200, headers).end(bytes)
+  }
+
+  #subscribe(response: ServerResponse): void {
+    response.writeHead(200, {'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive'})
+    response.write(': connected\n\n')
+    this.#clients.add(response)
+    response.on('close', () => this.#clients.delete(response))
+  }
+
+  #index(response: ServerResponse): void {
+    const items = [...this.#works.values()].map((work) => {
+      const links = [...work.editions.keys()].map((format) => {
+        const file = path.basename(work.editions.get(format)!)
+        return `<a href="/${encodeURIComponent(file)}">${format.toUpperCase()}</a>`
+      })
+      const state = work.problems.length > 0 ? ' <strong>(last build failed)</strong>' : ''
+      return `<li>${escape(work.title)}${state}: ${links.join(' · ')}</li>`
+    })
+    const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Folio preview</title></head><body><h1>Folio preview</h1><ul>${items.join('')}</ul>${reloadScript}</body></html>`
+    response.writeHead(200, {'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store'}).end(page)
+  }
+}

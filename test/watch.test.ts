@@ -1,0 +1,142 @@
+/**
+ * `folio watch` as an editor uses it: the real command, real saves, the
+ * real preview server and Chromium.
+ */
+import assert from 'node:assert/strict'
+import {spawn, type ChildProcess} from 'node:child_process'
+import {readFileSync, writeFileSync} from 'node:fs'
+import {request} from 'node:http'
+import {connect} from 'node:net'
+import os from 'node:os'
+import path from 'node:path'
+import {after, before, test} from 'node:test'
+import {projectRoot, scratchFolder} from './harness.ts'
+
+const project = scratchFolder('watch')
+const source = path.join(project, 'brief.md')
+const out = path.join(project, 'out')
+const edition = (extension: string) => path.join(out, `brief.${extension}`)
+const text = (words: string) => `---\ntitle: A Watched Brief\nlang: en\n---\n\n${words}\n\n## A heading\n\nMore text.\n`
+
+let child: ChildProcess
+let output = ''
+let port = 0
+
+/** Wait until the command has printed a line matching `pattern` after `from` characters of output. */
+function waitFor(pattern: RegExp, from = 0, seconds = 30): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${output}`)), seconds * 1000)
+    const check = () => {
+      const match = pattern.exec(output.slice(from))
+      if (match) {
+        clearTimeout(timer)
+        child.stdout!.off('data', check)
+        child.stderr!.off('data', check)
+        resolve(match[0])
+      }
+    }
+    child.stdout!.on('data', check)
+    child.stderr!.on('data', check)
+    check()
+  })
+}
+
+function get(pathname: string): Promise<{status: number; headers: Record<string, string | string[] | undefined>; body: string}> {
+  return new Promise((resolve, reject) => {
+    request({host: '127.0.0.1', port, path: pathname}, (response) => {
+      let body = ''
+      response.setEncoding('latin1')
+      response.on('data', (chunk: string) => (body += chunk))
+      response.on('end', () => resolve({status: response.statusCode ?? 0, headers: response.headers, body}))
+    })
+      .on('error', reject)
+      .end()
+  })
+}
+
+before(async () => {
+  writeFileSync(source, text('The first words.'))
+  child = spawn(process.execPath, [path.join(projectRoot, 'build', 'folio.js'), 'watch', 'brief.md', '--out', 'out', '--port', '0'], {
+    cwd: project,
+    env: {...process.env, NO_COLOR: '1'}
+  })
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (output += chunk))
+  port = Number(/Preview at http:\/\/127\.0\.0\.1:(\d+)\//.exec(await waitFor(/Preview at http:\/\/127\.0\.0\.1:\d+\//, 0, 60))![1])
+  await waitFor(/^Watching /m)
+})
+
+after(() => {
+  if (child.exitCode === null) child.kill('SIGKILL')
+})
+
+test('builds every edition first', () => {
+  assert.match(output, /^built html \d+ ms, pdf \d+ ms, epub \d+ ms \(\d+ ms in all\)$/m)
+  assert.match(readFileSync(edition('html'), 'utf8'), /The first words\./)
+})
+
+test('the preview server answers on loopback only, with the editions and nothing else', async () => {
+  const index = await get('/')
+  assert.equal(index.status, 200)
+  assert.match(index.body, /A Watched Brief/)
+  const html = await get('/brief.html')
+  assert.match(html.body, /new EventSource\('\/__folio\/events'\)/)
+  const pdf = await get('/brief.pdf')
+  assert.equal(pdf.headers['content-type'], 'application/pdf')
+  assert.match(String(pdf.headers['content-disposition']), /^inline/)
+  const epub = await get('/brief.epub')
+  assert.match(String(epub.headers['content-disposition']), /^attachment; filename="brief\.epub"/)
+  for (const other of ['/brief.md', '/../brief.md', '/%2e%2e/etc/passwd', '/out/brief.html']) assert.equal((await get(other)).status, 404, other)
+  const outside = Object.values(os.networkInterfaces()).flat().find((address) => address && !address.internal && address.family === 'IPv4')
+  if (outside) {
+    const reached = await new Promise<boolean>((resolve) => {
+      const socket = connect({host: outside.address, port}, () => {
+        socket.destroy()
+        resolve(true)
+      }).on('error', () => resolve(false))
+    })
+    assert.equal(reached, false, `not reachable on ${outside.address}`)
+  }
+})
+
+test('a save rebuilds every edition and tells open pages to reload', async () => {
+  const events = await new Promise<import('node:http').IncomingMessage>((resolve) => request({host: '127.0.0.1', port, path: '/__folio/events'}, resolve).end())
+  let stream = ''
+  events.setEncoding('utf8').on('data', (chunk: string) => (stream += chunk))
+  const before = {pdf: readFileSync(edition('pdf')), epub: readFileSync(edition('epub'))}
+  const from = output.length
+  writeFileSync(source, text('The second words.'))
+  await waitFor(/^rebuilt html \d+ ms, pdf \d+ ms, epub \d+ ms/m, from)
+  assert.match(readFileSync(edition('html'), 'utf8'), /The second words\./)
+  assert.notDeepEqual(readFileSync(edition('pdf')), before.pdf)
+  assert.notDeepEqual(readFileSync(edition('epub')), before.epub)
+  await new Promise((resolve) => setTimeout(resolve, 200))
+  assert.match(stream, /event: rebuilt/)
+  events.destroy()
+})
+
+test('a broken save reports its position and keeps the last good editions; the next good save recovers', async () => {
+  const good = {html: readFileSync(edition('html')), pdf: readFileSync(edition('pdf')), epub: readFileSync(edition('epub'))}
+  let from = output.length
+  writeFileSync(source, text('Broken.').replace('title: A Watched Brief', 'title: "A Watched Brief'))
+  await waitFor(/not rebuilt: the last good editions are kept/, from)
+  assert.match(output.slice(from), /^brief\.md:2:8 +error +Front matter is not valid YAML: Missing closing "quote/m)
+  assert.deepEqual(readFileSync(edition('html')), good.html)
+  assert.deepEqual(readFileSync(edition('pdf')), good.pdf)
+  assert.deepEqual(readFileSync(edition('epub')), good.epub)
+  const page = await get('/brief.html')
+  assert.match(page.body, /<pre id="folio-problems" role="alert"[^>]*>Build failed; this is the last good edition\.\n\nbrief\.md:2:8/)
+
+  from = output.length
+  writeFileSync(source, text('The third words.'))
+  await waitFor(/^rebuilt html/m, from)
+  assert.match(readFileSync(edition('html'), 'utf8'), /The third words\./)
+  assert.doesNotMatch((await get('/brief.html')).body, /folio-problems" role/)
+})
+
+test('Ctrl-C closes the browser and the server and exits cleanly', async () => {
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
+  child.kill('SIGINT')
+  assert.equal(await exited, 0)
+  await assert.rejects(get('/'), /ECONNREFUSED/)
+})
