@@ -3,8 +3,9 @@
 // README's quick start is two commands on a new Debian or Ubuntu machine:
 //   - the npm dependencies (`npm ci`) when node_modules is missing or older
 //     than package-lock.json;
-//   - a browser for the PDF edition when none is found: Debian's chromium
-//     (as root, where the package exists), else Puppeteer's own download;
+//   - a browser for the PDF edition and the EPUB cover when none is found:
+//     Debian's chromium-headless-shell (as root, where the package exists),
+//     else Puppeteer's own download of the same;
 //   - with `--for test`: Java (for the Nu HTML Checker), EPUBCheck and
 //     poppler-utils (pdfinfo, pdffonts, pdftotext), from Debian's packages.
 // It only installs what is missing; without root it says what to install.
@@ -67,15 +68,16 @@ if (!existsSync(installed) || statSync(installed).mtimeMs < statSync(lock).mtime
 }
 
 // 2. A browser for the PDF edition (found as build/browser/find-browser.ts finds it).
-const browsers = ['chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome', 'chrome']
+const browsers = ['chromium-headless-shell', 'chrome-headless-shell', 'chromium', 'chromium-browser', 'google-chrome-stable', 'google-chrome', 'chrome']
 if (!process.env.PUPPETEER_EXECUTABLE_PATH && !browsers.some(onPath)) {
-  const cached = spawnSync(process.execPath, ['-e', "const p=require('puppeteer').executablePath();require('fs').accessSync(p)"], {cwd: project, stdio: 'ignore'})
+  const check = "const p=require('puppeteer');const fs=require('fs');if(![p.executablePath({headless:'shell'}),p.executablePath()].some(f=>fs.existsSync(f)))process.exit(1)"
+  const cached = spawnSync(process.execPath, ['-e', check], {cwd: project, stdio: 'ignore'})
   if (cached.status !== 0) {
-    if (canApt('chromium')) {
-      aptInstall(['chromium'])
+    if (canApt('chromium-headless-shell')) {
+      aptInstall(['chromium-headless-shell'])
     } else {
       // Not Debian (Ubuntu's chromium is a snap): Puppeteer's own download.
-      run('npx', ['--no-install', 'puppeteer', 'browsers', 'install', 'chrome', ...(isRoot ? ['--install-deps'] : [])])
+      run('npx', ['--no-install', 'puppeteer', 'browsers', 'install', 'chrome-headless-shell', ...(isRoot ? ['--install-deps'] : [])])
     }
   }
 }
@@ -86,6 +88,8 @@ if (forTests) {
   if (!onPath('pdfinfo') || !onPath('pdffonts') || !onPath('pdftotext')) {
     requirePackages(['poppler-utils'], 'poppler-utils (pdfinfo, pdffonts, pdftotext) to check the PDF editions')
   }
+  // Ace by DAISY, in the EPUB tests, drives a full Chromium.
+  if (!process.env.PUPPETEER_EXECUTABLE_PATH && !onPath('chromium') && canApt('chromium')) aptInstall(['chromium'])
   if (!process.env.EPUBCHECK_JAR && !existsSync('/usr/share/java/epubcheck.jar')) {
     requirePackages(['epubcheck'], 'EPUBCheck to check the EPUB editions (or set EPUBCHECK_JAR to its jar)')
   }

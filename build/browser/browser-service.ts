@@ -1,8 +1,9 @@
 /**
  * One Chromium per process, shared by every job that needs one (the PDF and
- * its table-of-contents passes, the EPUB cover). It starts on first use, each
- * job gets its own page, and it is closed at the end of the run, on errors
- * and on Ctrl-C (Puppeteer's signal handlers). Every step has a time limit.
+ * its table-of-contents passes, the EPUB cover). It starts on first use; a
+ * job gets a page of its own (pages are kept for the next job, since opening
+ * one costs more than loading one) and the browser is closed at the end of
+ * the run, on errors and on Ctrl-C. Every step has a time limit.
  */
 import type {Browser, Page} from 'puppeteer'
 import {BrowserError, BrowserTimeoutError} from './errors.ts'
@@ -30,8 +31,17 @@ export interface Job {
   refused?: string[]
 }
 
+/** A page kept open between jobs, and the site its requests are answered from. */
+interface PooledPage {
+  page: Page
+  job?: Job
+}
+
 export class BrowserService {
   #browser: Promise<Browser> | undefined
+  /** Pages waiting for a job: opening a page costs more than loading one (about 100 ms). */
+  #idle: PooledPage[] = []
+  #initialPage: Page | undefined
   readonly jobTimeout: number
   readonly launchTimeout: number
 
@@ -50,28 +60,57 @@ export class BrowserService {
    * `work` gets the page after `/index.html` has loaded.
    */
   async run<T>(job: Job, work: (page: Page) => Promise<T>): Promise<T> {
-    const browser = await this.#launch()
-    const page = await browser.newPage()
+    const pooled = this.#idle.pop() ?? (await this.#openPage())
+    pooled.job = job
+    let healthy = false
     try {
-      page.setDefaultTimeout(this.jobTimeout * 1000)
-      await page.setJavaScriptEnabled(job.javaScript === true)
-      await page.setRequestInterception(true)
-      page.on('request', (request) => {
-        answer(request, job.site, job.refused).catch(() => undefined)
+      const result = await this.#timed(job.description, async () => {
+        await pooled.page.setJavaScriptEnabled(job.javaScript === true)
+        await pooled.page.goto(`${origin}/index.html`, {waitUntil: 'load', timeout: this.jobTimeout * 1000})
+        return work(pooled.page)
       })
-      return await this.#timed(job.description, async () => {
-        await page.goto(`${origin}/index.html`, {waitUntil: 'load', timeout: this.jobTimeout * 1000})
-        return work(page)
-      })
+      healthy = true
+      return result
     } finally {
-      await page.close().catch(() => undefined)
+      pooled.job = undefined
+      // A page that failed or timed out is not trusted with another job.
+      if (healthy && this.#browser) this.#idle.push(pooled)
+      else await pooled.page.close().catch(() => undefined)
     }
+  }
+
+  async #openPage(): Promise<PooledPage> {
+    const browser = await this.#launch()
+    // The tab a new browser opens with saves opening one (about 100 ms).
+    const unused = this.#initialPage
+    this.#initialPage = undefined
+    const page = unused ?? (await browser.newPage())
+    const pooled: PooledPage = {page}
+    page.setDefaultTimeout(this.jobTimeout * 1000)
+    await page.setRequestInterception(true)
+    page.on('request', (request) => {
+      const job = pooled.job
+      if (job) answer(request, job.site, job.refused).catch(() => undefined)
+      else request.abort('blockedbyclient').catch(() => undefined)
+    })
+    return pooled
+  }
+
+  /**
+   * Start the browser now, without waiting for it: a run that will need it
+   * lets Chromium start while the manuscript is read. A failure is reported
+   * by the first job.
+   */
+  warmUp(): void {
+    this.#launch().catch(() => undefined)
   }
 
   /** Close the browser if one was started. Safe to call more than once. */
   async close(): Promise<void> {
     const pending = this.#browser
     this.#browser = undefined
+    this.#idle = []
+    this.#initialPage = undefined
     if (!pending) return
     const browser = await pending.catch(() => undefined)
     await browser?.close().catch(() => undefined)
@@ -83,13 +122,17 @@ export class BrowserService {
   }
 
   async #start(): Promise<Browser> {
-    const executablePath = await findBrowser()
+    const {executablePath, headless} = await findBrowser()
     const {default: puppeteer} = await import('puppeteer')
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
     try {
-      return await puppeteer.launch({
+      const browser = await puppeteer.launch({
         executablePath,
-        headless: true,
+        headless,
+        // The commands close the browser themselves on Ctrl-C (cli/main.ts); on exit, Puppeteer kills it.
+        handleSIGINT: false,
+        handleSIGTERM: false,
+        handleSIGHUP: false,
         timeout: this.launchTimeout * 1000,
         protocolTimeout: this.jobTimeout * 1000,
         args: [
@@ -105,6 +148,8 @@ export class BrowserService {
           '--font-render-hinting=none'
         ]
       })
+      this.#initialPage = (await browser.pages())[0]
+      return browser
     } catch (error) {
       this.#browser = undefined
       const message = (error as Error).message.split('\n')[0]

@@ -20,6 +20,8 @@ export interface EditionContext {
 export interface Edition {
   /** Name used by `--format`; its file extension is in `extensions`. */
   format: string
+  /** Renders with the shared browser (the EPUB only for a drawn cover). */
+  usesBrowser: boolean
   build: (context: EditionContext) => Promise<Uint8Array>
 }
 

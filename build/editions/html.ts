@@ -20,6 +20,7 @@ const serializer = unified().use(rehypeStringify).freeze()
 
 export const htmlEdition: Edition = {
   format: 'html',
+  usesBrowser: false,
   build: async (context) => new TextEncoder().encode(buildHtmlEdition(context))
 }
 

@@ -18,22 +18,31 @@ export interface CoverImage {
 
 export const coverSize = {width: 1600, height: 2560}
 
+/** Covers drawn in this process, by their page: a rebuild with the same title does not draw again. */
+const drawn = new Map<string, Uint8Array>()
+
 export async function coverImage(document: Document, browser: BrowserService): Promise<CoverImage> {
   if (document.cover) {
     const image = document.cover.reduced ?? document.cover
     return {mediaType: image.mediaType as CoverImage['mediaType'], bytes: image.bytes}
   }
   const html = toHtml(coverPage(document))
+  const known = drawn.get(html)
+  if (known) return {mediaType: 'image/jpeg', bytes: known}
   const bytes = await browser.run(
     {
       description: `drawing the EPUB cover of ${document.slug}`,
       site: (pathname) => (pathname === '/index.html' ? {contentType: 'text/html; charset=utf-8', body: html} : fontResource(pathname))
     },
     async (page) => {
+      const viewport = page.viewport()
       await page.setViewport({...coverSize, deviceScaleFactor: 1})
-      return page.screenshot({type: 'jpeg', quality: 90, clip: {x: 0, y: 0, ...coverSize}})
+      const image = await page.screenshot({type: 'jpeg', quality: 90, clip: {x: 0, y: 0, ...coverSize}})
+      if (viewport) await page.setViewport(viewport)
+      return image
     }
   )
+  drawn.set(html, new Uint8Array(bytes))
   return {mediaType: 'image/jpeg', bytes: new Uint8Array(bytes)}
 }
 

@@ -35,6 +35,7 @@ export interface EpubEditionOptions {
 
 export const epubEdition: Edition = {
   format: 'epub',
+  usesBrowser: true,
   build: (context) =>
     buildEpubEdition({
       document: context.document,

@@ -35,11 +35,13 @@ const assetsPath = '/assets/'
 
 export const pdfEdition: Edition = {
   format: 'pdf',
+  usesBrowser: true,
   build: (context) => buildPdfEdition(pdfOptions(context, false))
 }
 
 export const pdfPrintEdition: Edition = {
   format: 'pdf-print',
+  usesBrowser: true,
   build: (context) => buildPdfEdition(pdfOptions(context, true))
 }
 
