@@ -1,33 +1,52 @@
 #!/usr/bin/env node
-// The `folio` command. Folio is written in TypeScript. To start fast, it runs
-// from one JavaScript bundle of build/ (made by esbuild, beside this file,
-// and made again whenever a source is newer); FOLIO_NO_BUNDLE=1 runs the
-// sources through tsx instead. See docs/decisions/0001.
-import {readdirSync, renameSync, statSync} from 'node:fs'
+// The `folio` command. Folio is written in TypeScript. To start fast it runs
+// from a JavaScript bundle of build/, split so that each edition's libraries
+// load only when that edition is built. The bundle is made by esbuild into
+// node_modules/.cache/folio/ and made again whenever a source is newer;
+// FOLIO_NO_BUNDLE=1 runs the sources through tsx instead. See
+// docs/decisions/0001.
+import {existsSync, readdirSync, renameSync, rmSync, statSync} from 'node:fs'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
+import {fileURLToPath, pathToFileURL} from 'node:url'
 
-const folder = path.dirname(fileURLToPath(import.meta.url))
-// At the top of build/, so that `import.meta.url` in the bundle means what it means in the sources.
-const bundle = path.join(folder, '.folio.bundle.mjs')
+const sources = path.dirname(fileURLToPath(import.meta.url))
+const cache = path.join(sources, '..', 'node_modules', '.cache', 'folio')
+const bundle = path.join(cache, 'bundle')
+const entry = path.join(bundle, 'main.mjs')
 
 /** The newest modification time of the TypeScript sources. */
 function newestSource() {
   let newest = 0
-  for (const entry of readdirSync(folder, {recursive: true, withFileTypes: true})) {
-    if (entry.isFile() && entry.name.endsWith('.ts')) {
-      newest = Math.max(newest, statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs)
+  for (const item of readdirSync(sources, {recursive: true, withFileTypes: true})) {
+    if (item.isFile() && item.name.endsWith('.ts')) {
+      newest = Math.max(newest, statSync(path.join(item.parentPath ?? item.path, item.name)).mtimeMs)
     }
   }
   return newest
 }
 
-function bundleTime() {
-  try {
-    return statSync(bundle).mtimeMs
-  } catch {
-    return -1
-  }
+async function makeBundle() {
+  const {build} = await import('esbuild')
+  // Built aside and moved into place, so that a run that started earlier keeps a whole bundle.
+  const fresh = path.join(cache, `bundle-${process.pid}`)
+  await build({
+    entryPoints: {main: path.join(sources, 'cli', 'main.ts')},
+    outdir: fresh,
+    outExtension: {'.js': '.mjs'},
+    chunkNames: 'chunk-[hash]',
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    // Packages stay imports: Node loads them as usual, when a chunk needs them.
+    packages: 'external',
+    logLevel: 'error'
+  })
+  const old = path.join(cache, `bundle-old-${process.pid}`)
+  if (existsSync(bundle)) renameSync(bundle, old)
+  renameSync(fresh, bundle)
+  rmSync(old, {recursive: true, force: true})
 }
 
 async function loadMain() {
@@ -36,23 +55,9 @@ async function loadMain() {
     register()
     return import('./cli/main.ts')
   }
-  if (bundleTime() < newestSource()) {
-    const {build} = await import('esbuild')
-    const temporary = `${bundle}.${process.pid}.tmp`
-    await build({
-      entryPoints: [path.join(folder, 'cli', 'main.ts')],
-      outfile: temporary,
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      target: 'node20',
-      // Packages stay imports: Node loads them as usual.
-      packages: 'external',
-      logLevel: 'error'
-    })
-    renameSync(temporary, bundle)
-  }
-  return import(bundle)
+  const made = existsSync(entry) ? statSync(entry).mtimeMs : -1
+  if (made < newestSource()) await makeBundle()
+  return import(pathToFileURL(entry).href)
 }
 
 const {main} = await loadMain()

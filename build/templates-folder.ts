@@ -5,10 +5,10 @@
  */
 import {readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
-import {fileURLToPath} from 'node:url'
 import {TemplateError} from './errors.ts'
+import {projectRoot} from './project.ts'
 
-export const templatesFolder = fileURLToPath(new URL('../templates/', import.meta.url))
+export const templatesFolder = path.join(projectRoot, 'templates')
 
 const parsed = new Map<string, {modified: number; value: unknown}>()
 

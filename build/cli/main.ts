@@ -6,7 +6,7 @@ import {Command, CommanderError, Option} from 'commander'
 import {pageSizes} from '../document/page-sizes.ts'
 import {formats} from '../editions/index.ts'
 import {FolioError, UsageError} from '../errors.ts'
-import {version} from '../version.ts'
+import {version} from '../project.ts'
 import {runBuild, type Console} from './build-command.ts'
 import {defaultPort, runWatch} from './watch-command.ts'
 

@@ -20,7 +20,7 @@ export interface EditionContext {
 export interface Edition {
   /** Name used by `--format`; its file extension is in `extensions`. */
   format: string
-  /** Renders with the shared browser (the EPUB only for a drawn cover). */
+  /** Always renders with the shared browser, which then starts while the manuscript is read. */
   usesBrowser: boolean
   build: (context: EditionContext) => Promise<Uint8Array>
 }

@@ -10,19 +10,13 @@ import {unified} from 'unified'
 import {visit} from 'unist-util-visit'
 import type {Document, TocEntry} from '../document/document.ts'
 import {stringsFor, type Strings} from '../strings.ts'
-import type {Edition, EditionContext} from './edition.ts'
+import type {EditionContext} from './edition.ts'
 import {stylesheet} from './stylesheets.ts'
 import {fillTemplate, loadTemplate} from './template.ts'
 import {fontFaceRules, fontFilesFor} from './typefaces.ts'
-import {version} from '../version.ts'
+import {version} from '../project.ts'
 
 const serializer = unified().use(rehypeStringify).freeze()
-
-export const htmlEdition: Edition = {
-  format: 'html',
-  usesBrowser: false,
-  build: async (context) => new TextEncoder().encode(buildHtmlEdition(context))
-}
 
 /** The HTML edition of a Document, as text. */
 export function buildHtmlEdition({document, siblings}: Pick<EditionContext, 'document' | 'siblings'>): string {

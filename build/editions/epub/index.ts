@@ -15,7 +15,6 @@ import {visit} from 'unist-util-visit'
 import type {BrowserService} from '../../browser/browser-service.ts'
 import type {Chapter, Document, TocEntry} from '../../document/document.ts'
 import {stringsFor} from '../../strings.ts'
-import type {Edition} from '../edition.ts'
 import {stylesheet} from '../stylesheets.ts'
 import {fillTemplate, loadTemplate, type SlotValue} from '../template.ts'
 import {fontFaceRules, fontFilesFor} from '../typefaces.ts'
@@ -31,17 +30,6 @@ export interface EpubEditionOptions {
   document: Document
   browser: BrowserService
   sourceDateEpoch?: number
-}
-
-export const epubEdition: Edition = {
-  format: 'epub',
-  usesBrowser: true,
-  build: (context) =>
-    buildEpubEdition({
-      document: context.document,
-      browser: context.browser,
-      ...(context.sourceDateEpoch === undefined ? {} : {sourceDateEpoch: context.sourceDateEpoch})
-    })
 }
 
 const extensions: Record<string, string> = {

@@ -9,7 +9,7 @@
 import {PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString} from 'pdf-lib'
 import type {Document, TocEntry} from '../../document/document.ts'
 import {bleed} from '../../document/page-sizes.ts'
-import {version} from '../../version.ts'
+import {version} from '../../project.ts'
 
 export interface Headings {
   /** Destination (`[page /XYZ x y z]`) of each table-of-contents entry, by id. */

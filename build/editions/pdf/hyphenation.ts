@@ -5,10 +5,10 @@
  * work's language. Only running text is hyphenated: headings, code, URLs and
  * links that show an address are not.
  */
-import {createRequire} from 'node:module'
 import type {Element, Root} from 'hast'
 import {headingRank} from 'hast-util-heading-rank'
 import {toString} from 'hast-util-to-string'
+import {requireFromProject} from '../../project.ts'
 
 /** Pattern module by language; a region picks a variant (en-GB). */
 const patternsByLanguage: Record<string, string> = {
@@ -22,7 +22,7 @@ const patternsByLanguage: Record<string, string> = {
 /** Elements whose text is never hyphenated. */
 const keepWhole = new Set(['code', 'pre', 'kbd', 'samp', 'var', 'script', 'style', 'svg', 'math', 'abbr'])
 
-const require = createRequire(import.meta.url)
+const require = requireFromProject
 const hyphenators = new Map<string, ((word: string) => string) | undefined>()
 
 /** The hyphenator for a BCP 47 tag, or undefined when there are no patterns for it. */

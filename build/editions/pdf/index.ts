@@ -13,7 +13,6 @@ import type {BrowserService} from '../../browser/browser-service.ts'
 import type {Site} from '../../browser/virtual-origin.ts'
 import type {Document} from '../../document/document.ts'
 import {defaultPageSize, pageSizes} from '../../document/page-sizes.ts'
-import type {Edition, EditionContext} from '../edition.ts'
 import {fontResource} from '../shipped-fonts.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
 import {hyphenateTree} from './hyphenation.ts'
@@ -32,28 +31,6 @@ export interface PdfEditionOptions {
 /** Table-of-contents passes before giving up on page numbers settling. */
 const maxPasses = 4
 const assetsPath = '/assets/'
-
-export const pdfEdition: Edition = {
-  format: 'pdf',
-  usesBrowser: true,
-  build: (context) => buildPdfEdition(pdfOptions(context, false))
-}
-
-export const pdfPrintEdition: Edition = {
-  format: 'pdf-print',
-  usesBrowser: true,
-  build: (context) => buildPdfEdition(pdfOptions(context, true))
-}
-
-function pdfOptions(context: EditionContext, printReady: boolean): PdfEditionOptions {
-  return {
-    document: context.document,
-    browser: context.browser,
-    printReady,
-    ...(context.pageSize ? {pageSize: context.pageSize} : {}),
-    ...(context.sourceDateEpoch === undefined ? {} : {sourceDateEpoch: context.sourceDateEpoch})
-  }
-}
 
 export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8Array> {
   const {document} = options

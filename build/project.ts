@@ -1,0 +1,32 @@
+/**
+ * Where Folio itself is installed: the folder of its package.json. Found by
+ * walking up from this module, so that it is the same whether the sources
+ * run or the bundle built from them (build/folio.js) does.
+ */
+import {readFileSync} from 'node:fs'
+import {createRequire} from 'node:module'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+
+function findProjectRoot(): string {
+  let folder = path.dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    try {
+      const manifest = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as {name?: string}
+      if (manifest.name === 'folio') return folder
+    } catch {
+      // Not here: one folder up.
+    }
+    const parent = path.dirname(folder)
+    if (parent === folder) throw new Error('Folio cannot find its own package.json')
+    folder = parent
+  }
+}
+
+export const projectRoot = findProjectRoot()
+
+/** Folio's version (shown by `--version` and in each edition's generator field). */
+export const version = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {version: string}).version
+
+/** `require` that resolves packages from Folio's own node_modules. */
+export const requireFromProject = createRequire(path.join(projectRoot, 'package.json'))
