@@ -7,27 +7,57 @@
  */
 import type {Root as HastRoot} from 'hast'
 import type {Root as MdastRoot} from 'mdast'
-import rehypeRaw from 'rehype-raw'
+import {raw} from 'hast-util-raw'
 import remarkFrontmatter from 'remark-frontmatter'
 import remarkGfm from 'remark-gfm'
 import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
 import {unified, type Processor} from 'unified'
+import {EXIT, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {stringsFor} from '../strings.ts'
 import rehypeForbiddenCharacters from './forbidden-characters.ts'
 import rehypeHeadingIds from './heading-ids.ts'
+import remarkCdata from './cdata.ts'
 import remarkImageAlt from './image-alt.ts'
 import rehypeSanitizeManuscript from './sanitize.ts'
 import rehypeTableAlignment from './table-alignment.ts'
 import remarkTypography from './typography.ts'
+import {escapeUnclosedHtml} from './unclosed-html.ts'
 import rehypeUrlPolicy from './url-policy.ts'
+
+declare module 'vfile' {
+  interface DataMap {
+    /** The chapter has raw HTML (which must then be sanitised). */
+    rawHtml: boolean
+  }
+}
+
+/**
+ * Raw HTML parsed into the tree (rehype-raw's work). Parsing runs the whole
+ * tree through an HTML parser, so a chapter without raw HTML skips it.
+ */
+function rehypeRawHtml() {
+  return (tree: HastRoot, file: VFile): HastRoot => {
+    let found = false
+    visit(tree, 'raw', () => {
+      found = true
+      return EXIT
+    })
+    file.data.rawHtml = found
+    return found ? (raw(tree, {file}) as HastRoot) : tree
+  }
+}
 
 const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).freeze()
 
 /** Markdown (with YAML front matter and GFM) to mdast. */
 export function parseChapter(file: VFile): MdastRoot {
-  return parser.parse(file)
+  let tree = parser.parse(file)
+  // Raw HTML left open would hide the rest of the file: its opener becomes text, and the text is
+  // parsed again (another may have been hidden by the first).
+  for (let pass = 0; pass < 10 && escapeUnclosedHtml(tree, file); pass++) tree = parser.parse(file)
+  return tree
 }
 
 export interface TransformOptions {
@@ -43,6 +73,7 @@ export type ChapterTransformer = Processor<undefined, MdastRoot, HastRoot, undef
 export function chapterTransformer(options: TransformOptions): ChapterTransformer {
   const strings = stringsFor(options.lang)
   return unified()
+    .use(remarkCdata)
     .use(remarkImageAlt)
     .use(remarkTypography, {lang: options.lang})
     .use(remarkRehype, {
@@ -55,7 +86,7 @@ export function chapterTransformer(options: TransformOptions): ChapterTransforme
       // ↑ is in the shipped fonts; the usual ↩ would come from a host font.
       footnoteBackContent: '↑'
     })
-    .use(rehypeRaw)
+    .use(rehypeRawHtml)
     .use(rehypeForbiddenCharacters)
     .use(rehypeUrlPolicy, {root: options.root})
     .use(rehypeSanitizeManuscript)

@@ -66,9 +66,13 @@ export const manuscriptSchema: Schema = {
   strip: ['script', 'style', 'iframe', 'noscript', 'noembed', 'noframes', 'template', 'title', 'xmp']
 }
 
-/** A rehype plugin: report every removal, then sanitize. */
+/**
+ * A rehype plugin: report every removal, then sanitize. A chapter without
+ * raw HTML is left as it is: what Markdown makes is within the allow-list.
+ */
 export default function rehypeSanitizeManuscript() {
   return (tree: Root, file: VFile): Root => {
+    if (file.data.rawHtml === false) return tree
     visit(tree, 'element', (node, index, parent) => {
       // Only GFM task-list checkboxes are inputs; any other form control goes.
       if (node.tagName === 'input' && node.properties.type !== 'checkbox' && parent && index !== undefined) {
