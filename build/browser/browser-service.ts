@@ -5,6 +5,7 @@
  * one costs more than loading one) and the browser is closed at the end of
  * the run, on errors and on Ctrl-C. Every step has a time limit.
  */
+import {stat} from 'node:fs/promises'
 import type {Browser, Page} from 'puppeteer'
 import {BrowserError, BrowserTimeoutError} from './errors.ts'
 import {findBrowser} from './find-browser.ts'
@@ -48,6 +49,16 @@ export class BrowserService {
   constructor(options: BrowserOptions = {}) {
     this.jobTimeout = options.jobTimeout ?? defaultJobTimeout
     this.launchTimeout = options.launchTimeout ?? 30
+  }
+
+  /**
+   * Which browser this service runs (its path and file time), without
+   * starting it: what a cache of rendered images is keyed by.
+   */
+  async identity(): Promise<string> {
+    const {executablePath} = await findBrowser()
+    const info = await stat(executablePath).catch(() => undefined)
+    return `${executablePath}:${info?.mtimeMs ?? 0}`
   }
 
   /** True once a browser has been asked for. */

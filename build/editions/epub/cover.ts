@@ -3,10 +3,15 @@
  * or one made from templates/epub/cover.html (title, subtitle, authors,
  * publisher) and rendered by the shared Chromium to a 1600 × 2560 JPEG.
  */
+import {createHash} from 'node:crypto'
+import {mkdir, readFile} from 'node:fs/promises'
+import path from 'node:path'
 import {toHtml} from 'hast-util-to-html'
+import writeFileAtomic from 'write-file-atomic'
 import type {Text} from 'hast'
 import type {BrowserService} from '../../browser/browser-service.ts'
 import type {Document} from '../../document/document.ts'
+import {projectRoot} from '../../project.ts'
 import {fontResource, shippedFontFaces} from '../shipped-fonts.ts'
 import {stylesheet} from '../stylesheets.ts'
 import {fillTemplate, loadTemplate} from '../template.ts'
@@ -18,8 +23,13 @@ export interface CoverImage {
 
 export const coverSize = {width: 1600, height: 2560}
 
-/** Covers drawn in this process, by their page: a rebuild with the same title does not draw again. */
+/**
+ * Covers already drawn, by a hash of their page and of the browser: kept in
+ * this process and in node_modules/.cache/folio/covers, so that a rebuild
+ * with the same title does not start a browser to draw the same picture.
+ */
 const drawn = new Map<string, Uint8Array>()
+const coverCache = path.join(projectRoot, 'node_modules', '.cache', 'folio', 'covers')
 
 export async function coverImage(document: Document, browser: BrowserService): Promise<CoverImage> {
   if (document.cover) {
@@ -27,8 +37,13 @@ export async function coverImage(document: Document, browser: BrowserService): P
     return {mediaType: image.mediaType as CoverImage['mediaType'], bytes: image.bytes}
   }
   const html = toHtml(coverPage(document))
-  const known = drawn.get(html)
-  if (known) return {mediaType: 'image/jpeg', bytes: known}
+  const key = createHash('sha256').update(html).update(await browser.identity()).digest('hex')
+  const file = path.join(coverCache, `${key}.jpg`)
+  const known = drawn.get(key) ?? (await readFile(file).then((bytes) => new Uint8Array(bytes)).catch(() => undefined))
+  if (known) {
+    drawn.set(key, known)
+    return {mediaType: 'image/jpeg', bytes: known}
+  }
   const bytes = await browser.run(
     {
       description: `drawing the EPUB cover of ${document.slug}`,
@@ -42,8 +57,13 @@ export async function coverImage(document: Document, browser: BrowserService): P
       return image
     }
   )
-  drawn.set(html, new Uint8Array(bytes))
-  return {mediaType: 'image/jpeg', bytes: new Uint8Array(bytes)}
+  const image = new Uint8Array(bytes)
+  drawn.set(key, image)
+  // A cache that cannot be written (a read-only install) only costs the next build a drawing.
+  await mkdir(coverCache, {recursive: true})
+    .then(() => writeFileAtomic(file, Buffer.from(image)))
+    .catch(() => undefined)
+  return {mediaType: 'image/jpeg', bytes: image}
 }
 
 function coverPage(document: Document) {
