@@ -1,31 +1,37 @@
 /**
  * `npm run bench`: how fast Folio is, measured, and written to
- * docs/benchmarks.md with the machine and the date. Medians of several runs;
- * peak memory. Never asserted in a test.
+ * docs/benchmarks.md with the machine and the date. Medians of several runs
+ * (BENCH_RUNS, default 5); peak memory. Never asserted in a test.
  *
- *   (a) the brief, whole process (`folio build`), each edition alone and all
- *       together, as a user runs it (a cold start: a new Node, a new Chromium);
- *   (b) the brief's editions rebuilt in a process that already runs, with the
- *       browser already started (what a watch mode pays);
- *   (c) the Markdown stage (read → transform → Document) and each edition at
- *       1x to 200x the brief, to show that no step grows faster than the input.
+ *   (a) cold: a whole `folio build` process, each edition alone and all three,
+ *       for the brief, its body 50 and 200 times over, and 50 chapters;
+ *   (b) warm: a rebuild after a one-word edit through the watch machinery
+ *       (the session, its cache and its running browser);
+ *   (c) the Markdown stage (read → Document) at 1x, 10x, 50x and 200x;
+ *   (d) pandoc's HTML and EPUB on the same inputs, when pandoc is installed;
+ *       and the PDF against a bare Puppeteer page.pdf() of the same page.
  */
 import {spawnSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
-import {BrowserService} from '../build/browser/browser-service.ts'
+import {toHtml} from 'hast-util-to-html'
+import {parse} from 'yaml'
+import {PublishingSession} from '../build/cli/session.ts'
 import type {Document} from '../build/document/document.ts'
 import {loadWork} from '../build/document/load-work.ts'
-import {buildHtmlEdition} from '../build/editions/html.ts'
-import {buildPdfEdition} from '../build/editions/pdf/index.ts'
-import {findWorks} from '../build/read/discover-works.ts'
+import {pageSizes} from '../build/document/page-sizes.ts'
+import {printPage} from '../build/editions/pdf/print-page.ts'
+import {fontResource} from '../build/editions/shipped-fonts.ts'
+import {findWorks, type WorkSource} from '../build/read/discover-works.ts'
 
 const project = fileURLToPath(new URL('../', import.meta.url))
 const brief = path.join(project, 'manuscript', 'winning-the-peace-in-ukraine.md')
 const runs = Number(process.env.BENCH_RUNS ?? 5)
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'folio-bench-'))
+const hasGnuTime = spawnSync('sh', ['-c', 'test -x /usr/bin/time'], {stdio: 'ignore'}).status === 0
+const pandoc = spawnSync('pandoc', ['--version'], {encoding: 'utf8'}).stdout?.split('\n')[0]
 
 const median = (values: number[]) => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -34,47 +40,58 @@ const median = (values: number[]) => {
 }
 const ms = (value: number) => `${Math.round(value).toLocaleString('en')} ms`
 const mb = (bytes: number) => `${Math.round(bytes / 1024 / 1024)} MB`
-const hasGnuTime = spawnSync('sh', ['-c', 'test -x /usr/bin/time'], {stdio: 'ignore'}).status === 0
 
-/** One whole `folio` process: wall time and the peak memory of its largest process (GNU time). */
-function wholeProcess(args: string[]): {milliseconds: number; peakRss?: number} {
+/** One whole process: wall time and the peak memory of its largest process (GNU time). */
+function timedProcess(command: string, args: string[]): {milliseconds: number; peakRss?: number} {
   const started = performance.now()
-  const [command, commandArgs] = hasGnuTime
-    ? ['/usr/bin/time', ['-f', 'FOLIO_PEAK_RSS_KB=%M', process.execPath, 'build/folio.js', ...args]]
-    : [process.execPath, ['build/folio.js', ...args]]
-  const result = spawnSync(command, commandArgs as string[], {cwd: project, encoding: 'utf8'})
+  const result = hasGnuTime
+    ? spawnSync('/usr/bin/time', ['-f', 'PEAK_RSS_KB=%M', command, ...args], {cwd: project, encoding: 'utf8', maxBuffer: 1 << 26})
+    : spawnSync(command, args, {cwd: project, encoding: 'utf8', maxBuffer: 1 << 26})
   const milliseconds = performance.now() - started
-  if (result.status !== 0) throw new Error(`folio ${args.join(' ')} failed:\n${result.stderr}`)
-  const kb = /FOLIO_PEAK_RSS_KB=(\d+)/.exec(result.stderr)?.[1]
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed:\n${result.stderr}`)
+  const kb = /PEAK_RSS_KB=(\d+)/.exec(result.stderr ?? '')?.[1]
   return kb ? {milliseconds, peakRss: Number(kb) * 1024} : {milliseconds}
 }
 
-/** The brief's body `times` times over, each copy a numbered section. */
-function generatedWork(times: number): string {
+function repeated(count: number, label: string, run: () => {milliseconds: number; peakRss?: number}) {
+  run()
+  const measured = Array.from({length: count}, run)
+  const peak = measured.some((item) => item.peakRss) ? Math.max(...measured.map((item) => item.peakRss ?? 0)) : undefined
+  return {label, milliseconds: median(measured.map((item) => item.milliseconds)), peak}
+}
+
+/** The brief's body `times` times over, each copy a numbered section, in one file. */
+function longWork(times: number): string {
   const source = readFileSync(brief, 'utf8')
   const end = source.indexOf('\n---\n', 4) + 5
-  const [frontMatter, body] = [source.slice(0, end), source.slice(end)]
-  const sections = Array.from({length: times}, (_, index) => `## Part ${index + 1}\n\n${body.replace(/^## /gm, '### ')}`)
+  const sections = Array.from({length: times}, (_, index) => `## Part ${index + 1}\n\n${source.slice(end).replace(/^## /gm, '### ')}`)
   const folder = path.join(scratch, `x${times}`)
   mkdirSync(folder, {recursive: true})
   const file = path.join(folder, `brief-x${times}.md`)
-  writeFileSync(file, `${frontMatter}\n${sections.join('\n')}`)
+  writeFileSync(file, `${source.slice(0, end)}\n${sections.join('\n')}`)
   return file
 }
 
-async function documentOf(file: string): Promise<Document> {
-  const [work] = await findWorks([file], project)
-  return (await loadWork(work!)).document!
+/** The brief's body as 50 chapter files, the metadata in book.yaml. */
+function chapteredWork(chapters: number): string {
+  const source = readFileSync(brief, 'utf8')
+  const end = source.indexOf('\n---\n', 4) + 5
+  const folder = path.join(scratch, `chapters-${chapters}`)
+  mkdirSync(folder, {recursive: true})
+  const names = Array.from({length: chapters}, (_, index) => `chapter-${index + 1}.md`)
+  writeFileSync(path.join(folder, 'book.yaml'), `${source.slice(4, end - 5)}\nchapters:\n${names.map((name) => `  - ${name}`).join('\n')}\n`)
+  for (const [index, name] of names.entries()) writeFileSync(path.join(folder, name), `# Chapter ${index + 1}\n\n${source.slice(end)}`)
+  return folder
 }
 
-async function timed(count: number, work: () => Promise<unknown>): Promise<number> {
-  const times: number[] = []
-  for (let run = 0; run < count; run++) {
-    const started = performance.now()
-    await work()
-    times.push(performance.now() - started)
-  }
-  return median(times)
+/** Words in a work's Markdown: a file, or every file of a folder. */
+function wordsOf(work: string): number {
+  const files = work.endsWith('.md') ? [work] : readdirSync(work).filter((name) => name.endsWith('.md')).map((name) => path.join(work, name))
+  return files.reduce((sum, file) => sum + readFileSync(file, 'utf8').split(/\s+/).length, 0)
+}
+
+async function documentOf(work: WorkSource): Promise<Document> {
+  return (await loadWork(work)).document!
 }
 
 const lines: string[] = []
@@ -82,74 +99,164 @@ const say = (line = '') => {
   lines.push(line)
   console.log(line)
 }
+const table = (header: string[]) => {
+  say(`| ${header.join(' | ')} |`)
+  say(`|${header.map((_, index) => (index === 0 ? '---' : '---:')).join('|')}|`)
+}
 
 const cpu = os.cpus()[0]?.model ?? 'unknown CPU'
-const chromium = spawnSync('sh', ['-c', 'chromium --version 2>/dev/null || true'], {encoding: 'utf8'}).stdout.trim()
+const browserVersion = spawnSync('sh', ['-c', '(chromium-headless-shell --version || chromium --version) 2>/dev/null'], {encoding: 'utf8'}).stdout.trim()
 say('# Benchmarks')
 say()
 say(
   `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${cpu}, ` +
     `${Math.round(os.totalmem() / 1024 ** 3)} GB, ${os.type()} ${os.release()}, Node ${process.version}` +
-    `${chromium ? `, ${chromium}` : ''}. Medians of ${runs} runs.`
+    `${browserVersion ? `, ${browserVersion}` : ''}${pandoc ? `, ${pandoc}` : ''}. Medians of ${runs} runs (3 for the 200x work). ` +
+    'Peak memory is that of the largest single process (Node or the browser), from GNU time.'
 )
+
+const inputs = [
+  {name: 'brief', path: brief, count: runs},
+  {name: '50x', path: longWork(50), count: runs},
+  {name: '200x', path: longWork(200), count: Math.min(runs, 3)},
+  {name: '50 chapters', path: chapteredWork(50), count: runs}
+]
+const formatsOf = ['html', 'pdf', 'epub', 'html,pdf,epub']
+const cold: Record<string, Record<string, number>> = {}
+
 say()
-say('## (a) The brief, whole process, cold')
+say('## (a) Cold: a whole `folio build` process')
 say()
-say('`folio build manuscript/winning-the-peace-in-ukraine.md --format …`, from process start to exit: a new Node and, for the PDF, a new Chromium each time (one run first, not counted, to warm the file cache). Peak memory is that of the largest single process, Node or Chromium.')
+say('From process start to exit: a new Node and, for the PDF and the EPUB cover, a new browser every time (one run first, not counted, warms the file cache and the bundle).')
 say()
-say('| editions | median | peak memory |')
-say('|---|---:|---:|')
-for (const formats of ['html', 'pdf', 'html,pdf']) {
-  const args = ['build', brief, '--format', formats, '--out', path.join(scratch, 'out')]
-  wholeProcess(args)
-  const measured = Array.from({length: runs}, () => wholeProcess(args))
-  const peak = measured.some((run) => run.peakRss) ? mb(Math.max(...measured.map((run) => run.peakRss ?? 0))) : 'n/a'
-  say(`| ${formats === 'html,pdf' ? 'all (html, pdf)' : formats} | ${ms(median(measured.map((run) => run.milliseconds)))} | ${peak} |`)
+table(['work', 'words', 'html', 'pdf', 'epub', 'all three', 'peak memory (all three)'])
+for (const input of inputs) {
+  const words = wordsOf(input.path)
+  cold[input.name] = {}
+  let peak: number | undefined
+  for (const formats of formatsOf) {
+    const result = repeated(input.count, formats, () =>
+      timedProcess(process.execPath, ['build/folio.js', 'build', input.path, '--format', formats, '--out', path.join(scratch, 'out')])
+    )
+    cold[input.name]![formats] = result.milliseconds
+    if (formats.includes(',')) peak = result.peak
+  }
+  const row = formatsOf.map((formats) => ms(cold[input.name]![formats]!))
+  say(`| ${input.name} | ${words.toLocaleString('en')} | ${row.join(' | ')} | ${peak ? mb(peak) : 'n/a'} |`)
+}
+say()
+say(`Linear: the 200x build of all three takes ${(cold['200x']!['html,pdf,epub']! / cold['50x']!['html,pdf,epub']!).toFixed(2)} times the 50x build (target at most 4.4).`)
+
+say()
+say('## (b) Warm: a rebuild after a one-word edit')
+say()
+say('Through the watch machinery: the publishing session with its chapter cache and running browser; one word of the text changes between runs; the time is from the save to the last edition written.')
+say()
+table(['work', 'html', 'pdf', 'epub', 'all three'])
+for (const input of inputs) {
+  const [work] = await findWorks([input.path], project)
+  const file = work!.file ?? path.join(work!.root, 'chapter-1.md')
+  const original = readFileSync(file, 'utf8')
+  const cells: string[] = []
+  for (const formats of formatsOf) {
+    const session = new PublishingSession({out: path.join(scratch, 'warm'), formats: formats.split(','), strict: false})
+    try {
+      await session.publish(work!)
+      const times: number[] = []
+      for (let run = 0; run < input.count; run++) {
+        writeFileSync(file, original.replace('Over the past year', run % 2 ? 'Over the last year' : 'Over this past year'))
+        const started = performance.now()
+        const outcome = await session.publish(work!)
+        if (!outcome.built) throw new Error(`${input.name} did not build`)
+        times.push(performance.now() - started)
+      }
+      cells.push(ms(median(times)))
+    } finally {
+      writeFileSync(file, original)
+      await session.close()
+    }
+  }
+  say(`| ${input.name} | ${cells.join(' | ')} |`)
 }
 
 say()
-say('## (b) The brief, rebuilt warm')
+say('## (c) The Markdown stage')
 say()
-say('In one process with the Document read and Chromium already running: what rebuilding costs once start-up is paid.')
+say('Read → transform → Document, in one process, no cache.')
 say()
-const browser = new BrowserService()
-try {
-  const document = await documentOf(brief)
-  await buildPdfEdition({document, browser})
-  say('| step | median |')
-  say('|---|---:|')
-  say(`| Markdown (read → Document) | ${ms(await timed(runs, () => documentOf(brief)))} |`)
-  say(`| html edition | ${ms(await timed(runs, async () => buildHtmlEdition({document, siblings: []})))} |`)
-  say(`| pdf edition | ${ms(await timed(runs, () => buildPdfEdition({document, browser})))} |`)
-
-  say()
-  say('## (c) Growth with the size of the input')
-  say()
-  say("The brief's body repeated, each copy a numbered section (so the PDF gets a table of contents and two or more passes). In one process, Chromium running.")
-  say()
-  say('| size | words | Markdown | µs/word | html | pdf | pdf pages |')
-  say('|---|---:|---:|---:|---:|---:|---:|')
-  const results: Record<number, {markdown: number; html: number; pdf: number}> = {}
-  for (const times of [1, 10, 50, 200]) {
-    const file = generatedWork(times)
-    const words = readFileSync(file, 'utf8').split(/\s+/).length
-    const count = times >= 50 ? Math.min(runs, 3) : runs
-    const markdown = await timed(count, () => documentOf(file))
-    const document = await documentOf(file)
-    const html = await timed(count, async () => buildHtmlEdition({document, siblings: []}))
-    let pages = 0
-    const pdf = await timed(count, async () => {
-      const bytes = await buildPdfEdition({document, browser})
-      pages = (Buffer.from(bytes).toString('latin1').match(/\/Type \/Page\b/g) ?? []).length
-    })
-    results[times] = {markdown, html, pdf}
-    say(`| ${times}x | ${words.toLocaleString('en')} | ${ms(markdown)} | ${((markdown * 1000) / words).toFixed(1)} | ${ms(html)} | ${ms(pdf)} | ${pages} |`)
+table(['size', 'words', 'Markdown', 'µs per word'])
+const markdown: Record<number, number> = {}
+for (const times of [1, 10, 50, 200]) {
+  const file = times === 1 ? brief : times === 50 ? inputs[1]!.path : times === 200 ? inputs[2]!.path : longWork(times)
+  const [work] = await findWorks([file], project)
+  const words = readFileSync(file, 'utf8').split(/\s+/).length
+  const samples: number[] = []
+  for (let run = 0; run < (times === 200 ? Math.min(runs, 3) : runs); run++) {
+    const started = performance.now()
+    await documentOf(work!)
+    samples.push(performance.now() - started)
   }
+  markdown[times] = median(samples)
+  say(`| ${times}x | ${words.toLocaleString('en')} | ${ms(markdown[times]!)} | ${((markdown[times]! * 1000) / words).toFixed(1)} |`)
+}
+say()
+say(`200x / 50x: ${(markdown[200]! / markdown[50]!).toFixed(2)} (4.0 is linear).`)
+
+say()
+say('## (d) Against other tools')
+say()
+if (pandoc) {
+  say(`${pandoc}, \`pandoc -s --toc\` to HTML and to EPUB, whole process, on the same files (the 50-chapter work as its 50 files in order).`)
   say()
-  const ratio = (key: 'markdown' | 'html' | 'pdf') => (results[200]![key] / results[50]![key]).toFixed(2)
-  say(`200x / 50x: Markdown ${ratio('markdown')}, html ${ratio('html')}, pdf ${ratio('pdf')} (4.0 is linear; the target is at most 4.4). Medians of ${Math.min(runs, 3)} runs at 50x and 200x.`)
-} finally {
-  await browser.close()
+  table(['work', 'pandoc html', 'Folio html', 'ratio', 'pandoc epub', 'Folio epub', 'ratio'])
+  for (const input of inputs) {
+    const sources = input.path.endsWith('.md')
+      ? [input.path]
+      : (parse(readFileSync(path.join(input.path, 'book.yaml'), 'utf8')) as {chapters: string[]}).chapters.map((name) => path.join(input.path, name))
+    const pandocHtml = repeated(input.count, 'html', () => timedProcess('pandoc', ['-s', '--toc', '--metadata', 'title=Bench', ...sources, '-o', path.join(scratch, 'pandoc.html')])).milliseconds
+    const pandocEpub = repeated(input.count, 'epub', () => timedProcess('pandoc', ['-s', '--toc', '--metadata', 'title=Bench', ...sources, '-o', path.join(scratch, 'pandoc.epub')])).milliseconds
+    const folioHtml = cold[input.name]!.html!
+    const folioEpub = cold[input.name]!.epub!
+    say(`| ${input.name} | ${ms(pandocHtml)} | ${ms(folioHtml)} | ${(folioHtml / pandocHtml).toFixed(2)} | ${ms(pandocEpub)} | ${ms(folioEpub)} | ${(folioEpub / pandocEpub).toFixed(2)} |`)
+  }
+} else {
+  say('pandoc is not installed here: no comparison.')
+}
+say()
+say('The PDF edition against a bare Puppeteer `page.pdf()` of the same print page (browser running, page loaded from the same virtual origin): what Folio adds is the table-of-contents passes and the finishing (outline, metadata).')
+say()
+table(['work', 'bare page.pdf()', 'Folio pdf (warm)', 'ratio'])
+{
+  const session = new PublishingSession({out: path.join(scratch, 'bare'), formats: ['pdf'], strict: false})
+  try {
+    for (const input of inputs) {
+      const [work] = await findWorks([input.path], project)
+      const document = await documentOf(work!)
+      const chapters = document.chapters.map((chapter) => chapter.tree)
+      const html = toHtml(printPage({document, chapters, pageSize: pageSizes.a4!, printReady: false, showToc: document.chapters.length > 1 || document.headingCount > 6}))
+      const bare = async () => {
+        const started = performance.now()
+        await session.browser.run(
+          {description: 'a bare print', site: (pathname) => (pathname === '/index.html' ? {contentType: 'text/html', body: html} : fontResource(pathname))},
+          (page) => page.pdf({preferCSSPageSize: true, printBackground: true, timeout: 0})
+        )
+        return performance.now() - started
+      }
+      await bare()
+      const bareTimes: number[] = []
+      for (let run = 0; run < input.count; run++) bareTimes.push(await bare())
+      await session.publish(work!)
+      const folioTimes: number[] = []
+      for (let run = 0; run < input.count; run++) {
+        const started = performance.now()
+        await session.publish(work!)
+        folioTimes.push(performance.now() - started)
+      }
+      say(`| ${input.name} | ${ms(median(bareTimes))} | ${ms(median(folioTimes))} | ${(median(folioTimes) / median(bareTimes)).toFixed(2)} |`)
+    }
+  } finally {
+    await session.close()
+  }
 }
 
 writeFileSync(path.join(project, 'docs', 'benchmarks.md'), `${lines.join('\n')}\n`)

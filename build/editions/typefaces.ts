@@ -3,17 +3,18 @@
  * one file per weight, style and script subset; SIL Open Font License).
  * Host fonts are never used, so every machine sets the same text.
  *
- * `selector` lists the elements whose text is set in a face; it mirrors the
- * font rules of templates/styles/base.css and screen.css. It is used to
- * embed only the faces and script subsets a page needs.
+ * Each text family has fallbacks for what it lacks: Arabic (Noto Naskh
+ * Arabic beside the serif, Noto Sans Arabic beside the sans) and emoji (Noto
+ * Emoji: monochrome outlines, because colour emoji fonts become Type 3 fonts
+ * in Chromium's PDFs). `fontFilesFor` walks a page and picks, for every
+ * character, the face and script subset a browser would use, following the
+ * font rules of templates/styles/ (keep `setIn` in step with them).
  */
 import {readFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import path from 'node:path'
-import type {Root} from 'hast'
-import {selectAll} from 'hast-util-select'
-import {toString} from 'hast-util-to-string'
+import type {Element, Root} from 'hast'
 import {TemplateError} from '../errors.ts'
+import {requireFromProject} from '../project.ts'
 
 export interface Face {
   family: string
@@ -21,30 +22,58 @@ export interface Face {
   id: string
   weight: 400 | 700
   style: 'normal' | 'italic'
-  /** Elements whose text is set in this face. */
-  selector: string
 }
 
-const text = {family: 'Source Serif 4', id: 'source-serif-4'}
-const display = {family: 'Source Sans 3', id: 'source-sans-3'}
-const code = {family: 'Source Code Pro', id: 'source-code-pro'}
+type Role = 'text' | 'display' | 'code'
 
-const headings = 'h1, h2, h3, h4, h5, h6, .title'
-const displayText = '.toc, .skip-link, .downloads, .authors, .colophon, .margin-fonts, caption, figcaption'
-const italic = 'em, i, cite, dfn, var'
-const bold = 'strong, b, th, dt'
+/** Families by role, the first choice first; the CSS font stacks list the same. */
+const families: Record<Role | 'emoji', Array<{family: string; id: string; italic: boolean; bold: boolean}>> = {
+  text: [
+    {family: 'Source Serif 4', id: 'source-serif-4', italic: true, bold: true},
+    {family: 'Noto Naskh Arabic', id: 'noto-naskh-arabic', italic: false, bold: true}
+  ],
+  display: [
+    {family: 'Source Sans 3', id: 'source-sans-3', italic: true, bold: true},
+    {family: 'Noto Sans Arabic', id: 'noto-sans-arabic', italic: false, bold: true}
+  ],
+  code: [{family: 'Source Code Pro', id: 'source-code-pro', italic: false, bold: false}],
+  emoji: [{family: 'Noto Emoji', id: 'noto-emoji', italic: false, bold: false}]
+}
 
-export const faces: Face[] = [
-  {...text, weight: 400, style: 'normal', selector: 'body'},
-  {...text, weight: 400, style: 'italic', selector: italic},
-  {...text, weight: 700, style: 'normal', selector: bold},
-  {...text, weight: 700, style: 'italic', selector: `:is(${bold}) :is(${italic}), :is(${italic}) :is(${bold})`},
-  {...display, weight: 700, style: 'normal', selector: `${headings}, :is(${displayText}) :is(${bold})`},
-  {...display, weight: 700, style: 'italic', selector: `:is(${headings}) :is(${italic})`},
-  {...display, weight: 400, style: 'normal', selector: displayText},
-  {...display, weight: 400, style: 'italic', selector: `:is(${displayText}) :is(${italic})`},
-  {...code, weight: 400, style: 'normal', selector: 'code, kbd, samp, pre'}
-]
+/** Every face Folio ships. */
+export const faces: Face[] = Object.values(families)
+  .flat()
+  .flatMap((family) =>
+    ([400, 700] as const)
+      .filter((weight) => weight === 400 || family.bold)
+      .flatMap((weight) => (['normal', 'italic'] as const).filter((style) => style === 'normal' || family.italic).map((style) => ({family: family.family, id: family.id, weight, style})))
+  )
+
+/** How the stylesheets set an element's text, given how its parent's is set. */
+interface Setting {
+  role: Role
+  bold: boolean
+  italic: boolean
+}
+
+const headings = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'])
+const displayTags = new Set(['caption', 'figcaption'])
+const displayClasses = ['title', 'toc', 'skip-link', 'downloads', 'authors', 'colophon', 'margin-fonts']
+const codeTags = new Set(['code', 'kbd', 'samp', 'pre'])
+const boldTags = new Set(['strong', 'b', 'th', 'dt'])
+const italicTags = new Set(['em', 'i', 'cite', 'dfn', 'var'])
+
+/** Mirrors the font-family, -weight and -style rules of base.css, screen.css and print.css. */
+function setIn(element: Element, parent: Setting): Setting {
+  const classes = Array.isArray(element.properties.className) ? element.properties.className.map(String) : []
+  const heading = headings.has(element.tagName) || classes.includes('title')
+  const display = heading || displayTags.has(element.tagName) || classes.some((name) => displayClasses.includes(name))
+  return {
+    role: codeTags.has(element.tagName) || parent.role === 'code' ? 'code' : display ? 'display' : parent.role,
+    bold: parent.bold || heading || boldTags.has(element.tagName),
+    italic: parent.italic || italicTags.has(element.tagName)
+  }
+}
 
 export interface FontFile {
   face: Face
@@ -55,16 +84,22 @@ export interface FontFile {
   unicodeRange: string
 }
 
-const require = createRequire(import.meta.url)
-const subsetsById = new Map<string, Array<{name: string; ranges: Array<[number, number]>; css: string}>>()
+interface Subset {
+  name: string
+  css: string
+  ranges: Array<[number, number]>
+}
+
+const subsetsById = new Map<string, Subset[]>()
 
 /** Script subsets of a font package, with their code point ranges. */
-function subsetsOf(id: string) {
+function subsetsOf(id: string): Subset[] {
   let subsets = subsetsById.get(id)
   if (subsets) return subsets
   try {
-    const unicode = JSON.parse(readFileSync(require.resolve(`@fontsource/${id}/unicode.json`), 'utf8')) as Record<string, string>
-    subsets = Object.entries(unicode).map(([name, css]) => ({name, css, ranges: parseRanges(css)}))
+    const unicode = JSON.parse(readFileSync(requireFromProject.resolve(`@fontsource/${id}/unicode.json`), 'utf8')) as Record<string, string>
+    // Noto Emoji names its subsets "[0]", "[1]", …; the files say 0, 1, ….
+    subsets = Object.entries(unicode).map(([name, css]) => ({name: name.replace(/^\[(\d+)\]$/, '$1'), css, ranges: parseRanges(css)}))
   } catch (error) {
     throw new TemplateError(`The font package @fontsource/${id} is missing: run npm ci`, {cause: error})
   }
@@ -80,32 +115,61 @@ function parseRanges(css: string): Array<[number, number]> {
   })
 }
 
-function fontFile(face: Face, subset: {name: string; css: string}): FontFile {
+function covers(subset: Subset, point: number): boolean {
+  return subset.ranges.some(([start, end]) => point >= start && point <= end)
+}
+
+function fontFile(face: Face, subset: Subset): FontFile {
   const name = `${face.id}-${subset.name}-${face.weight}-${face.style}.woff2`
-  return {face, subset: subset.name, file: path.join(path.dirname(require.resolve(`@fontsource/${face.id}/package.json`)), 'files', name), unicodeRange: subset.css}
+  const folder = path.dirname(requireFromProject.resolve(`@fontsource/${face.id}/package.json`))
+  return {face, subset: subset.name, file: path.join(folder, 'files', name), unicodeRange: subset.css}
 }
 
 /**
- * The font files a page needs: a face is needed when some element matches
- * its selector, and of that face only the subsets that hold characters of
- * those elements.
+ * The font files a page needs: for every character of its text, the first
+ * family of its role that has it (else the emoji font), in the weight and
+ * style its elements give it, and the subset of that family that holds it.
  */
 export function fontFilesFor(page: Root): FontFile[] {
-  const files: FontFile[] = []
-  for (const face of faces) {
-    const elements = selectAll(face.selector, page)
-    if (elements.length === 0) continue
-    const codePoints = new Set<number>()
-    for (const element of elements) {
-      for (const character of toString(element)) codePoints.add(character.codePointAt(0)!)
-    }
-    for (const subset of subsetsOf(face.id)) {
-      if (subset.ranges.some(([start, end]) => [...codePoints].some((point) => point >= start && point <= end && point > 0x20))) {
-        files.push(fontFile(face, subset))
+  const points = new Map<string, {setting: Setting; points: Set<number>}>()
+  const walk = (node: Root | Element, setting: Setting): void => {
+    for (const child of node.children) {
+      if (child.type === 'element') walk(child, setIn(child, setting))
+      else if (child.type === 'text') {
+        const key = `${setting.role}:${setting.bold}:${setting.italic}`
+        let entry = points.get(key)
+        if (!entry) points.set(key, (entry = {setting, points: new Set()}))
+        for (const character of child.value) {
+          const point = character.codePointAt(0)!
+          if (point > 0x20) entry.points.add(point)
+        }
       }
     }
   }
-  return files
+  walk(page, {role: 'text', bold: false, italic: false})
+
+  const files = new Map<string, FontFile>()
+  for (const {setting, points: codePoints} of points.values()) {
+    for (const point of codePoints) {
+      const candidates = [...families[setting.role], ...families.emoji]
+      for (const family of candidates) {
+        const subset = subsetsOf(family.id).find((item) => covers(item, point))
+        if (!subset) continue
+        const face: Face = {
+          family: family.family,
+          id: family.id,
+          weight: setting.bold && family.bold ? 700 : 400,
+          style: setting.italic && family.italic ? 'italic' : 'normal'
+        }
+        const file = fontFile(face, subset)
+        files.set(file.file, file)
+        break
+      }
+    }
+  }
+  // In the order of `faces`, then of the subsets: the same page gives the same rules.
+  const order = (file: FontFile) => `${faces.findIndex((face) => face.id === file.face.id && face.weight === file.face.weight && face.style === file.face.style).toString().padStart(3, '0')}:${file.file}`
+  return [...files.values()].sort((a, b) => (order(a) < order(b) ? -1 : 1))
 }
 
 /** Every font file Folio ships: each face in each script subset. */
