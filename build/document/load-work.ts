@@ -83,9 +83,10 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache()): Pr
   // Go on without valid metadata, so that problems in the text are reported too.
   const metadata = workFields ? toMetadata(workFields.fields, work.slug, workFields.file, workFields.place) : undefined
   const lang = metadata?.lang ?? defaultLang
-  const transformer = chapterTransformer({lang, root: work.root})
+  const dir = metadata?.dir ?? 'ltr'
+  const transformer = chapterTransformer({lang, dir, root: work.root})
   // What else shapes a transformed chapter: its language, its folder, Folio's words for that language.
-  const options = ChapterCache.hash(lang, work.root, version, JSON.stringify(stringsFor(lang)))
+  const options = ChapterCache.hash(lang, dir, work.root, version, JSON.stringify(stringsFor(lang)))
   const drafts: ChapterDraft[] = []
   for (const chapter of parsed) {
     const tree = await transformChapter(chapter.file, chapter.head, ChapterCache.hash(chapter.contentHash, options), transformer, work.root, cache)

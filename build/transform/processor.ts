@@ -18,6 +18,8 @@ import type {VFile} from 'vfile'
 import {stringsFor} from '../strings.ts'
 import rehypeForbiddenCharacters from './forbidden-characters.ts'
 import rehypeHeadingIds from './heading-ids.ts'
+import rehypeHeadingLevels from './heading-levels.ts'
+import rehypeLayoutHints from './layout-hints.ts'
 import remarkCdata from './cdata.ts'
 import remarkImageAlt from './image-alt.ts'
 import rehypeSanitizeManuscript from './sanitize.ts'
@@ -63,6 +65,8 @@ export function parseChapter(file: VFile): MdastRoot {
 export interface TransformOptions {
   /** BCP 47 language of the work: quotes, and the words Folio adds. */
   lang: string
+  /** Its writing direction. */
+  dir: 'ltr' | 'rtl'
   /** Real path of the work's folder (the URL policy's boundary). */
   root: string
 }
@@ -91,6 +95,8 @@ export function chapterTransformer(options: TransformOptions): ChapterTransforme
     .use(rehypeUrlPolicy, {root: options.root})
     .use(rehypeSanitizeManuscript)
     .use(rehypeTableAlignment)
+    .use(rehypeLayoutHints, {dir: options.dir})
+    .use(rehypeHeadingLevels)
     .use(rehypeHeadingIds)
     .freeze() as unknown as ChapterTransformer
 }
