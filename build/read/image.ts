@@ -8,6 +8,7 @@ import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {fileTypeFromBuffer} from 'file-type'
 import type {Asset} from '../document/document.ts'
+import {cleanSvg} from './svg.ts'
 import {resolveInsideWork} from './work-folder.ts'
 
 /** Image types every edition can carry. */
@@ -16,8 +17,14 @@ const imageTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp'
 /** Above either, an image is reduced for screens and e-readers (issue 4). */
 export const reduceAbove = {pixels: 4_000_000, bytes: 5_000_000}
 
+/** Something the author should know about an image that is used all the same. */
+export interface ImageNote {
+  reason: string
+  ruleId: 'image-size' | 'image-svg'
+}
+
 export type ImageResult =
-  | {ok: true; asset: Asset; note?: string}
+  | {ok: true; asset: Asset; notes: ImageNote[]}
   | {ok: false; reason: string}
 
 /**
@@ -49,9 +56,13 @@ export async function readImage(root: string, fromDir: string, src: string): Pro
   if (bytes.byteLength === 0) return {ok: false, reason: `Image \`${src}\` is an empty file`}
   const mediaType = await sniff(bytes, found.absolute)
   if (!mediaType) return {ok: false, reason: `Image \`${src}\` is not a PNG, JPEG, GIF, WebP, AVIF or SVG image`}
-  const asset: Asset = {path: found.relative, mediaType, bytes}
-  if (mediaType === 'image/svg+xml') return {ok: true, asset}
-  return measure(asset, src)
+  if (mediaType === 'image/svg+xml') {
+    const svg = cleanSvg(bytes)
+    if (!svg.ok) return {ok: false, reason: `Image \`${src}\` is not a well-formed SVG file`}
+    const notes: ImageNote[] = svg.removed.length > 0 ? [{reason: `Image \`${src}\`: removed ${svg.removed.join(', ')}`, ruleId: 'image-svg'}] : []
+    return {ok: true, asset: {path: found.relative, mediaType, bytes: svg.bytes}, notes}
+  }
+  return measure({path: found.relative, mediaType, bytes}, src)
 }
 
 /** Dimensions, and a reduced copy when the image is too large for a screen or an e-reader. */
@@ -69,7 +80,7 @@ async function measure(asset: Asset, src: string): Promise<ImageResult> {
   const tooMany = width * height > reduceAbove.pixels
   const tooHeavy = asset.bytes.byteLength > reduceAbove.bytes
   // An animated GIF would lose its frames; it is kept as it is.
-  if ((!tooMany && !tooHeavy) || asset.mediaType === 'image/gif') return {ok: true, asset}
+  if ((!tooMany && !tooHeavy) || asset.mediaType === 'image/gif') return {ok: true, asset, notes: []}
   const scale = tooMany ? Math.sqrt(reduceAbove.pixels / (width * height)) : 1
   const target = {width: Math.max(1, Math.floor(width * scale)), height: Math.max(1, Math.floor(height * scale))}
   const resized = sharp(asset.bytes, {limitInputPixels: false}).resize(target.width, target.height)
@@ -84,7 +95,7 @@ async function measure(asset: Asset, src: string): Promise<ImageResult> {
   return {
     ok: true,
     asset,
-    note: `Image \`${src}\` is large (${width} × ${height}, ${megabytes} MB): the HTML and EPUB editions carry a ${target.width} × ${target.height} copy; the PDF keeps the original`
+    notes: [{ruleId: 'image-size', reason: `Image \`${src}\` is large (${width} × ${height}, ${megabytes} MB): the HTML and EPUB editions carry a ${target.width} × ${target.height} copy; the PDF keeps the original`}]
   }
 }
 

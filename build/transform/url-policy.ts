@@ -123,6 +123,6 @@ async function checkImage(node: Element, file: VFile, root: string, fromDir: str
     warn(file, `${result.reason}; its alt text stands in its place`, node, 'url-policy-image')
     return undefined
   }
-  if (result.note) warn(file, result.note, node, 'image-size')
+  for (const note of result.notes) warn(file, note.reason, node, note.ruleId)
   return result.asset
 }
