@@ -77,6 +77,7 @@ export interface NuMessage {
 
 /** Run the Nu HTML Checker once over several files (one Java start-up). */
 export async function nuCheck(files: string[]): Promise<NuMessage[]> {
+  if (files.length === 0) return []
   const jar = String(createRequire(import.meta.url)('vnu-jar'))
   const result = await run('java', ['-jar', jar, '--format', 'json', '--exit-zero-always', ...files], {maxBuffer: 64 * 1024 * 1024}).catch(
     (error: {stderr?: string}) => ({stdout: '', stderr: error.stderr ?? String(error)})
