@@ -41,7 +41,7 @@ async function makeBundle() {
     target: 'node20',
     // The unified ecosystem is some two hundred small modules: bundled, they load in one read.
     // Native and browser-driving packages stay imports, loaded when a chunk needs them.
-    external: ['puppeteer', 'sharp', 'esbuild', 'tsx'],
+    external: ['puppeteer', 'sharp', 'esbuild', 'tsx', 'pdfjs-dist'],
     // CommonJS packages inside the bundle still expect require, __filename and __dirname.
     banner: {
       js: [

@@ -97,7 +97,7 @@ export async function tool(command: string, args: string[]): Promise<string> {
 export function joinHyphenation(text: string): string {
   return text
     .replace(/\u00AD-?\n\s*/g, '') // a soft hyphen taken at a line end shows as "-"
-    .replace(/\u00AD/g, '')
+    .replace(/[\u00AD\u200C]/g, '') // soft hyphens; the non-joiner that breaks an ffi ligature
     .replace(/([\p{L}\p{N}])-\n\s*([\p{L}\p{N}])/gu, '$1-$2') // a hard hyphen at a line end
 }
 

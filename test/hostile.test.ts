@@ -390,7 +390,7 @@ describe('faults', () => {
     const [first, second] = await Promise.all([runFolio(['build', 'brief.md', '--out', 'out'], {cwd: project}), runFolio(['build', 'brief.md', '--out', 'out'], {cwd: project})])
     assert.equal(first.code, 0, first.stderr)
     assert.equal(second.code, 0, second.stderr)
-    assert.deepEqual(readdirSync(path.join(project, 'out')).sort(), ['brief.epub', 'brief.html', 'brief.pdf'])
+    assert.deepEqual(readdirSync(path.join(project, 'out')).sort(), ['brief.epub', 'brief.html', 'brief.pdf', 'brief.report.json'])
     await validEpub(path.join(project, 'out', 'brief.epub'))
     assert.match(await tool('pdfinfo', [path.join(project, 'out', 'brief.pdf')]), /^Pages: +\d+$/m)
     htmlEditions.push(path.join(project, 'out', 'brief.html'))

@@ -6,9 +6,14 @@ import path from 'node:path'
 import type {VFileMessage} from 'vfile-message'
 import {findWorks} from '../read/discover-works.ts'
 import {describeTally, formatMessages, formatSize, tally} from '../output/report.ts'
+import {compareRebuilds} from '../check/reproducible.ts'
+import {wordCount} from '../output/build-report.ts'
+import {describeCounts, printChecks, type Counts} from './check-report.ts'
 import {PublishingSession, type SessionOptions} from './session.ts'
 
 export interface BuildOptions extends Omit<SessionOptions, 'out'> {
+  /** Build every work a second time and compare the bytes. */
+  reproducibleCheck?: boolean
   /** Works named on the command line; empty means every work in `manuscript/`. */
   works: string[]
   /** Output folder, relative to `cwd`. */
@@ -29,6 +34,7 @@ export async function runBuild(options: BuildOptions, console: Console, signal?:
   const works = await findWorks(options.works, options.cwd)
   session.warmUp()
   const printed = new Set<VFileMessage>()
+  const counts: Counts = {passed: 0, failed: 0, skipped: 0}
   const files = []
   signal?.addEventListener('abort', () => void session.close(), {once: true})
   let editions = 0
@@ -47,18 +53,31 @@ export async function runBuild(options: BuildOptions, console: Console, signal?:
       for (const edition of outcome.editions) {
         editions++
         const unchanged = edition.written ? '' : '  (unchanged)'
+        const pages = edition.pages === undefined ? '' : `  ${edition.pages} page${edition.pages === 1 ? '' : 's'}`
         console.out(
-          `${edition.format.padEnd(9)} ${path.relative(options.cwd, edition.target)}  ${formatSize(edition.bytes)}  ${Math.round(edition.milliseconds)} ms${unchanged}`
+          `${edition.format.padEnd(9)} ${path.relative(options.cwd, edition.target)}  ${formatSize(edition.bytes)}${pages}  ${Math.round(edition.milliseconds)} ms${unchanged}`
         )
+      }
+      if (outcome.document) console.out(`          ${wordCount(outcome.document).toLocaleString('en')} words, ${outcome.document.chapters.length} chapter${outcome.document.chapters.length === 1 ? '' : 's'}; report: ${path.relative(options.cwd, path.join(session.options.out, `${work.slug}.report.json`))}`)
+      if (outcome.checks) {
+        printChecks(`Checks of ${work.slug}`, outcome.checks, console, counts)
+        for (const line of formatMessages(outcome.files, printed, options.cwd, console.color)) console.err(line)
+      }
+      if (options.reproducibleCheck) {
+        // A second session: no cache, the same options, the same browser.
+        const again = await new PublishingSession({...session.options, check: false}, session.browser).build(work)
+        const rebuilt = again.editions.map((edition) => ({...edition, target: outcome.editions.find((written) => written.format === edition.format)!.target}))
+        printChecks(`Rebuilt ${work.slug}`, [{format: 'all', file: '', results: await compareRebuilds(rebuilt)}], console, counts)
       }
     }
   } finally {
     await session.close()
   }
+  if (options.check || options.reproducibleCheck) console.out(`Checks: ${describeCounts(counts)}`)
   const seconds = ((performance.now() - started) / 1000).toFixed(2)
   const problems = describeTally(tally(files))
   const editionCount = `${editions} edition${editions === 1 ? '' : 's'}`
   const workCount = `${works.length - failed} of ${works.length} work${works.length === 1 ? '' : 's'}`
   console.out(`Built ${editionCount} (${workCount}) in ${seconds} s${problems ? `; ${problems}` : ''}`)
-  return failed > 0 ? 1 : 0
+  return failed > 0 || counts.failed > 0 ? 1 : 0
 }

@@ -8,13 +8,14 @@ import {formats} from '../editions/index.ts'
 import {FolioError, UsageError} from '../errors.ts'
 import {version} from '../project.ts'
 import {runBuild, type Console} from './build-command.ts'
+import {runCheck} from './check-command.ts'
 import {defaultPort, runWatch} from './watch-command.ts'
 
 /** Run the command line; returns the exit code. */
 export async function main(argv: string[], console: Console = processConsole(), signal = interrupted()): Promise<number> {
   let exitCode = 0
   const program = new Command('folio')
-    .description('One Markdown manuscript in, three editions out: HTML, PDF and EPUB.')
+    .description('One Markdown manuscript in, three editions out: HTML, PDF and EPUB; checked, reproducible.')
     .version(version, '-v, --version', 'print the version')
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError('(run folio --help for usage)')
@@ -28,7 +29,7 @@ export async function main(argv: string[], console: Console = processConsole(), 
       .addOption(new Option('--page-size <size>', 'page size of the PDF editions (default: the manuscript\'s, else a4)').choices(Object.keys(pageSizes)))
       .option('--strict', 'treat every warning as an error (exit 1, nothing written)', false)
       .exitOverride()
-  type Flags = {out: string; format?: string[]; strict: boolean; pageSize?: string; port?: string; serve?: boolean}
+  type Flags = {out: string; format?: string[]; strict: boolean; pageSize?: string; port?: string; serve?: boolean; check?: boolean; reproducibleCheck?: boolean}
   const common = (works: string[], flags: Flags) => ({
     works,
     out: flags.out,
@@ -44,15 +45,32 @@ export async function main(argv: string[], console: Console = processConsole(), 
       .command('build')
       .description('build the editions of each work (default: every work in manuscript/)')
       .argument('[work...]', 'a Markdown file or a folder of chapters, or manuscript/ for all of its works')
+      .option('--check', 'check the editions once built (as folio check does); exit 1 if a check fails', false)
+      .option('--reproducible-check', 'build every work twice and compare the bytes of each edition', false)
   ).action(async (works: string[], flags: Flags) => {
     try {
-      exitCode = await runBuild(common(works, flags), console, signal)
+      exitCode = await runBuild({...common(works, flags), check: flags.check === true, reproducibleCheck: flags.reproducibleCheck === true}, console, signal)
     } catch (error) {
       // Interrupted: the browser was closed under a job; that is not an error to report.
       if (!signal.aborted) throw error
     }
     if (signal.aborted) exitCode = 130
   })
+
+  program
+    .command('check')
+    .description('check the editions of each work: validators, structure, and every paragraph of the manuscript in each')
+    .argument('[work...]', 'a Markdown file or a folder of chapters, or manuscript/ for all of its works')
+    .option('-o, --out <dir>', 'folder the editions are in', 'output')
+    .addOption(new Option('-f, --format <list>', `editions to check, comma-separated (default: every one built): ${formats.join(',')}`).argParser(list))
+    .addOption(new Option('--page-size <size>', 'page size the PDFs were built with, if not the manuscript\'s').choices(Object.keys(pageSizes)))
+    .exitOverride()
+    .action(async (works: string[], flags: {out: string; format?: string[]; pageSize?: string}) => {
+      exitCode = await runCheck(
+        {works, out: flags.out, cwd: process.cwd(), ...(flags.format ? {formats: flags.format} : {}), ...(flags.pageSize ? {pageSize: flags.pageSize} : {})},
+        console
+      )
+    })
 
   buildOptions(
     program

@@ -16,6 +16,8 @@ import {editions, optionalEditions} from '../editions/index.ts'
 import {FolioError, UsageError} from '../errors.ts'
 import type {WorkSource} from '../read/discover-works.ts'
 import {hasErrors} from '../read/messages.ts'
+import {checkEditions, type EditionCheck} from '../check/check-editions.ts'
+import {writeReport} from '../output/build-report.ts'
 import {writeEdition} from '../output/write-edition.ts'
 
 export interface SessionOptions {
@@ -29,6 +31,8 @@ export interface SessionOptions {
   sourceDateEpoch?: number
   /** Page size for the PDF editions, overriding the manuscripts'. */
   pageSize?: string
+  /** Check the editions after writing them. */
+  check?: boolean
 }
 
 export interface EditionOutcome {
@@ -39,6 +43,8 @@ export interface EditionOutcome {
   milliseconds: number
   /** False when the file already held these bytes. */
   written: boolean
+  /** Pages, for a PDF. */
+  pages?: number
 }
 
 export interface WorkOutcome {
@@ -51,19 +57,34 @@ export interface WorkOutcome {
   built: boolean
   editions: EditionOutcome[]
   document?: Document
+  /** With the `check` option: what the checks found, edition by edition. */
+  checks?: EditionCheck[]
+}
+
+/** A work read and its editions built in memory, not yet written. */
+export interface BuiltWork {
+  work: WorkSource
+  unchanged?: boolean
+  files: VFile[]
+  /** No errors: the editions may be written. */
+  ok: boolean
+  editions: Array<{format: string; bytes: Uint8Array; milliseconds: number}>
+  document?: Document
 }
 
 export class PublishingSession {
   readonly options: SessionOptions
   readonly chosen: Edition[]
-  readonly browser = new BrowserService()
+  readonly browser: BrowserService
   readonly cache = new ChapterCache()
   /** The fingerprint of each work's sources when it was last published. */
   #published = new Map<string, string>()
 
-  constructor(options: SessionOptions) {
+  /** @param browser Share another session's browser (it then closes it). */
+  constructor(options: SessionOptions, browser = new BrowserService()) {
     this.options = options
     this.chosen = chooseEditions(options.formats)
+    this.browser = browser
   }
 
   /** Start the browser while the first work is read, when an edition will need it. */
@@ -72,36 +93,59 @@ export class PublishingSession {
   }
 
   /**
-   * Read a work, build its editions in memory, and write them when the work has no errors.
+   * Read a work and build its editions in memory.
    *
-   * @param force Build even when the sources did not change (a template did).
+   * @param force Build even when the sources did not change since the last build (a template did).
    */
-  async publish(work: WorkSource, force = true): Promise<WorkOutcome> {
+  async build(work: WorkSource, force = true): Promise<BuiltWork> {
     const result = await loadWork(work, this.cache)
     const key = work.file ?? work.root
     if (!force && result.fingerprint !== undefined && this.#published.get(key) === result.fingerprint) {
-      return {work, unchanged: true, files: result.files, built: true, editions: []}
+      return {work, unchanged: true, files: result.files, ok: true, editions: []}
     }
     const remember = () => result.fingerprint !== undefined && this.#published.set(key, result.fingerprint)
     if (this.options.strict) promoteWarnings(result.files)
-    const failed: WorkOutcome = {work, files: result.files, built: false, editions: []}
     if (!result.document || hasErrors(result.files)) {
       remember()
-      return failed
+      return {work, files: result.files, ok: false, editions: []}
     }
     const document = result.document
-    const built = await this.#buildEditions(document, work.name)
+    const editions = await this.#buildEditions(document, work.name)
     // Editions may report problems too (at the chapter's positions).
     if (this.options.strict) promoteWarnings(result.files)
     remember()
-    if (hasErrors(result.files)) return failed
+    return {work, files: result.files, ok: !hasErrors(result.files), editions, document}
+  }
+
+  /**
+   * Build a work and write its editions (and its report) when it has no
+   * errors; with the `check` option, check them too.
+   */
+  async publish(work: WorkSource, force = true): Promise<WorkOutcome> {
+    const started = performance.now()
+    const built = await this.build(work, force)
+    if (built.unchanged) return {work, unchanged: true, files: built.files, built: true, editions: []}
+    if (!built.ok || !built.document) return {work, files: built.files, built: false, editions: []}
+    const document = built.document
     const outcomes: EditionOutcome[] = []
-    for (const edition of built) {
+    for (const edition of built.editions) {
       const target = path.join(this.options.out, editionFileName(document, edition.format))
       const written = await writeEdition(target, edition.bytes)
-      outcomes.push({format: edition.format, target, bytes: edition.bytes.byteLength, milliseconds: edition.milliseconds, written})
+      outcomes.push({
+        format: edition.format,
+        target,
+        bytes: edition.bytes.byteLength,
+        milliseconds: edition.milliseconds,
+        written,
+        ...(edition.format.startsWith('pdf') ? {pages: pageCount(edition.bytes)} : {})
+      })
     }
-    return {work, files: result.files, built: true, editions: outcomes, document}
+    const checks = this.options.check
+      ? await checkEditions(document, {out: this.options.out, formats: outcomes.map((edition) => edition.format), ...(this.options.pageSize ? {pageSize: this.options.pageSize} : {})})
+      : undefined
+    const outcome: WorkOutcome = {work, files: built.files, built: true, editions: outcomes, document, ...(checks ? {checks} : {})}
+    await writeReport(outcome, this.options.out, performance.now() - started)
+    return outcome
   }
 
   async close(): Promise<void> {
@@ -153,4 +197,9 @@ function chooseEditions(formats: string[] | undefined): Edition[] {
 
 function promoteWarnings(files: VFile[]): void {
   for (const file of files) for (const message of file.messages) message.fatal = true
+}
+
+/** Pages of a PDF as Chromium writes it (no object streams): its page objects. */
+function pageCount(bytes: Uint8Array): number {
+  return (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length
 }

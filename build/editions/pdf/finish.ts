@@ -21,15 +21,19 @@ export interface Headings {
 /**
  * Where Chromium put each heading of the table of contents: its outline lists
  * every heading of the page in order; each entry is matched to the next
- * outline item with the same text.
+ * outline item with the same text. Chromium's titles are not always the
+ * heading's text as written (the words of a right-to-left heading come in
+ * the order they are seen; a heading that is a link target may come twice),
+ * so an item matches when it starts with the entry's text or holds all of
+ * its words.
  */
 export function locateHeadings(pdf: PDFDocument, toc: TocEntry[]): Headings {
-  const items: Array<{title: string; destination: PDFArray}> = []
+  const items: Array<{title: string; words: string[]; destination: PDFArray}> = []
   const walk = (item: PDFDict | undefined): void => {
     for (let current = item; current; current = current.lookupMaybe(PDFName.of('Next'), PDFDict)) {
       const title = current.lookupMaybe(PDFName.of('Title'), PDFString, PDFHexString)?.decodeText() ?? ''
       const destination = current.lookupMaybe(PDFName.of('Dest'), PDFArray)
-      if (destination) items.push({title: squeeze(title), destination})
+      if (destination) items.push({title: squeeze(title), words: words(title), destination})
       walk(current.lookupMaybe(PDFName.of('First'), PDFDict))
     }
   }
@@ -41,7 +45,10 @@ export function locateHeadings(pdf: PDFDocument, toc: TocEntry[]): Headings {
   let cursor = 0
   for (const entry of flatten(toc)) {
     const wanted = squeeze(entry.title)
-    const found = items.findIndex((item, index) => index >= cursor && item.title.startsWith(wanted))
+    const wantedWords = words(entry.title)
+    const matches = (item: (typeof items)[number]) =>
+      item.title.startsWith(wanted) || (wantedWords.every((word) => item.words.includes(word)) && item.words.length <= 2 * wantedWords.length)
+    const found = items.findIndex((item, index) => index >= cursor && matches(item))
     if (found === -1) continue
     cursor = found + 1
     const destination = items[found]!.destination
@@ -151,6 +158,10 @@ function setPrintBoxes(pdf: PDFDocument): void {
 
 function flatten(entries: TocEntry[]): TocEntry[] {
   return entries.flatMap((entry) => [entry, ...flatten(entry.children)])
+}
+
+function words(title: string): string[] {
+  return title.replace(/\u00AD/g, '').toLowerCase().split(/\s+/).filter(Boolean)
 }
 
 /** Titles compared without white space, soft hyphens or case. */

@@ -1,9 +1,10 @@
 /**
- * Soft hyphens, inserted at build time: headless Chromium has no
- * hyphenation dictionaries (design notes, decision 2), so `hyphens: auto`
- * does nothing in print. Liang's patterns from the `hyphen` package, by the
- * work's language. Only running text is hyphenated: headings, code, URLs and
- * links that show an address are not.
+ * Text prepared for print. Soft hyphens, inserted at build time: headless
+ * Chromium has no hyphenation dictionaries (design notes, decision 2), so
+ * `hyphens: auto` does nothing in print. Liang's patterns from the `hyphen`
+ * package, by the work's language. Only running text is hyphenated:
+ * headings, code, URLs and links that show an address are not. And no ffi
+ * or ffl ligature, whose text Chromium loses (see breakTripleLigatures).
  */
 import type {Element, Root} from 'hast'
 import {headingRank} from 'hast-util-heading-rank'
@@ -74,7 +75,7 @@ export function hyphenateTree(tree: Root, lang: string): void {
 
 /** Words of letters (and combining marks) only: numbers, URLs and e-mail addresses stay whole. */
 function hyphenateText(text: string, hyphenate: (word: string) => string): string {
-  return text.replace(/(?<![\p{L}\p{M}\p{N}@./:_-])[\p{L}\p{M}]{6,}(?![\p{L}\p{M}\p{N}@_]|[./:][\p{L}\p{N}])/gu, (word) => hyphenate(word))
+  return breakTripleLigatures(text).replace(/(?<![\p{L}\p{M}\p{N}@./:_-])[\p{L}\p{M}]{6,}(?![\p{L}\p{M}\p{N}@_]|[./:][\p{L}\p{N}])/gu, (word) => hyphenate(word))
 }
 
 /** A link whose text is its address (`https://…`, `www.…`, an e-mail address). */
@@ -82,4 +83,14 @@ function showsAddress(element: Element): boolean {
   if (element.tagName !== 'a') return false
   const text = toString(element)
   return /^(https?:|www\.|mailto:)|@|\/\//.test(text.trim())
+}
+
+/**
+ * Chromium writes the ffi and ffl ligatures into a PDF with no text behind
+ * them (U+0000 in the font's ToUnicode map), so "sufficient" reads and copies
+ * as "su\u0000cient". A zero-width non-joiner after the ff keeps the ff
+ * ligature, whose text survives, and sets the i or l apart.
+ */
+export function breakTripleLigatures(text: string): string {
+  return text.replace(/ff(?=[il])/g, 'ff\u200C')
 }
