@@ -33,7 +33,7 @@ export function comparable(text: string): string {
     .replace(/["“”„‟«»‹›]/g, '"')
 }
 
-/** The paragraphs and headings of a Document, in reading order (notes excluded: they move). */
+/** The paragraphs and headings the manuscript wrote, in reading order (notes excluded: they move). */
 export function blocksOf(document: Document): Block[] {
   const blocks: Block[] = []
   for (const chapter of document.chapters) {
@@ -41,6 +41,8 @@ export function blocksOf(document: Document): Block[] {
       if (node.tagName === 'section' && node.properties.dataFootnotes !== undefined) return SKIP
       const heading = headingRank(node)
       if (node.tagName !== 'p' && !heading) return undefined
+      // Folio's own words (a callout's label, a chapter's title from its front matter) are not the manuscript's.
+      if (!node.position) return SKIP
       const text = toString(node).trim()
       const key = comparable(text)
       if (key.length > 0) blocks.push({kind: heading ? 'heading' : 'paragraph', text, key, file: chapter.file, node})

@@ -5,7 +5,7 @@
  * the page size asked for. Also gives the running text, without the running
  * heads and folios in the margins, for text fidelity.
  */
-import {PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFRef, PDFString} from 'pdf-lib'
+import {decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFPageLeaf, PDFRawStream, PDFRef, PDFString} from 'pdf-lib'
 import type {Document} from '../document/document.ts'
 import {bleed, type PageSize} from '../document/page-sizes.ts'
 import {verdict, type CheckResult} from './results.ts'
@@ -31,7 +31,7 @@ export async function checkPdf(bytes: Uint8Array, edition: string, document: Doc
   const marked = catalog.lookupMaybe(PDFName.of('MarkInfo'), PDFDict)?.get(PDFName.of('Marked'))
   if (String(marked) !== 'true' || !catalog.get(PDFName.of('StructTreeRoot'))) problems.push('not tagged (no /MarkInfo /Marked true and structure tree)')
   for (const [index, page] of pdf.getPages().entries()) {
-    if (page.node.get(PDFName.of('StructParents')) === undefined) problems.push(`page ${index + 1} is not tagged`)
+    if (page.node.get(PDFName.of('StructParents')) === undefined && drawsContent(pdf, page.node)) problems.push(`page ${index + 1} is not tagged`)
   }
   const lang = catalog.lookupMaybe(PDFName.of('Lang'), PDFString, PDFHexString)?.decodeText()
   if (!lang) problems.push('no /Lang')
@@ -102,4 +102,18 @@ async function runningText(bytes: Uint8Array, pageSize: PageSize, printReady: bo
   }
   await pdf.destroy()
   return lines.join('')
+}
+
+/**
+ * Whether a page shows text, an image or a form: a blank page (a verso left
+ * empty so that a chapter opens on a recto) has nothing to tag.
+ */
+function drawsContent(pdf: PDFDocument, page: PDFPageLeaf): boolean {
+  const contents = page.Contents()
+  const streams = contents instanceof PDFArray ? contents.asArray().map((ref) => pdf.context.lookup(ref)) : [contents]
+  return streams.some((stream) => {
+    if (!(stream instanceof PDFRawStream)) return stream !== undefined
+    const operators = Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1')
+    return /(^|\s)(BT|Do|BI|sh)(\s|$)/.test(operators)
+  })
 }
