@@ -16,10 +16,10 @@ function hyphenated(html: string, lang: string): string {
 }
 
 test('running text gets soft hyphens from the language\'s patterns', () => {
-  assert.equal(hyphenated('<p>Economic reconstruction</p>', 'en'), '<p>Eco|nom|ic re|con|struc|tion</p>')
+  assert.equal(hyphenated('<p>Economic reconstruction begins</p>', 'en'), '<p>Eco|nom|ic re|con|struc|tion begins</p>')
   assert.equal(hyphenated('<p>Безпекові гарантії</p>', 'uk'), hyphenated('<p>Безпекові гарантії</p>', 'uk-UA'))
   assert.match(hyphenated('<p>Безпекові гарантії</p>', 'uk'), /\|/)
-  assert.match(hyphenated('<p>Sicherheitsgarantien</p>', 'de'), /Si\|cher\|heits/)
+  assert.match(hyphenated('<p>Sicherheitsgarantien helfen</p>', 'de'), /Si\|cher\|heits/)
 })
 
 test('headings, code, addresses and short words stay whole', () => {
@@ -28,9 +28,16 @@ test('headings, code, addresses and short words stay whole', () => {
 })
 
 test('an element in another language uses that language\'s patterns', () => {
-  const result = hyphenated('<p>Independence <span lang="de">Unabhängigkeitserklärung</span></p>', 'en')
+  const result = hyphenated('<p>Independence <span lang="de">Unabhängigkeitserklärung</span> today</p>', 'en')
   assert.match(result, /In\|de\|pen\|dence/)
   assert.match(result, /Un\|ab\|hän\|gig/)
+})
+
+test('a paragraph\'s last word breaks only before seven letters or more, also before a note reference', () => {
+  assert.equal(hyphenated('<p>Guarantees need reconstruction.</p>', 'en'), '<p>Guar|an|tees need re|con|struction.</p>')
+  assert.equal(hyphenated('<p>Reconstruction needs guarantees.</p>', 'en'), '<p>Re|con|struc|tion needs guarantees.</p>')
+  assert.equal(hyphenated('<p>Reconstruction needs <em>guarantees</em>.<sup><a href="#n1">1</a></sup></p>', 'en'), '<p>Re|con|struc|tion needs <em>guarantees</em>.<sup><a href="#n1">1</a></sup></p>')
+  assert.equal(hyphenated('<ul><li>Reconstruction</li><li>Guarantees matter</li></ul>', 'en'), '<ul><li>Re|con|struction</li><li>Guar|an|tees matter</li></ul>')
 })
 
 test('a language without patterns is left alone', () => {

@@ -20,8 +20,9 @@ const patternsByLanguage: Record<string, string> = {
   ca: 'ca', ga: 'ga', cy: 'cy', eu: 'eu', gl: 'gl', is: 'is', ka: 'ka', hy: 'hy', la: 'la'
 }
 
-/** Elements whose text is never hyphenated. */
+/** Elements whose text is never hyphenated: code, and labels set in capitals or read as names. */
 const keepWhole = new Set(['code', 'pre', 'kbd', 'samp', 'var', 'script', 'style', 'svg', 'math', 'abbr'])
+const keepWholeClasses = ['callout-label', 'figure-label', 'table-label']
 
 const require = requireFromProject
 const hyphenators = new Map<string, ((word: string) => string) | undefined>()
@@ -63,7 +64,8 @@ export function hyphenateTree(tree: Root, lang: string): void {
       if (child.type === 'text') {
         if (hyphenate) child.value = hyphenateText(child.value, hyphenate)
       } else if (child.type === 'element') {
-        if (keepWhole.has(child.tagName) || headingRank(child) || showsAddress(child)) continue
+        const classes = Array.isArray(child.properties.className) ? child.properties.className.map(String) : []
+        if (keepWhole.has(child.tagName) || headingRank(child) || showsAddress(child) || classes.some((name) => keepWholeClasses.includes(name))) continue
         // An element in another language uses that language's patterns.
         const own = typeof child.properties.lang === 'string' ? hyphenatorFor(child.properties.lang) : hyphenate
         walk(child, own)
@@ -71,6 +73,51 @@ export function hyphenateTree(tree: Root, lang: string): void {
     }
   }
   walk(tree, workHyphenator)
+  keepLastWordsWhole(tree)
+}
+
+const paragraphLike = new Set(['p', 'li', 'dd', 'dt', 'td', 'th', 'figcaption', 'caption'])
+
+/**
+ * A paragraph's last word breaks only where at least seven letters follow:
+ * a scrap of a word alone on the last line is a flaw every typesetter avoids
+ * (TeX's \finalhyphendemerits), yet a long word may still break.
+ */
+function keepLastWordsWhole(node: Root | Element): void {
+  for (const child of node.children) {
+    if (child.type !== 'element') continue
+    if (paragraphLike.has(child.tagName)) lastWordWhole(child)
+    keepLastWordsWhole(child)
+  }
+}
+
+/** A word without the soft hyphens that leave fewer than seven letters after them. */
+function longTail(word: string): string {
+  const pieces = word.split('\u00AD')
+  let result = pieces.at(-1)!
+  let tail = result.length
+  for (let index = pieces.length - 2; index >= 0; index--) {
+    result = `${pieces[index]}${tail >= 7 ? '\u00AD' : ''}${result}`
+    tail += pieces[index]!.length
+  }
+  return result
+}
+
+/** Remove the short-tailed soft hyphens of the last word in an element; true once a word was found. */
+function lastWordWhole(element: Element): boolean {
+  for (let index = element.children.length - 1; index >= 0; index--) {
+    const child = element.children[index]!
+    if (child.type === 'text') {
+      const match = /([\p{L}\p{M}\u00AD]+)([^\p{L}\p{M}\u00AD]*)$/u.exec(child.value)
+      if (match) {
+        child.value = child.value.slice(0, match.index) + longTail(match[1]!) + match[2]
+        return true
+      }
+    } else if (child.type === 'element' && paragraphLike.has(child.tagName) === false && lastWordWhole(child)) {
+      return true
+    }
+  }
+  return false
 }
 
 /** Words of letters (and combining marks) only: numbers, URLs and e-mail addresses stay whole. */
