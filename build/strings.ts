@@ -23,6 +23,23 @@ export interface Strings {
   titlePage: string
   /** `{title}` is the work's title. */
   coverAlt: string
+  note: string
+  keyFindings: string
+  pullquote: string
+  figure: string
+  table: string
+  editedBy: string
+  translatedBy: string
+  illustratedBy: string
+  photographsBy: string
+  introductionBy: string
+  narratedBy: string
+  contributors: string
+  and: string
+  isbn: string
+  edition: string
+  published: string
+  copyright: string
 }
 
 /** Strings for a BCP 47 tag: its own file, else its primary language's, else English. */

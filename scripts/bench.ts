@@ -19,6 +19,7 @@ import {fileURLToPath} from 'node:url'
 import {toHtml} from 'hast-util-to-html'
 import {parse} from 'yaml'
 import {PublishingSession} from '../build/cli/session.ts'
+import {contentsOf, countContents} from '../build/document/contents.ts'
 import type {Document} from '../build/document/document.ts'
 import {loadWork} from '../build/document/load-work.ts'
 import {pageSizes} from '../build/document/page-sizes.ts'
@@ -233,7 +234,9 @@ table(['work', 'bare page.pdf()', 'Folio pdf (warm)', 'ratio'])
       const [work] = await findWorks([input.path], project)
       const document = await documentOf(work!)
       const chapters = document.chapters.map((chapter) => chapter.tree)
-      const html = toHtml(printPage({document, chapters, pageSize: pageSizes.a4!, printReady: false, showToc: document.chapters.length > 1 || document.headingCount > 6}))
+      const contents = contentsOf(document)
+      const showToc = document.chapters.length > 1 || countContents(contents) > 6
+      const html = toHtml(printPage({document, chapters, pageSize: pageSizes.a4!, printReady: false, ...(showToc ? {contents} : {})}))
       const bare = async () => {
         const started = performance.now()
         await session.browser.run(

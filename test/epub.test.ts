@@ -141,7 +141,7 @@ describe('a book of chapters as an EPUB', () => {
     const opf = text(book, 'EPUB/package.opf')
     assert.match(opf, /<meta property="schema:accessMode">visual<\/meta>/)
     assert.doesNotMatch(opf, /alternativeText|dcterms:conformsTo/)
-    assert.match(opf, /<dc:creator id="creator-1">Olena Kovalenko<\/dc:creator>/)
+    assert.match(opf, /<dc:creator id="contributor-1">Olena Kovalenko<\/dc:creator>\s*<meta refines="#contributor-1" property="role" scheme="marc:relators">aut<\/meta>/)
     assert.match(opf, /<dc:publisher>The Example Institute<\/dc:publisher>/)
     assert.match(opf, /<dc:date>2024-03-01T00:00:00Z<\/dc:date>/)
     assert.match(text(book, 'EPUB/text/results.xhtml'), /<img src="\.\.\/images\/2-figure\.png" width="60" height="40" alt="" \/>/)

@@ -18,7 +18,7 @@ async function typesetMarkdown(markdown: string, lang = 'en'): Promise<string> {
 
 test('English quotes, apostrophes, dashes and ellipses', () => {
   assert.equal(typeset(`It's a "clarifying" moment`), 'It’s a “clarifying” moment')
-  assert.equal(typeset(`He said 'no' -- then left --- for good...`), 'He said ‘no’ – then left — for good…')
+  assert.equal(typeset(`He said 'no' -- then left --- for good...`), 'He said ‘no’\u00A0– then left\u00A0— for good…')
   assert.equal(typeset(`the '90s and rock 'n' roll`), 'the ’90s and rock ‘n’ roll')
   assert.equal(typeset(`"'Nested' quotes"`), '“‘Nested’ quotes”')
   assert.equal(typeset(`the dogs' bowls`), 'the dogs’ bowls')
@@ -26,13 +26,13 @@ test('English quotes, apostrophes, dashes and ellipses', () => {
   assert.equal(typeset(`("quoted")`), '(“quoted”)')
 })
 
-test('text that is already typographic is left alone', () => {
+test('text that is already typographic keeps its marks', () => {
   const text = 'America’s “war aims” – and the only way — to peace…'
-  assert.equal(typeset(text), text)
+  assert.equal(typeset(text), text.replace(/ (?=[–—])/g, '\u00A0'))
 })
 
 test('Ukrainian: guillemets, low-high inner quotes, the modifier-letter apostrophe', () => {
-  assert.equal(typeset(`Він сказав: "м'ята і "слово""`, 'uk'), 'Він сказав: «мʼята і „слово“»')
+  assert.equal(typeset(`Він сказав: "м'ята і "слово""`, 'uk'), 'Він сказав: «мʼята і\u00A0„слово“»')
 })
 
 test('German: low-high quotes', () => {
@@ -63,4 +63,16 @@ test('code, raw HTML and autolinks are not touched', async () => {
 
 test('alt text and headings are typeset', async () => {
   assert.equal(await typesetMarkdown(`## It's "here"\n\n![A "map"](map.png)`), '## It’s “here”\n\n![A “map”](map.png)')
+})
+
+test('a spaced dash is kept with the word before it', () => {
+  assert.equal(typeset('invasion -- we need'), 'invasion\u00A0– we need')
+  assert.equal(typeset('experience --- in Syria'), 'experience\u00A0— in Syria')
+  assert.equal(typeset('well-known 1990--2000'), 'well-known 1990–2000')
+})
+
+test('Slavic one-letter words keep to the word after them', () => {
+  assert.equal(typeset('Він живе в Києві і працює у місті з друзями', 'uk'), 'Він живе в\u00A0Києві і\u00A0працює у\u00A0місті з\u00A0друзями')
+  assert.equal(typeset('Żyje w Warszawie i pracuje', 'pl'), 'Żyje w\u00A0Warszawie i\u00A0pracuje')
+  assert.equal(typeset('Jim lives in a house', 'en'), 'Jim lives in a house')
 })

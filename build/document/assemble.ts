@@ -13,7 +13,11 @@ import type {VFile} from 'vfile'
 import {isMarkdown, slugOf} from '../read/discover-works.ts'
 import {warn} from '../read/messages.ts'
 import {isInside} from '../read/work-folder.ts'
-import type {Asset, Chapter, Document, Layout, Metadata, TocEntry} from './document.ts'
+import {stringsFor, type Strings} from '../strings.ts'
+import GithubSlugger from 'github-slugger'
+import type {Asset, Chapter, ChapterType, Document, Layout, Metadata, Part, TocEntry} from './document.ts'
+
+const slugger = {slug: (text: string) => new GithubSlugger().slug(text)}
 
 /** A chapter after the transform, before the whole-work pass. */
 export interface ChapterDraft {
@@ -21,6 +25,8 @@ export interface ChapterDraft {
   tree: Root
   /** Title from the chapter's own front matter. */
   title?: string
+  /** Kind from the chapter's front matter (chapter unless it says). */
+  type?: ChapterType
 }
 
 export interface AssembleOptions {
@@ -30,6 +36,8 @@ export interface AssembleOptions {
   layout: Layout
   cover?: Asset
   modified: Date
+  /** Parts from book.yaml: titles over indices of `drafts`. */
+  parts?: Array<{title: string; chapters: number[]}>
   drafts: ChapterDraft[]
 }
 
@@ -45,6 +53,8 @@ const idReferences = ['ariaDescribedBy', 'ariaLabelledBy', 'htmlFor', 'headers']
 export function assembleDocument(options: AssembleOptions): Document {
   const {drafts, metadata, root} = options
   const chapterIds = uniqueChapterIds(drafts)
+  // A chapter titled in its front matter that does not open with a heading gets one: readers see its title.
+  if (drafts.length > 1) for (const draft of drafts) if (draft.title) openWithTitle(draft)
   const taken = new Set<string>()
   const renames = drafts.map((draft) => makeIdsUnique(draft.tree, taken))
   const bySource = new Map(drafts.map((draft, index) => [draft.file.path, index]))
@@ -61,16 +71,28 @@ export function assembleDocument(options: AssembleOptions): Document {
   for (const [index, draft] of drafts.entries()) {
     resolveLinks(draft, index, {root, renames, taken, bySource, anchorOf})
   }
+  numberFigures(drafts, taken, stringsFor(metadata.lang))
+  // Every chapter of several can be linked to (contents, navigation), by its first element's id.
+  if (drafts.length > 1) for (const index of drafts.keys()) anchorOf(index)
 
   const assets = new Map<string, Asset>()
   for (const draft of drafts) for (const asset of draft.file.data.assets ?? []) assets.set(asset.path, asset)
 
+  const parts: Part[] = (options.parts ?? []).map((part) => ({
+    id: freeId(partId(slugger.slug(part.title)), taken),
+    title: part.title,
+    chapters: part.chapters
+  }))
+  const partOf = new Map(parts.flatMap((part, index) => part.chapters.map((chapter) => [chapter, index] as const)))
   const chapters: Chapter[] = drafts.map((draft, index) => ({
     id: chapterIds[index]!,
     source: path.relative(root, draft.file.path).split(path.sep).join('/'),
     title: chapterTitle(draft, drafts.length === 1 ? metadata.title : undefined),
     tree: draft.tree,
-    file: draft.file
+    file: draft.file,
+    type: draft.type ?? 'chapter',
+    ...(anchors.has(index) ? {anchor: anchors.get(index)!} : {}),
+    ...(partOf.has(index) ? {part: partOf.get(index)!} : {})
   }))
   const {toc, count} = tableOfContents(drafts)
   const imagesWithoutAlt = drafts.reduce((sum, draft) => sum + (draft.file.data.imagesWithoutAlt ?? 0), 0)
@@ -79,6 +101,7 @@ export function assembleDocument(options: AssembleOptions): Document {
     root,
     metadata,
     chapters,
+    parts,
     toc,
     headingCount: count,
     assets,
@@ -86,6 +109,36 @@ export function assembleDocument(options: AssembleOptions): Document {
     ...(options.cover ? {cover: options.cover} : {}),
     imagesWithoutAlt,
     modified: options.modified
+  }
+}
+
+function openWithTitle(draft: ChapterDraft): void {
+  const first = draft.tree.children.find((node): node is Element => node.type === 'element')
+  if (first && headingRank(first)) return
+  const slugger = new GithubSlugger()
+  draft.tree.children.unshift(
+    {type: 'element', tagName: 'h1', properties: {id: slugger.slug(draft.title!) || 'section'}, children: [{type: 'text', value: draft.title!}]},
+    {type: 'text', value: '\n'}
+  )
+}
+
+/** "Figure 2." and "Table 3." before the captions, counted across the work; an id for each. */
+function numberFigures(drafts: ChapterDraft[], taken: Set<string>, strings: Strings): void {
+  const counts = {figure: 0, table: 0}
+  for (const draft of drafts) {
+    visit(draft.tree, 'element', (node) => {
+      const classes = Array.isArray(node.properties.className) ? node.properties.className.map(String) : []
+      const kind = node.tagName === 'figure' && classes.includes('figure') ? 'figure' : node.tagName === 'table' && classes.includes('captioned') ? 'table' : undefined
+      if (!kind) return undefined
+      const number = ++counts[kind]
+      if (node.properties.id === undefined) node.properties.id = freeId(`${kind}-${number}`, taken)
+      const caption = node.children.find((child): child is Element => child.type === 'element' && (child.tagName === 'figcaption' || child.tagName === 'caption'))
+      caption?.children.unshift(
+        {type: 'element', tagName: 'span', properties: {className: [`${kind}-label`]}, children: [{type: 'text', value: `${strings[kind]} ${number}.`}]},
+        {type: 'text', value: ' '}
+      )
+      return undefined
+    })
   }
 }
 
@@ -222,4 +275,10 @@ function tableOfContents(drafts: ChapterDraft[]): {toc: TocEntry[]; count: numbe
     })
   }
   return {toc, count}
+}
+
+/** `part-…` from a part's title slug, without doubling a title that starts with "Part". */
+function partId(slug: string): string {
+  if (!slug) return 'part'
+  return /^part(-|$)/.test(slug) ? slug : `part-${slug}`
 }

@@ -25,12 +25,29 @@ export interface Metadata {
   identifier: string
   description?: string
   subjects: string[]
+  /** Names of the authors (contributors whose role is author). */
   authors: string[]
+  /** Everyone named, with a MARC relator code (aut, edt, trl, ill, …). */
+  contributors: Contributor[]
   publisher?: string
+  isbn?: string
+  series?: string
+  edition?: string
+  /** A longer summary than the description, shown with the title. */
+  abstract?: string
   /** Publication date as written in the manuscript (ISO 8601). */
   date?: string
   rights?: string
 }
+
+export interface Contributor {
+  name: string
+  /** MARC relator code: aut, edt, trl, ill, pht, aui, nrt, ctb. */
+  role: string
+}
+
+/** What a chapter is: the body of the book, or a kind of front or back matter. */
+export type ChapterType = (typeof import('../read/front-matter-schema.ts').chapterTypes)[number]
 
 /** One chapter: one source file's text, as a hast tree. */
 export interface Chapter {
@@ -42,6 +59,21 @@ export interface Chapter {
   tree: Root
   /** The source file: an edition reports a problem at a node's position here. */
   file: VFile
+  /** Its kind; `chapter` unless its front matter says otherwise. */
+  type: ChapterType
+  /** Id of its first element, where links to the whole chapter go (works of several chapters). */
+  anchor?: string
+  /** Index into `Document.parts` when the chapter belongs to a part. */
+  part?: number
+}
+
+/** A part of a book: a title over some chapters. */
+export interface Part {
+  /** Unique among the work's ids. */
+  id: string
+  title: string
+  /** Indices into `Document.chapters`. */
+  chapters: number[]
 }
 
 /** One entry of the table of contents; `children` are the sub-headings. */
@@ -78,6 +110,8 @@ export interface Document {
   root: string
   metadata: Metadata
   chapters: Chapter[]
+  /** Parts grouping the chapters (book.yaml), if any. */
+  parts: Part[]
   /** Headings of level 1 to 3, nested. */
   toc: TocEntry[]
   /** Number of headings in `toc`, at every level. */

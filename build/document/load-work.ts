@@ -16,11 +16,12 @@ import {readImage} from '../read/image.ts'
 import {fail, hasErrors, warn} from '../read/messages.ts'
 import {readWorkSources} from '../read/work-sources.ts'
 import {chapterTransformer, parseChapter} from '../transform/processor.ts'
+import {quoteStyleFor, typesetText} from '../transform/typography.ts'
 import {stringsFor} from '../strings.ts'
 import {version} from '../project.ts'
 import {assembleDocument, type ChapterDraft} from './assemble.ts'
 import {ChapterCache} from './chapter-cache.ts'
-import type {Asset, WorkResult} from './document.ts'
+import type {Asset, ChapterType, WorkResult} from './document.ts'
 import {defaultLang, toMetadata} from './metadata.ts'
 
 /** What a chapter's front matter says, and whether text follows it. */
@@ -68,8 +69,9 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache()): Pr
     if (!sources.book && index === 0 && head.fields) {
       workFields = {fields: head.fields as WorkFields, file, place: head.place, placeOf: head.placeOf}
     }
-    const title = sources.book || index > 0 ? (head.fields as {title?: string} | undefined)?.title : undefined
-    return {file, contentHash, head, ...(title ? {title} : {})}
+    const fields = head.fields as {title?: string; type?: ChapterType} | undefined
+    const title = sources.book || index > 0 ? fields?.title : undefined
+    return {file, contentHash, head, ...(title ? {title} : {}), ...(fields?.type ? {type: fields.type} : {})}
   })
 
   for (const chapter of parsed) {
@@ -90,7 +92,7 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache()): Pr
   const drafts: ChapterDraft[] = []
   for (const chapter of parsed) {
     const tree = await transformChapter(chapter.file, chapter.head, ChapterCache.hash(chapter.contentHash, options), transformer, work.root, cache)
-    drafts.push({file: chapter.file, tree, ...(chapter.title ? {title: chapter.title} : {})})
+    drafts.push({file: chapter.file, tree, ...(chapter.title ? {title: chapter.title} : {}), ...(chapter.type ? {type: chapter.type} : {})})
   }
   const cover = workFields ? await readCover(workFields, work.root) : undefined
   const fingerprint = await fingerprintOf(sources.book, parsed.map((chapter) => chapter.contentHash), drafts, work.root, cover)
@@ -104,6 +106,7 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache()): Pr
     layout: pageSize ? {pageSize} : {},
     ...(cover ? {cover} : {}),
     modified: await lastModified(files),
+    parts: sources.parts.map((part) => ({...part, title: typesetText(part.title, quoteStyleFor(lang))})),
     drafts
   })
   return {name: work.name, document, files, fingerprint}

@@ -10,7 +10,13 @@ import type {WorkFields} from '../read/front-matter-schema.ts'
 import {warn} from '../read/messages.ts'
 import {withoutForbidden} from '../transform/forbidden-characters.ts'
 import {quoteStyleFor, typesetText} from '../transform/typography.ts'
-import type {Metadata} from './document.ts'
+import type {Contributor, Metadata} from './document.ts'
+
+/** Roles a manuscript may give, and their MARC relator codes (as EPUB and ONIX use them). */
+export const relators: Record<string, string> = {
+  author: 'aut', editor: 'edt', translator: 'trl', illustrator: 'ill', photographer: 'pht',
+  foreword: 'aui', introduction: 'aui', narrator: 'nrt', contributor: 'ctb'
+}
 
 /** Used, with a warning, when the manuscript names no language. */
 export const defaultLang = 'en'
@@ -36,20 +42,35 @@ export function toMetadata(fields: WorkFields, slug: string, file: VFile, place:
   const list = (value: string | string[] | undefined): string[] =>
     (Array.isArray(value) ? value : value ? [value] : []).filter((item) => item !== '')
 
+  const contributors: Contributor[] = [
+    ...list(fields.author).map((name) => ({name: typeset(name)!, role: 'aut'})),
+    ...(fields.authors ?? []).map((entry) => {
+      const {name, role} = typeof entry === 'string' ? {name: entry, role: undefined} : entry
+      const code = role ? relators[role.toLowerCase()] : 'aut'
+      if (role && !code) warn(file, `Unknown role \`${role}\` for ${name}: one of ${Object.keys(relators).join(', ')}; written as contributor`, place, 'front-matter-role')
+      return {name: typeset(name)!, role: code ?? 'ctb'}
+    })
+  ].filter((contributor) => contributor.name)
+  const isbn = fields.isbn ? fields.isbn.replace(/^isbn[:\s]*/i, '').trim() : undefined
   const metadata: Metadata = {
     title: typeset(fields.title) ?? fields.title,
     lang,
     dir: directionOf(lang),
-    identifier: fields.identifier || derivedIdentifier(slug, fields.title),
+    identifier: fields.identifier || (isbn ? `urn:isbn:${isbn.replace(/[\s-]/g, '')}` : derivedIdentifier(slug, fields.title)),
     subjects: list(fields.subject).map(clean),
-    authors: list(fields.author).map((author) => typeset(author)!)
+    authors: contributors.filter((contributor) => contributor.role === 'aut').map((contributor) => contributor.name),
+    contributors
   }
   const optional = {
     subtitle: typeset(fields.subtitle),
     description: typeset(fields.description),
     publisher: typeset(fields.publisher),
     date: fields.date || undefined,
-    rights: typeset(fields.rights)
+    rights: typeset(fields.rights),
+    isbn,
+    series: typeset(fields.series),
+    edition: typeset(fields.edition),
+    abstract: typeset(fields.abstract)
   }
   for (const [key, value] of Object.entries(optional)) {
     if (value) Object.assign(metadata, {[key]: value})

@@ -7,10 +7,14 @@ import type {Element, ElementContent, Root, Text} from 'hast'
 import {h} from 'hastscript'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
-import {visit} from 'unist-util-visit'
-import type {Document, TocEntry} from '../document/document.ts'
+import {SKIP, visit} from 'unist-util-visit'
+import {headingRank} from 'hast-util-heading-rank'
+import {toString} from 'hast-util-to-string'
+import {contentsOf, countContents, type ContentsEntry} from '../document/contents.ts'
+import type {Document} from '../document/document.ts'
 import {stringsFor, type Strings} from '../strings.ts'
 import type {EditionContext} from './edition.ts'
+import {chapterSemantics, contributorLines} from './imprint.ts'
 import {stylesheet} from './stylesheets.ts'
 import {fillTemplate, loadTemplate} from './template.ts'
 import {fontFaceRules, fontFilesFor} from './typefaces.ts'
@@ -23,6 +27,7 @@ export function buildHtmlEdition({document, siblings}: Pick<EditionContext, 'doc
   const {metadata} = document
   const strings = stringsFor(metadata.lang)
   const styles: Text = {type: 'text', value: ''}
+  const contents = contentsOf(document)
   const page = fillTemplate(
     loadTemplate('html/page.html'),
     {
@@ -30,7 +35,11 @@ export function buildHtmlEdition({document, siblings}: Pick<EditionContext, 'doc
       dir: metadata.dir,
       title: metadata.title,
       subtitle: metadata.subtitle,
-      description: metadata.description,
+      series: metadata.series,
+      contributors: contributorLines(metadata, strings).map((line) => h('p', line)),
+      edition: [metadata.edition, metadata.date].filter(Boolean).join(' · ') || undefined,
+      abstract: metadata.abstract,
+      description: metadata.description ?? metadata.abstract,
       keywords: metadata.subjects.join(', ') || undefined,
       authors: metadata.authors.join(', ') || undefined,
       generator: `Folio ${version}`,
@@ -42,9 +51,12 @@ export function buildHtmlEdition({document, siblings}: Pick<EditionContext, 'doc
       downloadsLabel: strings.downloads,
       downloads: downloadLinks(siblings, strings),
       contents: strings.contents,
-      toc: document.headingCount > 1 ? tocItems(document.toc) : undefined,
-      text: text(document),
-      colophon: [metadata.publisher, metadata.rights].filter(Boolean).join('. ') || undefined
+      toc: countContents(contents) > 1 ? tocItems(contents) : undefined,
+      text: text(document, strings),
+      // The header has the series, edition and date; the foot of the page, the rest of the imprint.
+      colophon: [metadata.rights, metadata.isbn ? `${strings.isbn} ${metadata.isbn}` : undefined, metadata.publisher]
+        .filter((line): line is string => Boolean(line))
+        .map((line) => h('p', line))
     },
     'html/page.html'
   )
@@ -54,20 +66,64 @@ export function buildHtmlEdition({document, siblings}: Pick<EditionContext, 'doc
   return serializer.stringify(page)
 }
 
-function text(document: Document): ElementContent[] {
-  const inline = (tree: Root): ElementContent[] => embedAssets(tree, document).children as ElementContent[]
-  if (document.chapters.length === 1) return inline(document.chapters[0]!.tree)
-  return document.chapters.map((chapter) => h('section', {className: ['chapter']}, inline(chapter.tree)))
+function text(document: Document, strings: Strings): ElementContent[] {
+  const chapters = document.chapters.map((chapter) => {
+    const content = forScreen(chapter.tree, document, strings).children as ElementContent[]
+    if (document.chapters.length === 1) return content
+    const semantics = chapterSemantics[chapter.type]
+    const heading = chapter.tree.children.find((node): node is Element => node.type === 'element' && headingRank(node) !== undefined)
+    return [
+      h(
+        'section',
+        {
+          className: chapter.type === 'chapter' ? ['chapter'] : ['chapter', chapter.type],
+          ...(semantics.role ? {role: semantics.role} : {}),
+          ...(heading?.properties.id ? {ariaLabelledBy: String(heading.properties.id)} : {ariaLabel: chapter.title})
+        },
+        content
+      )
+    ]
+  })
+  // Parts hold their chapters, under the part's title.
+  const result: ElementContent[] = []
+  for (const [index, chapter] of document.chapters.entries()) {
+    const part = chapter.part === undefined ? undefined : document.parts[chapter.part]
+    if (part && part.chapters[0] === index) {
+      result.push(
+        h('section', {className: ['part'], role: 'doc-part', ariaLabelledBy: part.id}, [
+          h('h1', {className: ['part-title'], id: part.id}, part.title),
+          ...part.chapters.flatMap((member) => chapters[member]!)
+        ])
+      )
+    } else if (!part) {
+      result.push(...chapters[index]!)
+    }
+  }
+  return result
 }
 
-/** Images become data: URIs so that the page stands alone (large ones reduced); the Document is not changed. */
-function embedAssets(tree: Root, document: Document): Root {
-  if (document.assets.size === 0) return tree
+/**
+ * A chapter's tree for the page, when it needs changing (the Document is not
+ * changed): images as data: URIs (large ones reduced) so that the page
+ * stands alone; tables in a scrolling box, readable on a phone.
+ */
+function forScreen(tree: Root, document: Document, strings: Strings): Root {
+  let needed = false
+  visit(tree, 'element', (node) => {
+    if (node.tagName === 'img' || node.tagName === 'table') needed = true
+  })
+  if (!needed) return tree
   const copy = structuredClone(tree)
-  visit(copy, 'element', (node: Element) => {
-    if (node.tagName !== 'img') return
+  visit(copy, 'element', (node: Element, index, parent) => {
+    if (node.tagName === 'table' && parent && index !== undefined) {
+      const caption = node.children.find((child): child is Element => child.type === 'element' && child.tagName === 'caption')
+      // A box that scrolls must be reachable by keyboard, and named (WCAG 2.1.1, 4.1.2).
+      parent.children[index] = h('div', {className: ['table-scroll'], role: 'region', tabIndex: 0, ariaLabel: caption ? toString(caption) : strings.table}, [node])
+      return SKIP
+    }
+    if (node.tagName !== 'img') return undefined
     const asset = document.assets.get(String(node.properties.src))
-    if (!asset) return
+    if (!asset) return undefined
     // An image too large for a screen travels as its reduced copy.
     const image = asset.reduced ?? asset
     node.properties.src = dataUri(image.mediaType, image.bytes)
@@ -75,13 +131,17 @@ function embedAssets(tree: Root, document: Document): Root {
       node.properties.width = asset.reduced.width
       node.properties.height = asset.reduced.height
     }
+    return undefined
   })
   return copy
 }
 
-function tocItems(entries: TocEntry[]): ElementContent[] {
+function tocItems(entries: ContentsEntry[]): ElementContent[] {
   return entries.map((entry) =>
-    h('li', [h('a', {href: `#${entry.id}`}, entry.title), entry.children.length > 0 ? h('ol', tocItems(entry.children)) : undefined])
+    h('li', entry.kind === 'heading' ? {} : {className: [`toc-${entry.kind}`]}, [
+      h('a', {href: `#${entry.id}`}, entry.title),
+      entry.children.length > 0 ? h('ol', tocItems(entry.children)) : undefined
+    ])
   )
 }
 
@@ -112,12 +172,23 @@ function jsonLd(document: Document): string {
     keywords: metadata.subjects.length > 0 ? metadata.subjects.join(', ') : undefined,
     identifier: metadata.identifier,
     author: metadata.authors.length > 0 ? metadata.authors.map((name) => ({'@type': 'Person', name})) : undefined,
+    editor: people(metadata, 'edt'),
+    translator: people(metadata, 'trl'),
+    illustrator: people(metadata, 'ill'),
+    abstract: metadata.abstract,
+    isbn: metadata.isbn,
+    bookEdition: metadata.edition,
     publisher: metadata.publisher ? {'@type': 'Organization', name: metadata.publisher} : undefined,
     datePublished: metadata.date,
     copyrightNotice: metadata.rights
   }
   // `<` written as \u003c so that no text can close the script element.
   return JSON.stringify(facts, undefined, 2).replace(/</g, '\\u003c')
+}
+
+function people(metadata: Document['metadata'], role: string): Array<{'@type': 'Person'; name: string}> | undefined {
+  const named = metadata.contributors.filter((contributor) => contributor.role === role)
+  return named.length > 0 ? named.map((contributor) => ({'@type': 'Person', name: contributor.name})) : undefined
 }
 
 /** Open Graph wants `en_US`; a tag without a region has no Open Graph locale. */

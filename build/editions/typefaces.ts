@@ -58,10 +58,12 @@ interface Setting {
 
 const headings = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'])
 const displayTags = new Set(['caption', 'figcaption'])
-const displayClasses = ['title', 'toc', 'skip-link', 'downloads', 'authors', 'colophon', 'margin-fonts']
+const displayClasses = ['title', 'toc', 'skip-link', 'downloads', 'authors', 'colophon', 'margin-fonts', 'callout-label', 'series', 'edition']
 const codeTags = new Set(['code', 'kbd', 'samp', 'pre'])
 const boldTags = new Set(['strong', 'b', 'th', 'dt'])
+const boldClasses = ['callout-label', 'figure-label', 'table-label', 'part-title']
 const italicTags = new Set(['em', 'i', 'cite', 'dfn', 'var'])
+const italicClasses = ['pullquote']
 
 /** Mirrors the font-family, -weight and -style rules of base.css, screen.css and print.css. */
 function setIn(element: Element, parent: Setting): Setting {
@@ -70,8 +72,8 @@ function setIn(element: Element, parent: Setting): Setting {
   const display = heading || displayTags.has(element.tagName) || classes.some((name) => displayClasses.includes(name))
   return {
     role: codeTags.has(element.tagName) || parent.role === 'code' ? 'code' : display ? 'display' : parent.role,
-    bold: parent.bold || heading || boldTags.has(element.tagName),
-    italic: parent.italic || italicTags.has(element.tagName)
+    bold: parent.bold || heading || boldTags.has(element.tagName) || classes.some((name) => boldClasses.includes(name)),
+    italic: parent.italic || italicTags.has(element.tagName) || classes.some((name) => italicClasses.includes(name))
   }
 }
 

@@ -23,6 +23,32 @@ function isLanguageTag(tag: string): boolean {
   }
 }
 
+/** ISBN-10 or ISBN-13, with or without hyphens or spaces, its check digit right. */
+export function isIsbn(value: string): boolean {
+  const digits = value.replace(/^isbn[:\s]*/i, '').replace(/[\s-]/g, '').toUpperCase()
+  if (/^\d{9}[\dX]$/.test(digits)) {
+    const sum = [...digits].reduce((total, digit, index) => total + (digit === 'X' ? 10 : Number(digit)) * (10 - index), 0)
+    return sum % 11 === 0
+  }
+  if (/^97[89]\d{10}$/.test(digits)) {
+    const sum = [...digits].reduce((total, digit, index) => total + Number(digit) * (index % 2 ? 3 : 1), 0)
+    return sum % 10 === 0
+  }
+  return false
+}
+
+/** The kinds of chapter a book's front and back matter has (EPUB structural semantics, DPUB-ARIA). */
+export const chapterTypes = [
+  'chapter', 'preface', 'foreword', 'introduction', 'prologue', 'acknowledgments', 'dedication', 'epigraph',
+  'epilogue', 'afterword', 'conclusion', 'appendix', 'glossary', 'bibliography', 'notes', 'about', 'colophon'
+] as const
+
+/** A contributor: a name, or a name and a role (author, editor, translator, illustrator, …). */
+const contributor = v.union(
+  [text, v.object({name: v.pipe(text, v.minLength(1, 'is empty')), role: v.optional(text)})],
+  'must be a name, or a name and a role (name: …, role: …)'
+)
+
 /** ISO 8601 calendar date, optionally with a time. */
 const isoDate = /^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$/
 
@@ -37,7 +63,15 @@ export const workFields = {
   description: v.optional(text),
   subject: v.optional(textOrList),
   author: v.optional(textOrList),
+  /** Contributors with their roles; `author` is the short form for authors only. */
+  authors: v.optional(v.array(contributor, 'must be a list of names, or of names and roles')),
   publisher: v.optional(text),
+  isbn: v.optional(v.pipe(text, v.check(isIsbn, 'is not an ISBN (10 or 13 digits with a correct check digit)'))),
+  series: v.optional(text),
+  edition: v.optional(text),
+  abstract: v.optional(text),
+  /** The first chapter's kind, when it is front or back matter. */
+  type: v.optional(v.picklist(chapterTypes, `is not a kind of chapter Folio knows (${chapterTypes.join(', ')})`)),
   date: v.optional(v.pipe(text, v.regex(isoDate, 'is not an ISO 8601 date (such as 2024-03-01)'))),
   rights: v.optional(text),
   /** An image in the work's folder, for the EPUB's cover. */
@@ -56,14 +90,24 @@ export const workSchema = v.object(workFields)
 
 /** Front matter of any other chapter. */
 export const chapterSchema = v.object({
-  title: v.optional(text)
+  title: v.optional(text),
+  type: v.optional(v.picklist(chapterTypes, `is not a kind of chapter Folio knows (${chapterTypes.join(', ')})`))
 })
 
-/** `book.yaml`: the work's facts plus its chapters in reading order. */
+const chapterFile = v.pipe(text, v.minLength(1, 'is empty'))
+
+const {type: _chapterType, ...bookWorkFields} = workFields
+
+/** `book.yaml`: the work's facts plus its chapters in reading order, grouped in parts or not. */
 export const bookSchema = v.object({
-  ...workFields,
+  ...bookWorkFields,
   chapters: v.pipe(
-    v.array(text, 'must be a list of chapter files'),
+    v.array(
+      v.union(
+        [chapterFile, v.object({part: v.pipe(text, v.minLength(1, 'is empty')), chapters: v.pipe(v.array(chapterFile), v.minLength(1, 'is empty'))})],
+        'must be a chapter file, or a part (part: its title, chapters: its files)'
+      )
+    ),
     v.minLength(1, 'is empty: list the chapter files in reading order')
   )
 })

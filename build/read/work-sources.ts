@@ -26,12 +26,14 @@ export interface WorkSources {
   bookPlaceOf?: (keys: Array<string | number>) => Point
   /** Chapter files in reading order. */
   chapters: VFile[]
+  /** Parts that book.yaml groups chapters into: a title and indices into `chapters`. */
+  parts: Array<{title: string; chapters: number[]}>
   /** Files refused before reading (a link that leads out), with their messages. */
   refused: VFile[]
 }
 
 export async function readWorkSources(work: WorkSource): Promise<WorkSources> {
-  if (work.file) return {chapters: [await readSourceFile(work.file)], refused: []}
+  if (work.file) return {chapters: [await readSourceFile(work.file)], parts: [], refused: []}
 
   const names = await readdir(work.root)
   if (!names.includes(bookFileName)) {
@@ -46,19 +48,33 @@ export async function readWorkSources(work: WorkSource): Promise<WorkSources> {
         refused.push(file)
       }
     }
-    return {chapters, refused}
+    return {chapters, parts: [], refused}
   }
 
   const book = await readSourceFile(path.join(work.root, bookFileName))
   const {fields, placeOf} = readFields(String(book.value), book, {line: 1, column: 1}, bookSchema)
-  if (!fields) return {book, chapters: [], refused: []}
+  if (!fields) return {book, chapters: [], parts: [], refused: []}
   const chapters: VFile[] = []
-  for (const [index, entry] of fields.chapters.entries()) {
+  const parts: WorkSources['parts'] = []
+  const add = async (entry: string, keys: Array<string | number>): Promise<number | undefined> => {
     const found = await resolveInsideWork(work.root, work.root, entry)
-    if (found.ok) chapters.push(await readSourceFile(found.absolute))
-    else fail(book, chapterProblem[found.reason](entry), placeOf(['chapters', index]), 'chapter-missing')
+    if (found.ok) return chapters.push(await readSourceFile(found.absolute)) - 1
+    fail(book, chapterProblem[found.reason](entry), placeOf(keys), 'chapter-missing')
+    return undefined
   }
-  return {book, bookFields: fields, bookPlaceOf: placeOf, chapters, refused: []}
+  for (const [index, entry] of fields.chapters.entries()) {
+    if (typeof entry === 'string') {
+      await add(entry, ['chapters', index])
+      continue
+    }
+    const part = {title: entry.part, chapters: [] as number[]}
+    for (const [position, file] of entry.chapters.entries()) {
+      const added = await add(file, ['chapters', index, 'chapters', position])
+      if (added !== undefined) part.chapters.push(added)
+    }
+    parts.push(part)
+  }
+  return {book, bookFields: fields, bookPlaceOf: placeOf, chapters, parts, refused: []}
 }
 
 const chapterProblem = {

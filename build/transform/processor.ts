@@ -20,7 +20,10 @@ import rehypeForbiddenCharacters from './forbidden-characters.ts'
 import rehypeHeadingIds from './heading-ids.ts'
 import rehypeHeadingLevels from './heading-levels.ts'
 import rehypeLayoutHints from './layout-hints.ts'
+import remarkDirective from 'remark-directive'
 import remarkCdata from './cdata.ts'
+import remarkKnownDirectives from './directives.ts'
+import rehypeFigures from './figures.ts'
 import remarkImageAlt from './image-alt.ts'
 import rehypeSanitizeManuscript from './sanitize.ts'
 import rehypeTableAlignment from './table-alignment.ts'
@@ -51,7 +54,7 @@ function rehypeRawHtml() {
   }
 }
 
-const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).freeze()
+const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDirective).freeze()
 
 /** Markdown (with YAML front matter and GFM) to mdast. */
 export function parseChapter(file: VFile): MdastRoot {
@@ -78,6 +81,7 @@ export function chapterTransformer(options: TransformOptions): ChapterTransforme
   const strings = stringsFor(options.lang)
   return unified()
     .use(remarkCdata)
+    .use(remarkKnownDirectives, {lang: options.lang})
     .use(remarkImageAlt)
     .use(remarkTypography, {lang: options.lang})
     .use(remarkRehype, {
@@ -95,6 +99,7 @@ export function chapterTransformer(options: TransformOptions): ChapterTransforme
     .use(rehypeUrlPolicy, {root: options.root})
     .use(rehypeSanitizeManuscript)
     .use(rehypeTableAlignment)
+    .use(rehypeFigures)
     .use(rehypeLayoutHints, {dir: options.dir})
     .use(rehypeHeadingLevels)
     .use(rehypeHeadingIds)

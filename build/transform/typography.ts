@@ -10,7 +10,7 @@
  */
 import type {Heading, Nodes, Paragraph, Root, TableCell} from 'mdast'
 import {toString} from 'mdast-util-to-string'
-import {visit} from 'unist-util-visit'
+import {SKIP, visitParents} from 'unist-util-visit-parents'
 
 interface QuoteStyle {
   /** Opening and closing marks for `"`. */
@@ -20,6 +20,8 @@ interface QuoteStyle {
   apostrophe: string
   /** Space inside guillemets and before `;:!?` (French). */
   french?: true
+  /** One-letter words that must not end a line: a no-break space follows them (Slavic languages). */
+  shortWords?: RegExp
 }
 
 const english: QuoteStyle = {primary: ['“', '”'], secondary: ['‘', '’'], apostrophe: '’'}
@@ -31,16 +33,16 @@ const quoteStyles: Record<string, QuoteStyle> = {
   en: english,
   nl: english,
   pt: english,
-  uk: {...guillemets, apostrophe: 'ʼ'},
-  ru: guillemets,
-  be: guillemets,
+  uk: {...guillemets, apostrophe: 'ʼ', shortWords: /(?<=^|[\s(«„])([вуіїйзаоВУІЇЙЗАО]) (?=\S)/gu},
+  ru: {...guillemets, shortWords: /(?<=^|[\s(«„])([вксуоиаяВКСУОИАЯ]) (?=\S)/gu},
+  be: {...guillemets, shortWords: /(?<=^|[\s(«„])([ўуізаоЎУІЗАО]) (?=\S)/gu},
   de: german,
-  cs: german,
-  sk: german,
+  cs: {...german, shortWords: /(?<=^|[\s(„])([vkszouaiVKSZOUAI]) (?=\S)/gu},
+  sk: {...german, shortWords: /(?<=^|[\s(„])([vkszouaiVKSZOUAI]) (?=\S)/gu},
   fr: {primary: ['«', '»'], secondary: ['“', '”'], apostrophe: '’', french: true},
   es: {primary: ['«', '»'], secondary: ['“', '”'], apostrophe: '’'},
   it: {primary: ['«', '»'], secondary: ['“', '”'], apostrophe: '’'},
-  pl: {primary: ['„', '”'], secondary: ['«', '»'], apostrophe: '’'},
+  pl: {primary: ['„', '”'], secondary: ['«', '»'], apostrophe: '’', shortWords: /(?<=^|[\s(„])([wzioauWZIOAU]) (?=\S)/gu},
   sv: {primary: ['”', '”'], secondary: ['’', '’'], apostrophe: '’'},
   fi: {primary: ['”', '”'], secondary: ['’', '’'], apostrophe: '’'},
   da: {primary: ['»', '«'], secondary: ['›', '‹'], apostrophe: '’'},
@@ -82,10 +84,12 @@ interface QuoteState {
  * @param state Quotations open before the text, shared by the strings of one block.
  */
 export function typesetText(value: string, style: QuoteStyle, before = '', after = '', state: QuoteState = {open: 0}): string {
-  if (!/["'.-]|[;:!?]/.test(value)) return value
+  if (!/["'.\-–—]|[;:!?]/.test(value) && !style.shortWords) return value
   let result = value
     .replace(/---/g, '\u2014')
     .replace(/--/g, '\u2013')
+    // A spaced dash does not start a line: the space before it does not break.
+    .replace(/ (?=[\u2013\u2014](?: |$))/g, noBreakSpace)
     .replace(/\.\.\.|\. \. \./g, '\u2026')
     .replace(/["']/g, (quote, offset: number, text: string) => {
       const previous = offset > 0 ? text[offset - 1]! : before
@@ -93,6 +97,7 @@ export function typesetText(value: string, style: QuoteStyle, before = '', after
       return quote === '"' ? doubleQuote(style, previous, next, state) : singleQuote(style, previous, next, text, offset)
     })
   if (style.french) result = frenchSpacing(result)
+  if (style.shortWords) result = result.replace(style.shortWords, `$1${noBreakSpace}`)
   return result
 }
 
@@ -123,27 +128,47 @@ function frenchSpacing(text: string): string {
 
 /** Language-aware smart typography for mdast (a remark plugin). */
 export default function remarkTypography(options: {lang: string}) {
-  const style = quoteStyleFor(options.lang)
+  const workStyle = quoteStyleFor(options.lang)
   return (tree: Root) => {
-    visit(tree, (node) => {
+    visitParents(tree, (node, ancestors) => {
       if (node.type === 'paragraph' || node.type === 'heading' || node.type === 'tableCell') {
-        typesetBlock(node, style)
-        return 'skip'
+        // A block inside `:::lang{lang=fr}` (or a callout with a lang) is set by that language's rules.
+        const within = ancestors.findLast((ancestor) => languageOf(ancestor) !== undefined)
+        typesetBlock(node, within ? quoteStyleFor(languageOf(within)!) : workStyle)
+        return SKIP
       }
       return undefined
     })
   }
 }
 
-type Piece = {kind: 'text'; node: {value: string}} | {kind: 'opaque'; value: string}
+/** The language a directive gives its content (set by ./directives.ts as the element's `lang`). */
+function languageOf(node: Nodes): string | undefined {
+  const lang = (node.data as {hProperties?: {lang?: unknown}} | undefined)?.hProperties?.lang
+  return typeof lang === 'string' ? lang : undefined
+}
+
+type Piece = {kind: 'text'; node: {value: string}; style: QuoteStyle; state: QuoteState} | {kind: 'opaque'; value: string}
 
 /** Typeset the phrasing content of one block, carrying context across inline nodes. */
-function typesetBlock(block: Paragraph | Heading | TableCell, style: QuoteStyle): void {
+function typesetBlock(block: Paragraph | Heading | TableCell, blockStyle: QuoteStyle): void {
   const pieces: Piece[] = []
+  let style = blockStyle
+  let state: QuoteState = {open: 0}
   const collect = (node: Nodes): void => {
+    const lang = node.type === 'textDirective' ? languageOf(node) : undefined
+    if (node.type === 'textDirective' && lang) {
+      // A phrase in another language (`:lang[…]{lang=uk}`): its own quotes, paired inside it.
+      const outer = {style, state}
+      style = quoteStyleFor(lang)
+      state = {open: 0}
+      for (const child of node.children) collect(child as Nodes)
+      ;({style, state} = outer)
+      return
+    }
     switch (node.type) {
       case 'text':
-        pieces.push({kind: 'text', node})
+        pieces.push({kind: 'text', node, style, state})
         return
       case 'inlineCode':
       case 'html':
@@ -154,6 +179,7 @@ function typesetBlock(block: Paragraph | Heading | TableCell, style: QuoteStyle)
         return
       case 'image':
         node.alt = node.alt ? typesetText(node.alt, style) : node.alt
+        if (node.title) node.title = typesetText(node.title, style)
         pieces.push({kind: 'opaque', value: 'x'})
         return
       case 'link':
@@ -172,7 +198,6 @@ function typesetBlock(block: Paragraph | Heading | TableCell, style: QuoteStyle)
   for (const child of block.children) collect(child)
 
   let before = ''
-  const state: QuoteState = {open: 0}
   for (const [index, piece] of pieces.entries()) {
     if (piece.kind === 'opaque') {
       before = piece.value
@@ -180,7 +205,7 @@ function typesetBlock(block: Paragraph | Heading | TableCell, style: QuoteStyle)
     }
     const following = pieces[index + 1]
     const after = following ? (following.kind === 'text' ? following.node.value[0] ?? '' : following.value) : ''
-    piece.node.value = typesetText(piece.node.value, style, before, after, state)
+    piece.node.value = typesetText(piece.node.value, piece.style, before, after, piece.state)
     before = piece.node.value.at(-1) ?? before
   }
 }

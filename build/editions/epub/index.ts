@@ -13,17 +13,21 @@ import type {Element, ElementContent, Root} from 'hast'
 import {h} from 'hastscript'
 import {visit} from 'unist-util-visit'
 import type {BrowserService} from '../../browser/browser-service.ts'
-import type {Chapter, Document, TocEntry} from '../../document/document.ts'
+import {contentsOf, type ContentsEntry} from '../../document/contents.ts'
+import type {Chapter, Document} from '../../document/document.ts'
 import {stringsFor} from '../../strings.ts'
+import {chapterSemantics, hasImprint} from '../imprint.ts'
 import {stylesheet} from '../stylesheets.ts'
 import {fillTemplate, loadTemplate, type SlotValue} from '../template.ts'
 import {fontFaceRules, fontFilesFor} from '../typefaces.ts'
 import {accessibilityFacts} from './accessibility.ts'
 import {zipBook, type BookFile} from './container.ts'
+import {copyrightPageSection, partSection, titleBlock, titlePageSection} from './book-pages.ts'
 import {coverImage} from './cover.ts'
-import {navigationBody, ncx, type NavEntry} from './navigation.ts'
+import {navigationBody, ncx, type Landmark, type NavEntry} from './navigation.ts'
 import {popUpNotes} from './notes.ts'
 import {packageDocument, type ManifestItem} from './package-document.ts'
+import {addEpubTypes} from './semantics.ts'
 import {toXhtml} from './xhtml.ts'
 
 export interface EpubEditionOptions {
@@ -41,7 +45,16 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
   const {metadata} = document
   const strings = stringsFor(metadata.lang)
   const single = document.chapters.length === 1
+  // A book with an imprint, or of several chapters, opens with a title page (and a copyright page when there are facts for one).
+  const imprint = hasImprint(metadata)
+  const withTitlePage = !single || imprint
   const chapterHref = (chapter: Chapter) => `text/${chapter.id}.xhtml`
+  const chapterIds = new Set(document.chapters.map((chapter) => chapter.id))
+  const partHrefs = document.parts.map((_, index) => {
+    let stem = `part-${index + 1}`
+    while (chapterIds.has(stem)) stem += '-part'
+    return `text/${stem}.xhtml`
+  })
 
   // Every id, and the file that holds it: links across chapters name the file.
   const fileOfId = new Map<string, string>()
@@ -50,6 +63,7 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
       if (node.properties.id !== undefined) fileOfId.set(String(node.properties.id), chapterHref(chapter))
     })
   }
+  for (const [index, part] of document.parts.entries()) fileOfId.set(part.id, partHrefs[index]!)
 
   // Images get safe names (no spaces; the extension of their real type).
   const images = [...document.assets.values()].map((asset, index) => {
@@ -69,6 +83,7 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
   const chapterPages = document.chapters.map((chapter) => {
     const tree = structuredClone(chapter.tree)
     popUpNotes(tree)
+    addEpubTypes(tree)
     visit(tree, 'element', (node) => {
       if (node.tagName === 'a' && typeof node.properties.href === 'string' && node.properties.href.startsWith('#')) {
         const file = fileOfId.get(decodeURIComponent(node.properties.href.slice(1)))
@@ -87,15 +102,33 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     })
     const firstHeading = tree.children.find((node): node is Element => node.type === 'element' && /^h[1-6]$/.test(node.tagName))
     const content: ElementContent[] = [
-      ...(single ? [titleBlock(document)] : []),
+      ...(single && !withTitlePage ? [titleBlock(metadata, strings)] : []),
       ...(tree.children as ElementContent[])
     ]
+    const semantics = chapterSemantics[chapter.type]
     const section = h(
       'section',
-      {'epub:type': 'chapter', role: 'doc-chapter', ...(firstHeading && !single ? {ariaLabelledBy: String(firstHeading.properties.id)} : {ariaLabel: chapter.title})},
+      {
+        ...(semantics.epubType ? {'epub:type': semantics.epubType} : {}),
+        ...(semantics.role ? {role: semantics.role} : {}),
+        className: chapter.type === 'chapter' ? ['chapter'] : ['chapter', chapter.type],
+        ...(firstHeading && !single ? {ariaLabelledBy: String(firstHeading.properties.id)} : {ariaLabel: chapter.title})
+      },
       content
     )
-    return {chapter, href: chapterHref(chapter), id: `text-${chapter.id}`, tree: page(chapter.title, 'bodymatter', [section], '../css/book.css')}
+    return {chapter, matter: semantics.matter, href: chapterHref(chapter), id: `text-${chapter.id}`, tree: page(chapter.title, semantics.matter, [section], '../css/book.css')}
+  })
+  const partPages = document.parts.map((part, index) => ({
+    part,
+    href: partHrefs[index]!,
+    id: `text-${path.posix.basename(partHrefs[index]!, '.xhtml')}`,
+    tree: page(part.title, 'bodymatter', [partSection(part)], '../css/book.css')
+  }))
+  // The reading order: each part's page before its first chapter.
+  const textPages = document.chapters.flatMap((chapter, index) => {
+    const part = chapter.part === undefined ? undefined : document.parts[chapter.part]
+    const opensPart = part !== undefined && part.chapters[0] === index
+    return [...(opensPart ? [partPages[chapter.part!]!] : []), chapterPages[index]!]
   })
 
   const cover = await coverImage(document, options.browser)
@@ -106,16 +139,30 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     ])
   ], 'css/book.css')
 
-  const titlePage = single
-    ? undefined
-    : page(strings.titlePage, 'frontmatter', [h('section', {'epub:type': 'titlepage', className: ['titlepage']}, [titleBlock(document)])], 'css/book.css')
+  const titlePage = withTitlePage ? page(strings.titlePage, 'frontmatter', [titlePageSection(metadata, strings)], 'css/book.css') : undefined
+  const copyrightPage = imprint ? page(strings.copyright, 'frontmatter', [copyrightPageSection(metadata, strings)], 'css/book.css') : undefined
 
   const showContents = !single || document.headingCount > 1
-  const firstChapter = chapterPages[0]!.href
-  const navPage = page(strings.contents, 'frontmatter', navigationBody(navEntries(document, chapterHref), {cover: 'cover.xhtml', toc: 'nav.xhtml#toc', bodymatter: firstChapter}, strings), 'css/book.css')
+  const matterOf = (entry: (typeof textPages)[number]) => ('matter' in entry ? entry.matter : 'bodymatter')
+  const firstBody = textPages.find((entry) => matterOf(entry) === 'bodymatter') ?? textPages[0]!
+  // Back matter starts where only back matter follows.
+  const firstBack = chapterPages.find((entry, index) => entry.matter === 'backmatter' && chapterPages.slice(index).every((later) => later.matter === 'backmatter'))
+  const landmarks: Landmark[] = [
+    {type: 'cover', href: 'cover.xhtml', label: strings.cover},
+    ...(titlePage ? [{type: 'titlepage', href: 'titlepage.xhtml', label: strings.titlePage}] : []),
+    ...(copyrightPage ? [{type: 'copyright-page', href: 'copyright.xhtml', label: strings.copyright}] : []),
+    {type: 'toc', href: 'nav.xhtml#toc', label: strings.contents},
+    {type: 'bodymatter', href: firstBody.href, label: strings.beginning},
+    ...(firstBack ? [{type: 'backmatter', href: firstBack.href, label: firstBack.chapter.title}] : [])
+  ]
+  const entries = navEntries(document, fileOfId, chapterHref)
+  const navPage = page(strings.contents, 'frontmatter', navigationBody(entries, landmarks, strings), 'css/book.css')
 
   // Fonts: only the faces and scripts the pages use, as in the HTML edition.
-  const allPages: Root = {type: 'root', children: [coverPage, ...(titlePage ? [titlePage] : []), navPage, ...chapterPages.map((entry) => entry.tree)].flatMap((tree) => tree.children)}
+  const allPages: Root = {
+    type: 'root',
+    children: [coverPage, titlePage, copyrightPage, navPage, ...textPages.map((entry) => entry.tree)].flatMap((tree) => tree?.children ?? [])
+  }
   const fonts = fontFilesFor(allPages).map((file, index) => ({file, id: `font-${index + 1}`, href: `fonts/${path.basename(file.file)}`}))
   const css = [
     fontFaceRules(fonts.map((font) => font.file), (file) => `../fonts/${path.basename(file.file)}`),
@@ -132,60 +179,52 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     {id: 'cover-image', href: coverHref, mediaType: cover.mediaType, properties: 'cover-image'},
     {id: 'cover', href: 'cover.xhtml', mediaType: 'application/xhtml+xml'},
     ...(titlePage ? [{id: 'titlepage', href: 'titlepage.xhtml', mediaType: 'application/xhtml+xml'}] : []),
-    ...chapterPages.map((entry) => ({id: entry.id, href: entry.href, mediaType: 'application/xhtml+xml'})),
+    ...(copyrightPage ? [{id: 'copyright', href: 'copyright.xhtml', mediaType: 'application/xhtml+xml'}] : []),
+    ...textPages.map((entry) => ({id: entry.id, href: entry.href, mediaType: 'application/xhtml+xml'})),
     ...images.map((image) => ({id: image.id, href: image.href, mediaType: image.image.mediaType})),
     ...fonts.map((font) => ({id: font.id, href: font.href, mediaType: 'font/woff2'}))
   ]
   const spine = [
     {idref: 'cover'},
     ...(titlePage ? [{idref: 'titlepage'}] : []),
+    ...(copyrightPage ? [{idref: 'copyright'}] : []),
     // In the spine even when not in the reading path: the landmarks link to it.
     {idref: 'nav', ...(showContents ? {} : {linear: false})},
-    ...chapterPages.map((entry) => ({idref: entry.id}))
+    ...textPages.map((entry) => ({idref: entry.id}))
   ]
 
   const {date, modified} = bookDates(document, options.sourceDateEpoch)
   const files: BookFile[] = [
     {path: 'EPUB/package.opf', content: packageDocument({metadata, ...(date ? {date} : {}), modified: iso(modified), accessibility, manifest, spine, coverImageId: 'cover-image'})},
     {path: 'EPUB/nav.xhtml', content: toXhtml(navPage)},
-    {path: 'EPUB/toc.ncx', content: ncx(navEntries(document, chapterHref), metadata)},
+    {path: 'EPUB/toc.ncx', content: ncx(entries, metadata)},
     {path: 'EPUB/css/book.css', content: css},
     {path: 'EPUB/cover.xhtml', content: toXhtml(coverPage)},
     {path: `EPUB/${coverHref}`, content: cover.bytes, stored: true},
     ...(titlePage ? [{path: 'EPUB/titlepage.xhtml', content: toXhtml(titlePage)}] : []),
-    ...chapterPages.map((entry) => ({path: `EPUB/${entry.href}`, content: toXhtml(entry.tree)})),
+    ...(copyrightPage ? [{path: 'EPUB/copyright.xhtml', content: toXhtml(copyrightPage)}] : []),
+    ...textPages.map((entry) => ({path: `EPUB/${entry.href}`, content: toXhtml(entry.tree)})),
     ...images.map((image) => ({path: `EPUB/${image.href}`, content: image.image.bytes, stored: image.image.mediaType !== 'image/svg+xml'})),
     ...fonts.map((font) => ({path: `EPUB/${font.href}`, content: new Uint8Array(readFileSync(font.file.file)), stored: true}))
   ]
   return zipBook(files, modified)
 }
 
-function titleBlock(document: Document): Element {
-  const {metadata} = document
-  return h('header', {className: ['title-block']}, [
-    h('h1', {className: ['title']}, metadata.title),
-    metadata.subtitle ? h('p', {className: ['subtitle']}, metadata.subtitle) : undefined,
-    metadata.authors.length > 0 ? h('p', {className: ['authors']}, metadata.authors.join(', ')) : undefined
-  ])
-}
-
 /**
- * The table of contents by chapter: each chapter is an entry; its headings
- * are below it, except a first heading that only repeats the chapter's title.
+ * The table of contents (../../document/contents.ts) with each entry's file.
+ * A single-file work has one entry, the work, with its headings below it.
  */
-function navEntries(document: Document, chapterHref: (chapter: Chapter) => string): NavEntry[] {
-  const toEntry = (entry: TocEntry, file: string): NavEntry => ({
-    title: entry.title,
-    href: `${file}#${entry.id}`,
-    children: entry.children.map((child) => toEntry(child, file))
-  })
-  return document.chapters.map((chapter, index) => {
-    const file = chapterHref(chapter)
-    const own = document.toc.filter((entry) => entry.chapter === index)
-    const [first, ...rest] = own
-    const children = first && first.title === chapter.title ? [...first.children, ...rest] : own
-    return {title: chapter.title, href: file, children: children.map((entry) => toEntry(entry, file))}
-  })
+function navEntries(document: Document, fileOfId: Map<string, string>, chapterHref: (chapter: Chapter) => string): NavEntry[] {
+  const toEntry = (entry: ContentsEntry): NavEntry => {
+    const file = fileOfId.get(entry.id) ?? chapterHref(document.chapters[entry.chapter]!)
+    return {title: entry.title, href: entry.kind === 'heading' ? `${file}#${entry.id}` : file, children: entry.children.map(toEntry)}
+  }
+  const entries = contentsOf(document).map(toEntry)
+  if (document.chapters.length === 1 && document.parts.length === 0) {
+    const chapter = document.chapters[0]!
+    return [{title: chapter.title, href: chapterHref(chapter), children: entries}]
+  }
+  return entries
 }
 
 /** dc:date and dcterms:modified: SOURCE_DATE_EPOCH, else the manuscript's date; modified else the sources' time. */

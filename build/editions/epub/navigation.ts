@@ -18,14 +18,15 @@ export interface NavEntry {
   children: NavEntry[]
 }
 
-export interface Landmarks {
-  cover: string
-  toc: string
-  bodymatter: string
+/** A landmark: an EPUB SSV term (cover, titlepage, toc, bodymatter, …), where it is, and its name for people. */
+export interface Landmark {
+  type: string
+  href: string
+  label: string
 }
 
 /** The body of nav.xhtml. */
-export function navigationBody(entries: NavEntry[], landmarks: Landmarks, strings: Strings): ElementContent[] {
+export function navigationBody(entries: NavEntry[], landmarks: Landmark[], strings: Strings): ElementContent[] {
   const list = (items: NavEntry[]): ElementContent =>
     h('ol', items.map((entry) => h('li', [h('a', {href: entry.href}, entry.title), entry.children.length > 0 ? list(entry.children) : undefined])))
   return [
@@ -35,11 +36,7 @@ export function navigationBody(entries: NavEntry[], landmarks: Landmarks, string
     ]),
     h('nav', {'epub:type': 'landmarks', id: 'landmarks', ariaLabelledBy: 'landmarks-title', hidden: true}, [
       h('h2', {id: 'landmarks-title'}, strings.landmarks),
-      h('ol', [
-        h('li', [h('a', {'epub:type': 'cover', href: landmarks.cover}, strings.cover)]),
-        h('li', [h('a', {'epub:type': 'toc', href: landmarks.toc}, strings.contents)]),
-        h('li', [h('a', {'epub:type': 'bodymatter', href: landmarks.bodymatter}, strings.beginning)])
-      ])
+      h('ol', landmarks.map((landmark) => h('li', [h('a', {'epub:type': landmark.type, href: landmark.href}, landmark.label)])))
     ])
   ]
 }

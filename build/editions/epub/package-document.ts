@@ -40,13 +40,18 @@ export function packageDocument(options: PackageOptions): string {
     meta('title-type', 'main', '#title'),
     ...(metadata.subtitle ? [x('dc:title', {id: 'subtitle'}, metadata.subtitle), meta('title-type', 'subtitle', '#subtitle')] : []),
     x('dc:language', metadata.lang),
-    ...metadata.authors.flatMap((name, index) => [
-      x('dc:creator', {id: `creator-${index + 1}`}, name),
-      x('meta', {refines: `#creator-${index + 1}`, property: 'role', scheme: 'marc:relators'}, 'aut')
+    // The ISBN as a second identifier when the book's own is another URN.
+    ...(metadata.isbn && !metadata.identifier.startsWith('urn:isbn:') ? [x('dc:identifier', {id: 'isbn'}, `urn:isbn:${metadata.isbn.replace(/[\s-]/g, '')}`)] : []),
+    // Authors are creators; editors, translators and the rest contributors, each with a MARC relator.
+    ...metadata.contributors.flatMap((contributor, index) => [
+      x(contributor.role === 'aut' ? 'dc:creator' : 'dc:contributor', {id: `contributor-${index + 1}`}, contributor.name),
+      x('meta', {refines: `#contributor-${index + 1}`, property: 'role', scheme: 'marc:relators'}, contributor.role)
     ]),
     ...(metadata.publisher ? [x('dc:publisher', metadata.publisher)] : []),
     ...(metadata.rights ? [x('dc:rights', metadata.rights)] : []),
-    ...(metadata.description ? [x('dc:description', metadata.description)] : []),
+    ...(metadata.description || metadata.abstract ? [x('dc:description', (metadata.description ?? metadata.abstract)!)] : []),
+    // A series is a collection (EPUB 3.3 §5.5.6, belongs-to-collection).
+    ...(metadata.series ? [x('meta', {property: 'belongs-to-collection', id: 'series'}, metadata.series), x('meta', {refines: '#series', property: 'collection-type'}, 'series')] : []),
     ...metadata.subjects.map((subject) => x('dc:subject', subject)),
     ...(options.date ? [x('dc:date', options.date)] : []),
     meta('dcterms:modified', options.modified),

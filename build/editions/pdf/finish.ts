@@ -7,27 +7,30 @@
  * for the print-ready variant the TrimBox and BleedBox of every page.
  */
 import {PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString} from 'pdf-lib'
-import type {Document, TocEntry} from '../../document/document.ts'
+import type {ContentsEntry} from '../../document/contents.ts'
+import type {Document} from '../../document/document.ts'
 import {bleed} from '../../document/page-sizes.ts'
 import {version} from '../../project.ts'
 
 export interface Headings {
-  /** Destination (`[page /XYZ x y z]`) of each table-of-contents entry, by id. */
+  /** Destination (`[page /XYZ x y z]`) of each entry of the contents, by id. */
   destinations: Map<string, PDFArray>
   /** Page number (1-based) of each entry, by id. */
   pages: Map<string, number>
 }
 
 /**
- * Where Chromium put each heading of the table of contents: its outline lists
- * every heading of the page in order; each entry is matched to the next
- * outline item with the same text. Chromium's titles are not always the
- * heading's text as written (the words of a right-to-left heading come in
- * the order they are seen; a heading that is a link target may come twice),
- * so an item matches when it starts with the entry's text or holds all of
- * its words.
+ * Where Chromium put each entry of the contents. An element a link points
+ * to (the printed table of contents links to every entry) has a named
+ * destination; the others are found in Chromium's own outline, which lists
+ * every heading in order: an entry matches the next item with its text.
+ * Chromium's titles are not always the heading's text as written (the words
+ * of a right-to-left heading come in the order they are seen; a heading that
+ * is a link target may come twice), so an item also matches when it holds
+ * all of the entry's words.
  */
-export function locateHeadings(pdf: PDFDocument, toc: TocEntry[]): Headings {
+export function locateHeadings(pdf: PDFDocument, contents: ContentsEntry[]): Headings {
+  const named = pdf.catalog.lookupMaybe(PDFName.of('Dests'), PDFDict)
   const items: Array<{title: string; words: string[]; destination: PDFArray}> = []
   const walk = (item: PDFDict | undefined): void => {
     for (let current = item; current; current = current.lookupMaybe(PDFName.of('Next'), PDFDict)) {
@@ -43,15 +46,18 @@ export function locateHeadings(pdf: PDFDocument, toc: TocEntry[]): Headings {
   const destinations = new Map<string, PDFArray>()
   const pages = new Map<string, number>()
   let cursor = 0
-  for (const entry of flatten(toc)) {
-    const wanted = squeeze(entry.title)
-    const wantedWords = words(entry.title)
-    const matches = (item: (typeof items)[number]) =>
-      item.title.startsWith(wanted) || (wantedWords.every((word) => item.words.includes(word)) && item.words.length <= 2 * wantedWords.length)
-    const found = items.findIndex((item, index) => index >= cursor && matches(item))
-    if (found === -1) continue
-    cursor = found + 1
-    const destination = items[found]!.destination
+  for (const entry of flatten(contents)) {
+    let destination = named?.lookupMaybe(PDFName.of(entry.id), PDFArray)
+    if (!destination) {
+      const wanted = squeeze(entry.title)
+      const wantedWords = words(entry.title)
+      const matches = (item: (typeof items)[number]) =>
+        item.title.startsWith(wanted) || (wantedWords.every((word) => item.words.includes(word)) && item.words.length <= 2 * wantedWords.length)
+      const found = items.findIndex((item, index) => index >= cursor && matches(item))
+      if (found === -1) continue
+      cursor = found + 1
+      destination = items[found]!.destination
+    }
     destinations.set(entry.id, destination)
     const page = pageIndex.get(String(destination.get(0)))
     if (page !== undefined) pages.set(entry.id, page + 1)
@@ -61,6 +67,8 @@ export function locateHeadings(pdf: PDFDocument, toc: TocEntry[]): Headings {
 
 export interface FinishOptions {
   document: Document
+  /** What the bookmarks list. */
+  contents: ContentsEntry[]
   headings: Headings
   printReady: boolean
   /** Seconds since 1970, from SOURCE_DATE_EPOCH. */
@@ -87,7 +95,7 @@ export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promi
     info.delete(PDFName.of('ModDate'))
   }
 
-  writeOutline(pdf, document.toc, headings.destinations)
+  writeOutline(pdf, options.contents, headings.destinations)
   if (options.printReady) setPrintBoxes(pdf)
   return pdf.save({useObjectStreams: false, updateFieldAppearances: false})
 }
@@ -100,7 +108,7 @@ function buildDate(sourceDateEpoch: number | undefined, manuscriptDate: string |
   return Number.isNaN(date.getTime()) ? undefined : date
 }
 
-function writeOutline(pdf: PDFDocument, toc: TocEntry[], destinations: Map<string, PDFArray>): void {
+function writeOutline(pdf: PDFDocument, toc: ContentsEntry[], destinations: Map<string, PDFArray>): void {
   const {context} = pdf
   const root = context.obj({Type: 'Outlines'}) as PDFDict
   const rootRef = context.register(root)
@@ -108,7 +116,7 @@ function writeOutline(pdf: PDFDocument, toc: TocEntry[], destinations: Map<strin
    * Write `entries` under `parent`. Returns how many items a reader sees
    * below `parent` when it is open. Only a single top-level entry is open.
    */
-  const add = (entries: TocEntry[], parent: PDFDict, parentRef: PDFRef, topLevel: boolean): number => {
+  const add = (entries: ContentsEntry[], parent: PDFDict, parentRef: PDFRef, topLevel: boolean): number => {
     const items: Array<{ref: PDFRef; dict: PDFDict}> = []
     let visible = 0
     const located = entries.filter((entry) => destinations.has(entry.id))
@@ -156,7 +164,7 @@ function setPrintBoxes(pdf: PDFDocument): void {
   }
 }
 
-function flatten(entries: TocEntry[]): TocEntry[] {
+function flatten(entries: ContentsEntry[]): ContentsEntry[] {
   return entries.flatMap((entry) => [entry, ...flatten(entry.children)])
 }
 

@@ -12,6 +12,7 @@ import {visit} from 'unist-util-visit'
 import type {BrowserService} from '../../browser/browser-service.ts'
 import type {Site} from '../../browser/virtual-origin.ts'
 import type {Document} from '../../document/document.ts'
+import {contentsOf, countContents} from '../../document/contents.ts'
 import {defaultPageSize, pageSizes} from '../../document/page-sizes.ts'
 import {fontResource} from '../shipped-fonts.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
@@ -37,20 +38,71 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   const pageSize = pageSizes[options.pageSize ?? document.layout.pageSize ?? defaultPageSize]!
   const printReady = options.printReady ?? false
   const chapters = document.chapters.map((chapter) => printableTree(chapter.tree, document.metadata.lang))
-  const showToc = document.chapters.length > 1 || document.headingCount > 6
+  const contents = contentsOf(document)
+  const showToc = document.chapters.length > 1 || countContents(contents) > 6
+  // On book sizes, parts and chapters open on a right-hand (odd) page.
+  const openers = pageSize.book && document.chapters.length > 1 ? openingIds(document) : []
 
   let pdf: PDFDocument | undefined
   let headings: Headings | undefined
+  let blanks = new Set<string>()
   for (let pass = 1; pass <= maxPasses; pass++) {
-    const page = printPage({document, chapters, pageSize, printReady, showToc, ...(headings ? {pageNumbers: headings.pages} : {})})
+    const page = printPage({
+      document,
+      chapters,
+      pageSize,
+      printReady,
+      blanks,
+      ...(showToc ? {contents} : {}),
+      ...(headings ? {pageNumbers: headings.pages} : {})
+    })
     const bytes = await print(options.browser, toHtml(page), document)
     pdf = await PDFDocument.load(bytes, {updateMetadata: false})
-    const located = locateHeadings(pdf, document.toc)
-    const settled = headings !== undefined && samePages(headings.pages, located.pages)
+    const located = locateHeadings(pdf, contents)
+    const nextBlanks = rectoBlanks(openers, located.pages, blanks)
+    const settled = headings !== undefined && samePages(headings.pages, located.pages) && sameSet(blanks, nextBlanks)
     headings = located
-    if (!showToc || settled) break
+    blanks = nextBlanks
+    if ((!showToc && openers.length === 0) || settled) break
   }
-  return finishPdf(pdf!, {document, headings: headings!, printReady, ...(options.sourceDateEpoch === undefined ? {} : {sourceDateEpoch: options.sourceDateEpoch})})
+  return finishPdf(pdf!, {
+    document,
+    contents,
+    headings: headings!,
+    printReady,
+    ...(options.sourceDateEpoch === undefined ? {} : {sourceDateEpoch: options.sourceDateEpoch})
+  })
+}
+
+/** Ids of what opens on a new page: each part's title and each chapter (by its first element). */
+function openingIds(document: Document): string[] {
+  return document.chapters.flatMap((chapter, index) => {
+    const part = chapter.part === undefined ? undefined : document.parts[chapter.part]
+    return [...(part && part.chapters[0] === index ? [part.id] : []), ...(chapter.anchor ? [chapter.anchor] : [])]
+  })
+}
+
+/**
+ * The blank pages that make every opener start on an odd page, from where
+ * they fell in the last printing. A blank page before an opener moves it and
+ * everything after it by one page, so they are decided in order.
+ */
+function rectoBlanks(openers: string[], pages: Map<string, number>, blanks: Set<string>): Set<string> {
+  const next = new Set<string>()
+  let shift = 0
+  for (const id of openers) {
+    const page = pages.get(id)
+    if (page === undefined) continue
+    const had = blanks.has(id)
+    const without = page - (had ? 1 : 0) + shift
+    if (without % 2 === 0) next.add(id)
+    shift += (without % 2 === 0 ? 1 : 0) - (had ? 1 : 0)
+  }
+  return next
+}
+
+function sameSet(a: Set<string>, b: Set<string>): boolean {
+  return a.size === b.size && [...a].every((item) => b.has(item))
 }
 
 /** A copy of a chapter for print: hyphenated, images served from the virtual origin. */

@@ -29,7 +29,9 @@ export function pageStyle({pageSize, title, printReady}: PageStyleOptions): stri
   const blank = '@top-center { content: none; } @bottom-center { content: none; } @bottom-left { content: none; } @bottom-right { content: none; }'
   const rules = [
     `@page { size: ${mm(pageSize.width + 2 * extra)} ${mm(pageSize.height + 2 * extra)}; margin: ${top} ${outer} ${bottom} ${inner}; ${head} }`,
-    `html { font-size: ${pageSize.fontSize}pt; }`
+    `html { font-size: ${pageSize.fontSize}pt; }`,
+    // The title and copyright pages fill the page area, so that the publisher and the imprint can sit at its foot.
+    `.title-page, .copyright-page { height: ${mm(pageSize.height - margin.top - margin.bottom - 2)}; }`
   ]
   if (pageSize.book) {
     rules.push(

@@ -1,17 +1,21 @@
 /**
  * The page Chromium prints: templates/pdf/page.html filled with the work,
  * the shared stylesheets and the print layer, fonts served from the virtual
- * origin, and, when the work needs one, a table of contents with page numbers
- * and dot leaders.
+ * origin; a title page and a copyright page when the work has an imprint;
+ * parts on pages of their own; and, when the work needs one, a table of
+ * contents with page numbers and dot leaders.
  */
-import type {ElementContent, Root, Text} from 'hast'
+import type {Element, ElementContent, Root, Text} from 'hast'
+import {headingRank} from 'hast-util-heading-rank'
 import {h} from 'hastscript'
-import type {Document, TocEntry} from '../../document/document.ts'
+import type {ContentsEntry} from '../../document/contents.ts'
+import type {Document} from '../../document/document.ts'
 import type {PageSize} from '../../document/page-sizes.ts'
 import {stringsFor} from '../../strings.ts'
+import {chapterSemantics, contributorLines, hasImprint, imprintLines} from '../imprint.ts'
+import {shippedFontFaces} from '../shipped-fonts.ts'
 import {stylesheet} from '../stylesheets.ts'
 import {fillTemplate, loadTemplate} from '../template.ts'
-import {shippedFontFaces} from '../shipped-fonts.ts'
 import {pageStyle} from './page-style.ts'
 
 export interface PrintPageOptions {
@@ -20,10 +24,12 @@ export interface PrintPageOptions {
   chapters: Root[]
   pageSize: PageSize
   printReady: boolean
-  /** Print a table of contents. */
-  showToc: boolean
-  /** Page of each heading in the table of contents, once known. */
+  /** The table of contents to print, if any. */
+  contents?: ContentsEntry[]
+  /** Page of each entry of the contents, once known. */
   pageNumbers?: Map<string, number>
+  /** Ids of the parts and chapters that get a blank page before them, to start on a right-hand page. */
+  blanks?: Set<string>
 }
 
 export function printPage(options: PrintPageOptions): Root {
@@ -31,6 +37,8 @@ export function printPage(options: PrintPageOptions): Root {
   const {metadata} = document
   const strings = stringsFor(metadata.lang)
   const styles: Text = {type: 'text', value: ''}
+  const imprint = hasImprint(metadata)
+  const contributors = contributorLines(metadata, strings).map((line) => h('p', line))
   const page = fillTemplate(
     loadTemplate('pdf/page.html'),
     {
@@ -39,15 +47,16 @@ export function printPage(options: PrintPageOptions): Root {
       pageClass: [pageSize.book ? 'book' : '', options.printReady ? 'print-ready' : ''].filter(Boolean).join(' ') || undefined,
       title: metadata.title,
       subtitle: metadata.subtitle,
-      authors: metadata.authors.join(', ') || undefined,
+      series: metadata.series,
+      contributors,
+      publisher: metadata.publisher,
+      abstract: metadata.abstract,
+      imprint: imprint ? [...(metadata.abstract ? [h('p', {className: ['abstract']}, metadata.abstract)] : []), ...imprintLines(metadata, strings).map((line) => h('p', line))] : undefined,
+      titleBlock: imprint ? undefined : 'yes',
       styles: [styles],
       contents: strings.contents,
-      toc: options.showToc ? tocItems(document.toc, options.pageNumbers) : undefined,
-      text:
-        options.chapters.length === 1
-          ? (options.chapters[0]!.children as ElementContent[])
-          : options.chapters.map((tree) => h('section', {className: ['chapter']}, tree.children as ElementContent[])),
-      colophon: [metadata.publisher, metadata.rights].filter(Boolean).join('. ') || undefined,
+      toc: options.contents ? tocItems(options.contents, options.pageNumbers) : undefined,
+      text: text(options),
       marginText: `${metadata.title} 0123456789`
     },
     'pdf/page.html'
@@ -61,9 +70,40 @@ export function printPage(options: PrintPageOptions): Root {
   return page
 }
 
-function tocItems(entries: TocEntry[], pageNumbers: Map<string, number> | undefined): ElementContent[] {
+/** The chapters, each on a new page; a part's title on a page of its own before its chapters. */
+function text(options: PrintPageOptions): ElementContent[] {
+  const {document, chapters} = options
+  if (chapters.length === 1 && document.parts.length === 0) return chapters[0]!.children as ElementContent[]
+  const blank = (id: string): ElementContent[] => (options.blanks?.has(id) ? [h('div', {className: ['blank-page'], ariaHidden: 'true'})] : [])
+  return document.chapters.flatMap((chapter, index) => {
+    const part = chapter.part === undefined ? undefined : document.parts[chapter.part]
+    const partPage: ElementContent[] =
+      part && part.chapters[0] === index
+        ? [...blank(part.id), h('section', {className: ['part-page'], role: 'doc-part', ariaLabelledBy: part.id}, [h('h1', {className: ['part-title'], id: part.id}, part.title)])]
+        : []
+    const semantics = chapterSemantics[chapter.type]
+    const tree = chapters[index]!
+    const heading = tree.children.find((node): node is Element => node.type === 'element' && headingRank(node) !== undefined)
+    const anchor = chapter.anchor ?? String(heading?.properties.id ?? '')
+    return [
+      ...partPage,
+      ...blank(anchor),
+      h(
+        'section',
+        {
+          className: chapter.type === 'chapter' ? ['chapter'] : ['chapter', chapter.type],
+          ...(semantics.role ? {role: semantics.role} : {}),
+          ...(heading?.properties.id ? {ariaLabelledBy: String(heading.properties.id)} : {ariaLabel: chapter.title})
+        },
+        tree.children as ElementContent[]
+      )
+    ]
+  })
+}
+
+function tocItems(entries: ContentsEntry[], pageNumbers: Map<string, number> | undefined): ElementContent[] {
   return entries.map((entry) =>
-    h('li', [
+    h('li', entry.kind === 'heading' ? {} : {className: [`toc-${entry.kind}`]}, [
       h('a', {href: `#${entry.id}`}, [
         h('span', {className: ['toc-title']}, entry.title),
         h('span', {className: ['toc-leader'], ariaHidden: 'true'}),
