@@ -106,7 +106,7 @@ function sameSet(a: Set<string>, b: Set<string>): boolean {
 }
 
 /** A copy of a chapter for print: hyphenated, images served from the virtual origin. */
-function printableTree(tree: Root, lang: string): Root {
+export function printableTree(tree: Root, lang: string): Root {
   const copy = structuredClone(tree)
   hyphenateTree(copy, lang)
   visit(copy, 'element', (node) => {
