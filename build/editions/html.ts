@@ -2,7 +2,6 @@
  * The HTML edition: one standalone page (fonts and images inside it), from
  * templates/html/page.html and the shared stylesheets.
  */
-import {readFileSync} from 'node:fs'
 import type {Element, ElementContent, Root, Text} from 'hast'
 import {h} from 'hastscript'
 import rehypeStringify from 'rehype-stringify'
@@ -17,6 +16,7 @@ import type {EditionContext} from './edition.ts'
 import {chapterSemantics, contributorLines} from './imprint.ts'
 import {stylesheet} from './stylesheets.ts'
 import {fillTemplate, loadTemplate} from './template.ts'
+import {fontBytes} from './shipped-fonts.ts'
 import {fontFaceRules, fontFilesFor} from './typefaces.ts'
 import {version} from '../project.ts'
 
@@ -61,7 +61,7 @@ export function buildHtmlEdition({document, siblings}: Pick<EditionContext, 'doc
     'html/page.html'
   )
   // Fonts are chosen from the finished page: only faces and scripts it uses.
-  const fonts = fontFaceRules(fontFilesFor(page), (file) => dataUri('font/woff2', readFileSync(file.file)))
+  const fonts = fontFaceRules(fontFilesFor(page), (file) => dataUri('font/woff2', fontBytes(file.file)))
   styles.value = [fonts, stylesheet('base'), stylesheet('screen'), `@media print {\n${stylesheet('print')}\n}`].join('\n')
   return serializer.stringify(page)
 }

@@ -6,7 +6,6 @@
  * stylesheet with an e-reader layer and the fonts the text uses, zipped with
  * `mimetype` first and fixed times, so a rebuild is byte-identical.
  */
-import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import slugify from '@sindresorhus/slugify'
 import type {Element, ElementContent, Root} from 'hast'
@@ -17,6 +16,7 @@ import {contentsOf, type ContentsEntry} from '../../document/contents.ts'
 import type {Chapter, Document} from '../../document/document.ts'
 import {stringsFor} from '../../strings.ts'
 import {chapterSemantics, hasImprint} from '../imprint.ts'
+import {fontBytes} from '../shipped-fonts.ts'
 import {stylesheet} from '../stylesheets.ts'
 import {fillTemplate, loadTemplate, type SlotValue} from '../template.ts'
 import {fontFaceRules, fontFilesFor} from '../typefaces.ts'
@@ -205,7 +205,7 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     ...(copyrightPage ? [{path: 'EPUB/copyright.xhtml', content: toXhtml(copyrightPage)}] : []),
     ...textPages.map((entry) => ({path: `EPUB/${entry.href}`, content: toXhtml(entry.tree)})),
     ...images.map((image) => ({path: `EPUB/${image.href}`, content: image.image.bytes, stored: image.image.mediaType !== 'image/svg+xml'})),
-    ...fonts.map((font) => ({path: `EPUB/${font.href}`, content: new Uint8Array(readFileSync(font.file.file)), stored: true}))
+    ...fonts.map((font) => ({path: `EPUB/${font.href}`, content: fontBytes(font.file.file), stored: true}))
   ]
   return zipBook(files, modified)
 }
