@@ -4,7 +4,7 @@
  * single-file work its headings; for a work of chapters, each chapter with
  * its headings below it, and parts above their chapters.
  */
-import type {Document, TocEntry} from './document.ts'
+import type {Document, Part, TocEntry} from './document.ts'
 
 export interface ContentsEntry {
   kind: 'part' | 'chapter' | 'heading'
@@ -56,4 +56,11 @@ export function contentsOf(document: Document): ContentsEntry[] {
 /** Entries at every level. */
 export function countContents(entries: ContentsEntry[]): number {
   return entries.reduce((count, entry) => count + 1 + countContents(entry.children), 0)
+}
+
+/** The part that opens with chapter `index`: its title comes before that chapter in every edition. */
+export function partOpenedBy(document: Document, index: number): Part | undefined {
+  const number = document.chapters[index]!.part
+  const part = number === undefined ? undefined : document.parts[number]
+  return part?.chapters[0] === index ? part : undefined
 }

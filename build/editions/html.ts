@@ -7,13 +7,12 @@ import {h} from 'hastscript'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
 import {SKIP, visit} from 'unist-util-visit'
-import {headingRank} from 'hast-util-heading-rank'
 import {toString} from 'hast-util-to-string'
-import {contentsOf, countContents, type ContentsEntry} from '../document/contents.ts'
+import {contentsOf, countContents, partOpenedBy, type ContentsEntry} from '../document/contents.ts'
 import type {Document} from '../document/document.ts'
 import {stringsFor, type Strings} from '../strings.ts'
 import type {EditionContext} from './edition.ts'
-import {chapterSemantics, contributorLines} from './imprint.ts'
+import {chapterSection, contributorLines} from './imprint.ts'
 import {stylesheet} from './stylesheets.ts'
 import {fillTemplate, loadTemplate} from './template.ts'
 import {fontBytes} from './shipped-fonts.ts'
@@ -69,33 +68,20 @@ export function buildHtmlEdition({document, siblings}: Pick<EditionContext, 'doc
 function text(document: Document, strings: Strings): ElementContent[] {
   const chapters = document.chapters.map((chapter) => {
     const content = forScreen(chapter.tree, document, strings).children as ElementContent[]
-    if (document.chapters.length === 1) return content
-    const semantics = chapterSemantics[chapter.type]
-    const heading = chapter.tree.children.find((node): node is Element => node.type === 'element' && headingRank(node) !== undefined)
-    return [
-      h(
-        'section',
-        {
-          className: chapter.type === 'chapter' ? ['chapter'] : ['chapter', chapter.type],
-          ...(semantics.role ? {role: semantics.role} : {}),
-          ...(heading?.properties.id ? {ariaLabelledBy: String(heading.properties.id)} : {ariaLabel: chapter.title})
-        },
-        content
-      )
-    ]
+    return document.chapters.length === 1 ? content : [chapterSection(chapter, content)]
   })
   // Parts hold their chapters, under the part's title.
   const result: ElementContent[] = []
   for (const [index, chapter] of document.chapters.entries()) {
-    const part = chapter.part === undefined ? undefined : document.parts[chapter.part]
-    if (part && part.chapters[0] === index) {
+    const part = partOpenedBy(document, index)
+    if (part) {
       result.push(
         h('section', {className: ['part'], role: 'doc-part', ariaLabelledBy: part.id}, [
           h('h1', {className: ['part-title'], id: part.id}, part.title),
           ...part.chapters.flatMap((member) => chapters[member]!)
         ])
       )
-    } else if (!part) {
+    } else if (chapter.part === undefined) {
       result.push(...chapters[index]!)
     }
   }

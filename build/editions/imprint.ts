@@ -2,9 +2,13 @@
  * The facts about a book that its title page, copyright page and the HTML
  * page's header and footer show, worded once for every edition; and the
  * semantics of each kind of chapter (ARIA role, EPUB type, and whether it is
- * front, body or back matter).
+ * front, body or back matter), with the section every edition wraps a
+ * chapter of several in.
  */
-import type {ChapterType, Metadata} from '../document/document.ts'
+import type {Element, ElementContent} from 'hast'
+import {headingRank} from 'hast-util-heading-rank'
+import {h} from 'hastscript'
+import type {Chapter, ChapterType, Metadata} from '../document/document.ts'
 import type {Strings} from '../strings.ts'
 
 /** "A, B and C" in the work's language. */
@@ -79,3 +83,24 @@ export const chapterSemantics: Record<ChapterType, ChapterSemantics> = {
   colophon: {role: 'doc-colophon', epubType: 'colophon', matter: 'backmatter'}
 }
 
+/**
+ * A chapter as a section: its kind as a class, its role (in an EPUB also its
+ * `epub:type`, beside the role), named by its first heading or, without
+ * one or when `byTitle`, by its title.
+ */
+export function chapterSection(chapter: Chapter, content: ElementContent[], options: {epub?: boolean; byTitle?: boolean} = {}): Element {
+  const semantics = chapterSemantics[chapter.type]
+  const role = semantics.role ? {role: semantics.role} : {}
+  const typed = options.epub && semantics.epubType ? {'epub:type': semantics.epubType, ...role} : undefined
+  const heading = options.byTitle ? undefined : chapter.tree.children.find((node): node is Element => node.type === 'element' && headingRank(node) !== undefined)
+  return h(
+    'section',
+    {
+      ...typed,
+      className: chapter.type === 'chapter' ? ['chapter'] : ['chapter', chapter.type],
+      ...(typed ? {} : role),
+      ...(heading?.properties.id ? {ariaLabelledBy: String(heading.properties.id)} : {ariaLabel: chapter.title})
+    },
+    content
+  )
+}

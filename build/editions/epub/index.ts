@@ -12,10 +12,10 @@ import type {Element, ElementContent, Root} from 'hast'
 import {h} from 'hastscript'
 import {visit} from 'unist-util-visit'
 import type {BrowserService} from '../../browser/browser-service.ts'
-import {contentsOf, type ContentsEntry} from '../../document/contents.ts'
+import {contentsOf, partOpenedBy, type ContentsEntry} from '../../document/contents.ts'
 import type {Chapter, Document} from '../../document/document.ts'
 import {stringsFor} from '../../strings.ts'
-import {chapterSemantics, hasImprint} from '../imprint.ts'
+import {chapterSection, chapterSemantics, hasImprint} from '../imprint.ts'
 import {fontBytes} from '../shipped-fonts.ts'
 import {stylesheet} from '../stylesheets.ts'
 import {fillTemplate, loadTemplate, type SlotValue} from '../template.ts'
@@ -100,36 +100,26 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
         }
       }
     })
-    const firstHeading = tree.children.find((node): node is Element => node.type === 'element' && /^h[1-6]$/.test(node.tagName))
     const content: ElementContent[] = [
       ...(single && !withTitlePage ? [titleBlock(metadata, strings)] : []),
       ...(tree.children as ElementContent[])
     ]
-    const semantics = chapterSemantics[chapter.type]
-    const section = h(
-      'section',
-      {
-        ...(semantics.epubType ? {'epub:type': semantics.epubType} : {}),
-        ...(semantics.role ? {role: semantics.role} : {}),
-        className: chapter.type === 'chapter' ? ['chapter'] : ['chapter', chapter.type],
-        ...(firstHeading && !single ? {ariaLabelledBy: String(firstHeading.properties.id)} : {ariaLabel: chapter.title})
-      },
-      content
-    )
-    return {chapter, matter: semantics.matter, href: chapterHref(chapter), id: `text-${chapter.id}`, tree: page(chapter.title, semantics.matter, [section], '../css/book.css')}
+    // A single chapter is the whole work: named by its title, not by its first (often minor) heading.
+    const section = chapterSection(chapter, content, {epub: true, byTitle: single})
+    const {matter} = chapterSemantics[chapter.type]
+    return {chapter, matter, href: chapterHref(chapter), id: `text-${chapter.id}`, tree: page(chapter.title, matter, [section], '../css/book.css')}
   })
   const partPages = document.parts.map((part, index) => ({
-    part,
+    matter: 'bodymatter' as const,
     href: partHrefs[index]!,
     id: `text-${path.posix.basename(partHrefs[index]!, '.xhtml')}`,
     tree: page(part.title, 'bodymatter', [partSection(part)], '../css/book.css')
   }))
   // The reading order: each part's page before its first chapter.
-  const textPages = document.chapters.flatMap((chapter, index) => {
-    const part = chapter.part === undefined ? undefined : document.parts[chapter.part]
-    const opensPart = part !== undefined && part.chapters[0] === index
-    return [...(opensPart ? [partPages[chapter.part!]!] : []), chapterPages[index]!]
-  })
+  const textPages = document.chapters.flatMap((chapter, index) => [
+    ...(partOpenedBy(document, index) ? [partPages[chapter.part!]!] : []),
+    chapterPages[index]!
+  ])
 
   const cover = await coverImage(document, options.browser)
   const coverHref = `images/cover.${cover.mediaType === 'image/png' ? 'png' : 'jpg'}`
@@ -143,8 +133,7 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
   const copyrightPage = imprint ? page(strings.copyright, 'frontmatter', [copyrightPageSection(metadata, strings)], 'css/book.css') : undefined
 
   const showContents = !single || document.headingCount > 1
-  const matterOf = (entry: (typeof textPages)[number]) => ('matter' in entry ? entry.matter : 'bodymatter')
-  const firstBody = textPages.find((entry) => matterOf(entry) === 'bodymatter') ?? textPages[0]!
+  const firstBody = textPages.find((entry) => entry.matter === 'bodymatter') ?? textPages[0]!
   // Back matter starts where only back matter follows.
   const firstBack = chapterPages.find((entry, index) => entry.matter === 'backmatter' && chapterPages.slice(index).every((later) => later.matter === 'backmatter'))
   const landmarks: Landmark[] = [

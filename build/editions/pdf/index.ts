@@ -12,7 +12,7 @@ import {visit} from 'unist-util-visit'
 import type {BrowserService} from '../../browser/browser-service.ts'
 import type {Site} from '../../browser/virtual-origin.ts'
 import type {Document} from '../../document/document.ts'
-import {contentsOf, countContents} from '../../document/contents.ts'
+import {contentsOf, countContents, partOpenedBy} from '../../document/contents.ts'
 import {defaultPageSize, pageSizes} from '../../document/page-sizes.ts'
 import {fontResource} from '../shipped-fonts.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
@@ -77,8 +77,8 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
 /** Ids of what opens on a new page: each part's title and each chapter (by its first element). */
 function openingIds(document: Document): string[] {
   return document.chapters.flatMap((chapter, index) => {
-    const part = chapter.part === undefined ? undefined : document.parts[chapter.part]
-    return [...(part && part.chapters[0] === index ? [part.id] : []), ...(chapter.anchor ? [chapter.anchor] : [])]
+    const part = partOpenedBy(document, index)
+    return [...(part ? [part.id] : []), ...(chapter.anchor ? [chapter.anchor] : [])]
   })
 }
 

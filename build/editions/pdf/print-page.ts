@@ -6,13 +6,12 @@
  * contents with page numbers and dot leaders.
  */
 import type {Element, ElementContent, Root, Text} from 'hast'
-import {headingRank} from 'hast-util-heading-rank'
 import {h} from 'hastscript'
-import type {ContentsEntry} from '../../document/contents.ts'
+import {partOpenedBy, type ContentsEntry} from '../../document/contents.ts'
 import type {Document} from '../../document/document.ts'
 import type {PageSize} from '../../document/page-sizes.ts'
 import {stringsFor} from '../../strings.ts'
-import {chapterSemantics, contributorLines, hasImprint, imprintLines} from '../imprint.ts'
+import {chapterSection, contributorLines, hasImprint, imprintLines} from '../imprint.ts'
 import {shippedFontFaces} from '../shipped-fonts.ts'
 import {stylesheet} from '../stylesheets.ts'
 import {fillTemplate, loadTemplate} from '../template.ts'
@@ -76,28 +75,11 @@ function text(options: PrintPageOptions): ElementContent[] {
   if (chapters.length === 1 && document.parts.length === 0) return chapters[0]!.children as ElementContent[]
   const blank = (id: string): ElementContent[] => (options.blanks?.has(id) ? [h('div', {className: ['blank-page'], ariaHidden: 'true'})] : [])
   return document.chapters.flatMap((chapter, index) => {
-    const part = chapter.part === undefined ? undefined : document.parts[chapter.part]
-    const partPage: ElementContent[] =
-      part && part.chapters[0] === index
-        ? [...blank(part.id), h('section', {className: ['part-page'], role: 'doc-part', ariaLabelledBy: part.id}, [h('h1', {className: ['part-title'], id: part.id}, part.title)])]
-        : []
-    const semantics = chapterSemantics[chapter.type]
-    const tree = chapters[index]!
-    const heading = tree.children.find((node): node is Element => node.type === 'element' && headingRank(node) !== undefined)
-    const anchor = chapter.anchor ?? String(heading?.properties.id ?? '')
-    return [
-      ...partPage,
-      ...blank(anchor),
-      h(
-        'section',
-        {
-          className: chapter.type === 'chapter' ? ['chapter'] : ['chapter', chapter.type],
-          ...(semantics.role ? {role: semantics.role} : {}),
-          ...(heading?.properties.id ? {ariaLabelledBy: String(heading.properties.id)} : {ariaLabel: chapter.title})
-        },
-        tree.children as ElementContent[]
-      )
-    ]
+    const part = partOpenedBy(document, index)
+    const partPage: ElementContent[] = part
+      ? [...blank(part.id), h('section', {className: ['part-page'], role: 'doc-part', ariaLabelledBy: part.id}, [h('h1', {className: ['part-title'], id: part.id}, part.title)])]
+      : []
+    return [...partPage, ...(chapter.anchor ? blank(chapter.anchor) : []), chapterSection(chapter, chapters[index]!.children as ElementContent[])]
   })
 }
 
