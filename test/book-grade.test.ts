@@ -154,6 +154,17 @@ describe('a book with every book-grade element', () => {
     assert.match(xhtml('text/context.xhtml'), /<span lang="uk" xml:lang="uk">«Відбудова»<\/span>|<span lang="uk">«Відбудова»<\/span>/)
   })
 
+  test('the PDF, tables and all, is the same bytes when built again', async () => {
+    const again = scratchFolder('book-grade-again')
+    const second = await runFolio(['build', path.join(fixtures, 'book-grade'), '--format', 'pdf', '--out', again], {env: {SOURCE_DATE_EPOCH: '1700000000'}})
+    assert.equal(second.code, 0, second.stderr)
+    const bytes = readFileSync(path.join(out, 'book-grade.pdf'))
+    assert.ok(readFileSync(path.join(again, 'book-grade.pdf')).equals(bytes), 'byte-identical')
+    // Chromium's DOM node numbers, which vary from run to run, are not left in the structure tree.
+    assert.doesNotMatch(bytes.toString('latin1'), /\(node\d+\)/)
+    assert.match(bytes.toString('latin1'), /\/ID \(id-1\)/)
+  })
+
   test('cross-references to a heading in another chapter work in every edition', () => {
     assert.match(html, /As the <a href="#what-the-numbers-say">findings<\/a> show/)
     assert.match(html, /Back to <a href="#the-context">the context<\/a> or to <a href="#what-came-before">what came before<\/a>\./)

@@ -96,8 +96,64 @@ export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promi
   }
 
   writeOutline(pdf, options.contents, headings.destinations)
+  pinStructureIds(pdf)
   if (options.printReady) setPrintBoxes(pdf)
   return pdf.save({useObjectStreams: false, updateFieldAppearances: false})
+}
+
+/**
+ * Chromium names the structure elements of table header cells by its DOM
+ * node numbers (`/ID (node00000657)`, with `/Headers` and the IDTree
+ * pointing at them), and those numbers change from one run to the next, so
+ * a PDF with a table was not reproducible. The ids are renumbered in their
+ * order (`id-1`, `id-2`, …) and the IDTree written again.
+ */
+function pinStructureIds(pdf: PDFDocument): void {
+  const root = pdf.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict)
+  if (!root) return
+  const text = (value: unknown) => (value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : undefined)
+  const elements: Array<{dict: PDFDict; ref: PDFRef; id: string}> = []
+  for (const [ref, object] of pdf.context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFDict) || object.get(PDFName.of('Type')) !== PDFName.of('StructElem')) continue
+    const id = text(object.get(PDFName.of('ID')))
+    if (id !== undefined) elements.push({dict: object, ref, id})
+  }
+  if (elements.length === 0) return
+  const renamed = new Map([...new Set(elements.map((element) => element.id))].sort().map((id, index) => [id, `id-${index + 1}`]))
+  for (const element of elements) element.dict.set(PDFName.of('ID'), PDFString.of(renamed.get(element.id)!))
+  // Data cells name their header cells in their table attributes: /A << /O /Table /Headers [(…)] >>.
+  for (const [, object] of pdf.context.enumerateIndirectObjects()) {
+    if (!(object instanceof PDFDict) || object.get(PDFName.of('Type')) !== PDFName.of('StructElem')) continue
+    const attributes = object.get(PDFName.of('A'))
+    for (const entry of attributes instanceof PDFArray ? attributes.asArray() : [attributes]) {
+      const owner = entry instanceof PDFRef ? pdf.context.lookup(entry) : entry
+      const headers = owner instanceof PDFDict ? owner.lookupMaybe(PDFName.of('Headers'), PDFArray) : undefined
+      for (let index = 0; index < (headers?.size() ?? 0); index++) {
+        const name = renamed.get(text(headers!.lookup(index)) ?? '')
+        if (name) headers!.set(index, PDFString.of(name))
+      }
+    }
+  }
+  // The IDTree again, as a root holding its sorted names (PDF 32000-1, 7.9.6); the old one's objects go.
+  deleteTree(pdf, root.get(PDFName.of('IDTree')))
+  const pairs = elements.map((element) => [renamed.get(element.id)!, element.ref] as const).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  root.set(
+    PDFName.of('IDTree'),
+    pdf.context.obj({Names: pairs.flatMap(([name, ref]) => [PDFString.of(name), ref])})
+  )
+}
+
+/** Delete a tree of indirect objects linked by /Kids (a name tree) or /First and /Next (an outline). */
+function deleteTree(pdf: PDFDocument, node: unknown): void {
+  if (!(node instanceof PDFRef)) return
+  const dict = pdf.context.lookup(node)
+  pdf.context.delete(node)
+  if (!(dict instanceof PDFDict)) return
+  const kids = dict.get(PDFName.of('Kids'))
+  const list = kids instanceof PDFArray ? kids.asArray() : []
+  for (const kid of list) deleteTree(pdf, kid)
+  deleteTree(pdf, dict.get(PDFName.of('First')))
+  deleteTree(pdf, dict.get(PDFName.of('Next')))
 }
 
 /** SOURCE_DATE_EPOCH, else the manuscript's date, else none: never the clock. */
@@ -110,6 +166,8 @@ function buildDate(sourceDateEpoch: number | undefined, manuscriptDate: string |
 
 function writeOutline(pdf: PDFDocument, toc: ContentsEntry[], destinations: Map<string, PDFArray>): void {
   const {context} = pdf
+  // Chromium's own outline (its titles lose spaces) is replaced, and its objects are not left in the file.
+  deleteTree(pdf, pdf.catalog.get(PDFName.of('Outlines')))
   const root = context.obj({Type: 'Outlines'}) as PDFDict
   const rootRef = context.register(root)
   /**
