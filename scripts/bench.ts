@@ -18,10 +18,10 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {toHtml} from 'hast-util-to-html'
 import {parse} from 'yaml'
-import {PublishingSession} from '../build/cli/session.ts'
+import {PublishingSession} from '../build/publish/session.ts'
 import {contentsOf, countContents} from '../build/document/contents.ts'
 import type {Document} from '../build/document/document.ts'
-import {loadWork} from '../build/document/load-work.ts'
+import {loadWork} from '../build/pipeline/load-work.ts'
 import {pageSizes} from '../build/document/page-sizes.ts'
 import {printableTree} from '../build/editions/pdf/index.ts'
 import {printPage} from '../build/editions/pdf/print-page.ts'
@@ -162,7 +162,7 @@ for (const input of inputs) {
   const original = readFileSync(file, 'utf8')
   const cells: string[] = []
   for (const formats of formatsOf) {
-    const session = new PublishingSession({out: path.join(scratch, 'warm'), formats: formats.split(','), strict: false})
+    const session = new PublishingSession({out: path.join(scratch, 'warm'), cwd: project, formats: formats.split(','), strict: false})
     try {
       await session.publish(work!)
       const times: number[] = []
@@ -231,7 +231,7 @@ say('The PDF edition against a bare Puppeteer `page.pdf()` of the same print pag
 say()
 table(['work', 'bare page.pdf()', 'Folio pdf (warm)', 'ratio'])
 {
-  const session = new PublishingSession({out: path.join(scratch, 'bare'), formats: ['pdf'], strict: false})
+  const session = new PublishingSession({out: path.join(scratch, 'bare'), cwd: project, formats: ['pdf'], strict: false})
   try {
     for (const input of inputs) {
       const [work] = await findWorks([input.path], project)

@@ -12,7 +12,7 @@ import path from 'node:path'
 import {test} from 'node:test'
 import {fileURLToPath} from 'node:url'
 import {toHtml} from 'hast-util-to-html'
-import {loadWork} from '../build/document/load-work.ts'
+import {loadWork} from '../build/pipeline/load-work.ts'
 import {findWorks} from '../build/read/discover-works.ts'
 
 const fixtures = fileURLToPath(new URL('fixtures/', import.meta.url))

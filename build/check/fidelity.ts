@@ -12,7 +12,7 @@ import {toString} from 'hast-util-to-string'
 import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import type {Document} from '../document/document.ts'
-import {fail} from '../read/messages.ts'
+import {fail} from '../messages.ts'
 import {skipped, verdict, type CheckResult} from './results.ts'
 
 export interface Block {
@@ -60,19 +60,27 @@ export function blocksOf(document: Document): Block[] {
  */
 const shapedScripts = /[\u0600-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF\u0700-\u074F\u07C0-\u07FF\u0900-\u0DFF]/u
 
+export interface FidelityOptions {
+  /** The edition's text cannot give back shaped scripts (see `shapedScripts`): those blocks are not compared. */
+  losesShapedScripts?: boolean
+  /** Folder the problems' file names are relative to. */
+  cwd: string
+}
+
 /**
  * Check an edition's text against the blocks; each problem is also a message
  * on the block's file.
  *
  * @param text The edition's text, as it reads (any white space).
  */
-export function checkFidelity(edition: string, blocks: Block[], text: string): CheckResult {
+export function checkFidelity(edition: string, blocks: Block[], text: string, options: FidelityOptions): CheckResult {
+  const unreadable = (block: Block) => options.losesShapedScripts === true && shapedScripts.test(block.text)
   const haystack = comparable(text)
   const problems: string[] = []
   let from = 0
   let unread = 0
   for (const block of blocks) {
-    if (edition.startsWith('pdf') && shapedScripts.test(block.text)) {
+    if (unreadable(block)) {
       unread++
       continue
     }
@@ -86,10 +94,10 @@ export function checkFidelity(edition: string, blocks: Block[], text: string): C
     const quoted = block.text.length > 80 ? `${block.text.slice(0, 77)}…` : block.text
     const reason = elsewhere ? `${what} out of order in the ${edition} edition: “${quoted}”` : `${what} missing from the ${edition} edition: “${quoted}”`
     const message = fail(block.file, reason, block.node, 'fidelity')
-    problems.push(`${path.relative(process.cwd(), block.file.path)}:${message.line}:${message.column}  ${reason}`)
+    problems.push(`${path.relative(options.cwd, block.file.path)}:${message.line}:${message.column}  ${reason}`)
   }
   const compared = blocks.length - unread
-  const headings = blocks.filter((block) => block.kind === 'heading' && !(edition.startsWith('pdf') && shapedScripts.test(block.text))).length
+  const headings = blocks.filter((block) => block.kind === 'heading' && !unreadable(block)).length
   const note = unread > 0 ? `; ${unread} in a shaped script (Arabic, Indic) not compared: a PDF's text cannot give them back` : ''
   if (unread === blocks.length && blocks.length > 0) return skipped(edition, 'text fidelity', `all ${unread} paragraphs and headings in a shaped script (Arabic, Indic): a PDF's text cannot give them back`)
   return verdict(edition, 'text fidelity', problems, `${compared - headings} paragraph${compared - headings === 1 ? '' : 's'} and ${headings} heading${headings === 1 ? '' : 's'} in order${note}`)

@@ -8,7 +8,7 @@ import {toText} from 'hast-util-to-text'
 import rehypeParse from 'rehype-parse'
 import {unified} from 'unified'
 import {visit} from 'unist-util-visit'
-import {verdict, type CheckResult} from './results.ts'
+import {verdict, type CheckResult, type EditionReading} from './results.ts'
 
 const parser = unified().use(rehypeParse).freeze()
 
@@ -20,6 +20,12 @@ const loads: Record<string, string[]> = {
 
 export function parseHtml(html: string): Root {
   return parser.parse(html) as Root
+}
+
+/** The HTML edition's own checks and its text. */
+export function readHtml(bytes: Uint8Array): EditionReading {
+  const tree = parseHtml(new TextDecoder().decode(bytes))
+  return {result: checkHtml(tree), text: htmlText(tree)}
 }
 
 /** The text of the page's body, without its navigation (a table of contents repeats headings). */

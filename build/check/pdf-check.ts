@@ -8,24 +8,27 @@
 import {decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFPageLeaf, PDFRawStream, PDFRef, PDFString} from 'pdf-lib'
 import type {Document} from '../document/document.ts'
 import {bleed, type PageSize} from '../document/page-sizes.ts'
-import {verdict, type CheckResult} from './results.ts'
+import {verdict, type EditionReading} from './results.ts'
 
 const points = (millimetres: number) => (millimetres / 25.4) * 72
 
-export interface PdfReading {
-  result: CheckResult
-  text: string
-  pages: number
+export interface PdfCheckOptions {
+  /** The edition's format, for the results. */
+  edition: string
+  document: Document
+  /** The page size it was built with. */
+  pageSize: PageSize
+  /** The print-ready variant: the trim box is the page, with bleed around it. */
+  printReady: boolean
 }
 
-export async function checkPdf(bytes: Uint8Array, edition: string, document: Document, pageSize: PageSize): Promise<PdfReading> {
-  const printReady = edition === 'pdf-print'
+export async function checkPdf(bytes: Uint8Array, {edition, document, pageSize, printReady}: PdfCheckOptions): Promise<EditionReading> {
   const problems: string[] = []
   let pdf: PDFDocument
   try {
     pdf = await PDFDocument.load(bytes, {updateMetadata: false})
   } catch (error) {
-    return {result: verdict(edition, 'own checks', [`not a readable PDF: ${(error as Error).message}`], ''), text: '', pages: 0}
+    return {result: verdict(edition, 'own checks', [`not a readable PDF: ${(error as Error).message}`], ''), text: '', pages: 0, losesShapedScripts: true}
   }
   const catalog = pdf.catalog
   const marked = catalog.lookupMaybe(PDFName.of('MarkInfo'), PDFDict)?.get(PDFName.of('Marked'))
@@ -69,7 +72,12 @@ export async function checkPdf(bytes: Uint8Array, edition: string, document: Doc
   }
   const pages = pdf.getPageCount()
   const summary = `tagged, /Lang ${lang ?? '?'}, title, outline, ${fonts.size} fonts embedded and none Type 3, ${pages} page${pages === 1 ? '' : 's'} ${pageSize.name}`
-  return {result: verdict(edition, 'own checks', [...new Set(problems)], summary), text: await runningText(bytes, pageSize, printReady), pages}
+  return {
+    result: verdict(edition, 'own checks', [...new Set(problems)], summary),
+    text: await runningText(bytes, pageSize, printReady),
+    pages,
+    losesShapedScripts: true
+  }
 }
 
 function embedded(pdf: PDFDocument, font: PDFDict): boolean {

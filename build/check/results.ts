@@ -30,3 +30,27 @@ export const skipped = (edition: string, check: string, summary: string): CheckR
 export function verdict(edition: string, check: string, problems: string[], summary: string): CheckResult {
   return problems.length > 0 ? failed(edition, check, problems) : passed(edition, check, summary)
 }
+
+/** Folio's own reading of an edition's bytes: its structural checks and its text. */
+export interface EditionReading {
+  result: CheckResult
+  /** The text a reader meets, in reading order, for text fidelity. */
+  text: string
+  /** Pages, for a paged edition. */
+  pages?: number
+  /**
+   * The edition's text cannot give back scripts whose letters change shape
+   * with their neighbours (a PDF's text layer: build/check/fidelity.ts).
+   */
+  losesShapedScripts?: boolean
+}
+
+/** What the checks of one edition found. */
+export interface EditionCheck {
+  format: string
+  /** Absolute path of the edition. */
+  file: string
+  results: CheckResult[]
+  /** Pages, for a paged edition. */
+  pages?: number
+}

@@ -8,8 +8,10 @@ import {findWorks} from '../read/discover-works.ts'
 import {describeTally, formatMessages, formatSize, tally} from '../output/report.ts'
 import {compareRebuilds} from '../check/reproducible.ts'
 import {wordCount} from '../output/build-report.ts'
+import type {BrowserService} from '../browser/browser-service.ts'
+import {PublishingSession, type SessionOptions} from '../publish/session.ts'
 import {describeCounts, printChecks, type Counts} from './check-report.ts'
-import {PublishingSession, type SessionOptions} from './session.ts'
+import type {Console} from './console.ts'
 
 export interface BuildOptions extends Omit<SessionOptions, 'out'> {
   /** Build every work a second time and compare the bytes. */
@@ -18,19 +20,14 @@ export interface BuildOptions extends Omit<SessionOptions, 'out'> {
   works: string[]
   /** Output folder, relative to `cwd`. */
   out: string
-  cwd: string
-}
-
-export interface Console {
-  out: (line: string) => void
-  err: (line: string) => void
-  color: boolean
+  /** A browser to use instead of starting one (its owner closes it). */
+  browser?: BrowserService
 }
 
 /** Returns the exit code: 0 built, 1 manuscript errors. Usage errors throw UsageError. */
 export async function runBuild(options: BuildOptions, console: Console, signal?: AbortSignal): Promise<number> {
   const started = performance.now()
-  const session = new PublishingSession({...options, out: path.resolve(options.cwd, options.out)})
+  const session = new PublishingSession({...options, out: path.resolve(options.cwd, options.out)}, options.browser)
   const works = await findWorks(options.works, options.cwd)
   session.warmUp()
   const printed = new Set<VFileMessage>()
@@ -66,7 +63,12 @@ export async function runBuild(options: BuildOptions, console: Console, signal?:
       if (options.reproducibleCheck) {
         // A second session: no cache, the same options, the same browser.
         const again = await new PublishingSession({...session.options, check: false}, session.browser).build(work)
-        const rebuilt = again.editions.map((edition) => ({...edition, target: outcome.editions.find((written) => written.format === edition.format)!.target}))
+        const rebuilt = again.editions.map(({edition, bytes}) => ({
+          format: edition.format,
+          bytes,
+          target: outcome.editions.find((written) => written.format === edition.format)!.target,
+          difference: edition.difference
+        }))
         printChecks(`Rebuilt ${work.slug}`, [{format: 'all', file: '', results: await compareRebuilds(rebuilt)}], console, counts)
       }
     }

@@ -5,13 +5,15 @@
  */
 import path from 'node:path'
 import type {VFileMessage} from 'vfile-message'
-import {checkEditions} from '../check/check-editions.ts'
-import {loadWork} from '../document/load-work.ts'
-import {hasErrors} from '../read/messages.ts'
-import {findWorks} from '../read/discover-works.ts'
+import {hasErrors} from '../messages.ts'
 import {formatMessages} from '../output/report.ts'
-import type {Console} from './build-command.ts'
+import {loadWork} from '../pipeline/load-work.ts'
+import {editionSettings} from '../pipeline/settings.ts'
+import {checkEditions} from '../publish/check-editions.ts'
+import {chooseEditions} from '../publish/session.ts'
+import {findWorks} from '../read/discover-works.ts'
 import {describeCounts, printChecks, type Counts} from './check-report.ts'
+import type {Console} from './console.ts'
 
 export interface CheckCommandOptions {
   works: string[]
@@ -37,10 +39,11 @@ export async function runCheck(options: CheckCommandOptions, console: Console): 
     }
     // Only what the checks find: the manuscript's own warnings were shown when it was built.
     for (const file of result.files) for (const message of file.messages) printed.add(message)
-    const checks = await checkEditions(result.document, {
+    const settings = editionSettings(result.document, options.pageSize ? {pageSize: options.pageSize} : {})
+    const checks = await checkEditions(result.document, settings, {
       out,
-      ...(options.formats ? {formats: options.formats} : {}),
-      ...(options.pageSize ? {pageSize: options.pageSize} : {})
+      cwd: options.cwd,
+      ...(options.formats ? {editions: chooseEditions(options.formats)} : {})
     })
     if (checks.length === 0) {
       console.err(`${work.name}: no editions in ${path.relative(options.cwd, out) || '.'}/ (run folio build first)`)

@@ -6,8 +6,8 @@
  *       epub   EPUBCheck        pass  0 errors, 0 warnings
  */
 import {styleText} from 'node:util'
-import type {EditionCheck} from '../check/check-editions.ts'
-import type {Console} from './build-command.ts'
+import type {EditionCheck} from '../check/results.ts'
+import type {Console} from './console.ts'
 
 export interface Counts {
   passed: number

@@ -3,16 +3,36 @@
  * failure while building), 2 usage errors.
  */
 import {Command, CommanderError, Option} from 'commander'
+import type {BrowserService} from '../browser/browser-service.ts'
 import {pageSizes} from '../document/page-sizes.ts'
 import {formats} from '../editions/index.ts'
 import {FolioError, UsageError} from '../errors.ts'
 import {version} from '../project.ts'
-import {runBuild, type Console} from './build-command.ts'
+import {runBuild} from './build-command.ts'
 import {runCheck} from './check-command.ts'
+import type {Console} from './console.ts'
 import {defaultPort, runWatch} from './watch-command.ts'
 
+/** Where a run of the command line happens; a test gives its own, the `folio` command the process's. */
+export interface MainOptions {
+  console?: Console
+  /** Aborted to stop (Ctrl-C): commands close the browser and the server on their way out. */
+  signal?: AbortSignal
+  /** Folder the command's paths are relative to. */
+  cwd?: string
+  /** Where SOURCE_DATE_EPOCH is read. */
+  env?: Record<string, string | undefined>
+  /** A running browser to use instead of starting one; it is left running. */
+  browser?: BrowserService
+}
+
 /** Run the command line; returns the exit code. */
-export async function main(argv: string[], console: Console = processConsole(), signal = interrupted()): Promise<number> {
+export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
+  const console = options.console ?? processConsole()
+  const signal = options.signal ?? interrupted()
+  const cwd = options.cwd ?? process.cwd()
+  const env = options.env ?? process.env
+  const browser = options.browser ? {browser: options.browser} : {}
   let exitCode = 0
   const program = new Command('folio')
     .description('One Markdown manuscript in, three editions out: HTML, PDF and EPUB; checked, reproducible.')
@@ -34,10 +54,11 @@ export async function main(argv: string[], console: Console = processConsole(), 
     works,
     out: flags.out,
     strict: flags.strict,
-    cwd: process.cwd(),
+    cwd,
+    ...browser,
     ...(flags.format ? {formats: flags.format} : {}),
     ...(flags.pageSize ? {pageSize: flags.pageSize} : {}),
-    ...sourceDateEpoch()
+    ...sourceDateEpoch(env.SOURCE_DATE_EPOCH)
   })
 
   buildOptions(
@@ -67,7 +88,7 @@ export async function main(argv: string[], console: Console = processConsole(), 
     .exitOverride()
     .action(async (works: string[], flags: {out: string; format?: string[]; pageSize?: string}) => {
       exitCode = await runCheck(
-        {works, out: flags.out, cwd: process.cwd(), ...(flags.format ? {formats: flags.format} : {}), ...(flags.pageSize ? {pageSize: flags.pageSize} : {})},
+        {works, out: flags.out, cwd, ...(flags.format ? {formats: flags.format} : {}), ...(flags.pageSize ? {pageSize: flags.pageSize} : {})},
         console
       )
     })
@@ -124,11 +145,15 @@ function list(value: string): string[] {
   return value.split(',').map((item) => item.trim().toLowerCase()).filter(Boolean)
 }
 
+/** The latest moment a JavaScript Date holds, in seconds (ECMA-262, 21.4.1.1). */
+const latestEpoch = 8.64e12
+
 /** SOURCE_DATE_EPOCH (https://reproducible-builds.org/specs/source-date-epoch/), checked. */
-function sourceDateEpoch(): {sourceDateEpoch?: number} {
-  const value = process.env.SOURCE_DATE_EPOCH
+function sourceDateEpoch(value: string | undefined): {sourceDateEpoch?: number} {
   if (value === undefined || value === '') return {}
-  if (!/^\d+$/.test(value)) throw new UsageError(`SOURCE_DATE_EPOCH must be a whole number of seconds, not \`${value}\``)
+  if (!/^\d+$/.test(value) || Number(value) > latestEpoch) {
+    throw new UsageError(`SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 (at most ${latestEpoch}), not \`${value.slice(0, 40)}\``)
+  }
   return {sourceDateEpoch: Number(value)}
 }
 

@@ -14,8 +14,9 @@ import {defaultPort, PreviewServer} from '../output/preview-server.ts'
 import {formatMessages, formatSize} from '../output/report.ts'
 import {isInside} from '../read/work-folder.ts'
 import {templatesFolder} from '../templates-folder.ts'
-import type {BuildOptions, Console} from './build-command.ts'
-import {PublishingSession, type WorkOutcome} from './session.ts'
+import {PublishingSession, type WorkOutcome} from '../publish/session.ts'
+import type {BuildOptions} from './build-command.ts'
+import type {Console} from './console.ts'
 
 export interface WatchOptions extends BuildOptions {
   /** Preview server port; 0 picks a free one. */
@@ -31,7 +32,7 @@ export {defaultPort}
 /** Runs until `signal` aborts (Ctrl-C); returns the exit code. */
 export async function runWatch(options: WatchOptions, console: Console, signal: AbortSignal): Promise<number> {
   const out = path.resolve(options.cwd, options.out)
-  const session = new PublishingSession({...options, out})
+  const session = new PublishingSession({...options, out}, options.browser)
   let works = await findWorks(options.works, options.cwd)
   const server = options.serve ? new PreviewServer() : undefined
 

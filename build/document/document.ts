@@ -1,7 +1,8 @@
 /**
  * The Document: the one model every edition reads. It is produced once per
- * work by `read/` + `transform/` + `document/assemble.ts`; no edition parses
- * Markdown again.
+ * work by build/pipeline/ (read/, then transform/, then the whole-work pass
+ * of pipeline/assemble.ts); no edition parses Markdown again. This folder
+ * is the model alone: it imports nothing from the stages that make it.
  *
  * Invariants the editions may rely on:
  * - every `id` in every chapter tree is unique across the whole work, and no
@@ -46,8 +47,14 @@ export interface Contributor {
   role: string
 }
 
+/** The kinds of chapter a book's front and back matter has (EPUB structural semantics, DPUB-ARIA). */
+export const chapterTypes = [
+  'chapter', 'preface', 'foreword', 'introduction', 'prologue', 'acknowledgments', 'dedication', 'epigraph',
+  'epilogue', 'afterword', 'conclusion', 'appendix', 'glossary', 'bibliography', 'notes', 'about', 'colophon'
+] as const
+
 /** What a chapter is: the body of the book, or a kind of front or back matter. */
-export type ChapterType = (typeof import('../read/front-matter-schema.ts').chapterTypes)[number]
+export type ChapterType = (typeof chapterTypes)[number]
 
 /** One chapter: one source file's text, as a hast tree. */
 export interface Chapter {
@@ -123,22 +130,9 @@ export interface Document {
   cover?: Asset
   /** Images whose alt text is missing (not an author's decorative `alt=""`). */
   imagesWithoutAlt: number
-  /** When the sources last changed: the date of last resort when neither SOURCE_DATE_EPOCH nor the manuscript gives one. */
-  modified: Date
 }
 
 export interface Layout {
   /** A key of `pageSizes` (document/page-sizes.ts). */
   pageSize?: string
-}
-
-/** What reading a work produced: a Document, unless an error stopped it. */
-export interface WorkResult {
-  /** The work's name as the user sees it (its file or folder). */
-  name: string
-  document?: Document
-  /** Every source file read (manuscript, chapters, book.yaml) with its messages. */
-  files: VFile[]
-  /** A hash of everything read: the same sources give the same fingerprint. */
-  fingerprint?: string
 }

@@ -1,37 +1,51 @@
 /**
- * What every edition module exports: one entry function that takes the
- * Document and one options object, and returns the edition's bytes.
+ * An edition format, described once: what the session builds, the checks
+ * read, the preview serves, the report and the reproducibility check
+ * compare. Every edition module exports one entry function that takes the
+ * Document, the build settings and one options object, and returns the
+ * edition's bytes; its descriptor (editions/index.ts) says everything else.
  */
 import type {BrowserService} from '../browser/browser-service.ts'
+import type {CheckResult, EditionReading} from '../check/results.ts'
 import type {Document} from '../document/document.ts'
+import type {EditionSettings} from '../document/settings.ts'
+import type {Strings} from '../strings.ts'
 
 export interface EditionContext {
   document: Document
+  settings: EditionSettings
   /** Other editions of the same work that exist (or are being built) beside this one. */
-  siblings: Array<{format: string; fileName: string}>
-  /** Seconds since 1970 from SOURCE_DATE_EPOCH: the only clock an edition may read. */
-  sourceDateEpoch?: number
+  siblings: Array<{edition: EditionFormat; fileName: string}>
   /** The run's one browser, started on first use. */
   browser: BrowserService
-  /** Page size from the command line (overrides the manuscript's). */
-  pageSize?: string
 }
 
-export interface Edition {
-  /** Name used by `--format`; its file extension is in `extensions`. */
+export interface EditionFormat {
+  /** Name used by `--format`. */
   format: string
+  /** Ending of the edition's file name, after the work's slug (`.print.pdf`). */
+  extension: string
+  mediaType: string
+  /** Built unless `--format` names others. */
+  byDefault: boolean
   /** Always renders with the shared browser, which then starts while the manuscript is read. */
   usesBrowser: boolean
+  /** How the preview serves it: as the page itself (with its reload script), in the browser's viewer, or as a download. */
+  preview: 'page' | 'inline' | 'attachment'
+  /** The HTML edition's download link to this edition, if it offers one (keys of the strings files). */
+  download?: {text: keyof Strings; label: keyof Strings}
   build: (context: EditionContext) => Promise<Uint8Array>
+  /** Pages of the built bytes, for a paged edition (the build line and the report show them). */
+  pages?: (bytes: Uint8Array) => number
+  /** Folio's own checks of the bytes, and the text for text fidelity. */
+  read: (bytes: Uint8Array, context: Pick<EditionContext, 'document' | 'settings'>) => Promise<EditionReading>
+  /** Outside checkers of the edition's file, each skipped when not installed. */
+  validators: Array<(file: string) => Promise<CheckResult>>
+  /** Where two builds of this edition first differ, for `--reproducible-check`. */
+  difference: (first: Uint8Array, second: Uint8Array) => Promise<string>
 }
 
-/**
- * The file extension of every kind of edition, including those a later
- * version builds: an HTML edition links to a PDF or EPUB it finds beside it.
- */
-export const extensions: Record<string, string> = {html: '.html', pdf: '.pdf', 'pdf-print': '.print.pdf', epub: '.epub'}
-
 /** Output file name of an edition of a work. */
-export function editionFileName(document: Document, format: string): string {
-  return `${document.slug}${extensions[format] ?? `.${format}`}`
+export function editionFileName(document: Pick<Document, 'slug'>, edition: Pick<EditionFormat, 'extension'>): string {
+  return `${document.slug}${edition.extension}`
 }

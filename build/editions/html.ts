@@ -10,7 +10,7 @@ import {SKIP, visit} from 'unist-util-visit'
 import {toString} from 'hast-util-to-string'
 import {contentsOf, countContents, partOpenedBy, type ContentsEntry} from '../document/contents.ts'
 import type {Document} from '../document/document.ts'
-import {stringsFor, type Strings} from '../strings.ts'
+import type {Strings} from '../strings.ts'
 import type {EditionContext} from './edition.ts'
 import {chapterSection, contributorLines} from './imprint.ts'
 import {stylesheet} from './stylesheets.ts'
@@ -22,9 +22,9 @@ import {version} from '../project.ts'
 const serializer = unified().use(rehypeStringify).freeze()
 
 /** The HTML edition of a Document, as text. */
-export function buildHtmlEdition({document, siblings}: Pick<EditionContext, 'document' | 'siblings'>): string {
+export function buildHtmlEdition({document, settings, siblings}: Pick<EditionContext, 'document' | 'settings' | 'siblings'>): string {
   const {metadata} = document
-  const strings = stringsFor(metadata.lang)
+  const {strings} = settings
   const styles: Text = {type: 'text', value: ''}
   const contents = contentsOf(document)
   const page = fillTemplate(
@@ -131,17 +131,13 @@ function tocItems(entries: ContentsEntry[]): ElementContent[] {
   )
 }
 
+/** A link to each edition beside this one that offers itself for download (its descriptor says how). */
 function downloadLinks(siblings: EditionContext['siblings'], strings: Strings): ElementContent[] {
-  const labels: Record<string, {text: string; label: string; type: string}> = {
-    pdf: {text: strings.downloadPdf, label: strings.downloadPdfLabel, type: 'application/pdf'},
-    epub: {text: strings.downloadEpub, label: strings.downloadEpubLabel, type: 'application/epub+zip'}
-  }
-  return siblings
-    .filter((sibling) => labels[sibling.format])
-    .map((sibling) => {
-      const {text, label, type} = labels[sibling.format]!
-      return h('li', [h('a', {href: encodeURI(sibling.fileName), download: '', type, title: label}, text)])
-    })
+  return siblings.flatMap(({edition, fileName}) =>
+    edition.download
+      ? [h('li', [h('a', {href: encodeURI(fileName), download: '', type: edition.mediaType, title: strings[edition.download.label]}, strings[edition.download.text])])]
+      : []
+  )
 }
 
 /** schema.org facts for search engines and link previews; only what the manuscript says. */

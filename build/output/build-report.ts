@@ -6,10 +6,33 @@
  */
 import path from 'node:path'
 import {toString} from 'hast-util-to-string'
+import type {VFile} from 'vfile'
+import type {EditionCheck} from '../check/results.ts'
 import type {Document} from '../document/document.ts'
-import type {EditionCheck} from '../check/check-editions.ts'
-import type {EditionOutcome, WorkOutcome} from '../cli/session.ts'
 import {writeEdition} from './write-edition.ts'
+
+/** An edition as a build wrote it. */
+export interface WrittenEdition {
+  format: string
+  /** Absolute path of the edition. */
+  target: string
+  bytes: number
+  milliseconds: number
+  /** False when the file already held these bytes. */
+  written: boolean
+  /** Pages, for a paged edition. */
+  pages?: number
+}
+
+/** What the report tells of one work's build. */
+export interface ReportedWork {
+  work: {name: string; slug: string}
+  document: Document
+  /** Every source file read, with its messages. */
+  files: VFile[]
+  editions: WrittenEdition[]
+  checks?: EditionCheck[]
+}
 
 export interface BuildReport {
   work: string
@@ -29,15 +52,18 @@ export function wordCount(document: Document): number {
   return words
 }
 
-export function buildReport(outcome: WorkOutcome, milliseconds: number): BuildReport {
-  const document = outcome.document!
+/**
+ * @param cwd Folder the messages' file names are relative to.
+ */
+export function buildReport(outcome: ReportedWork, milliseconds: number, cwd: string): BuildReport {
+  const document = outcome.document
   return {
     work: outcome.work.name,
     title: document.metadata.title,
     words: wordCount(document),
     chapters: document.chapters.length,
     milliseconds: Math.round(milliseconds),
-    editions: outcome.editions.map((edition: EditionOutcome) => ({
+    editions: outcome.editions.map((edition) => ({
       format: edition.format,
       file: path.basename(edition.target),
       bytes: edition.bytes,
@@ -46,7 +72,7 @@ export function buildReport(outcome: WorkOutcome, milliseconds: number): BuildRe
     })),
     messages: outcome.files.flatMap((file) =>
       file.messages.map((message) => ({
-        file: path.relative(process.cwd(), file.path),
+        file: path.relative(cwd, file.path),
         ...(message.line === undefined ? {} : {line: message.line}),
         ...(message.column === undefined ? {} : {column: message.column}),
         severity: message.fatal ? ('error' as const) : ('warning' as const),
@@ -54,11 +80,11 @@ export function buildReport(outcome: WorkOutcome, milliseconds: number): BuildRe
         ...(message.ruleId ? {rule: message.ruleId} : {})
       }))
     ),
-    ...(outcome.checks ? {checks: outcome.checks.flatMap((edition: EditionCheck) => edition.results.map((result) => ({...result})))} : {})
+    ...(outcome.checks ? {checks: outcome.checks.flatMap((edition) => edition.results.map((result) => ({...result})))} : {})
   }
 }
 
-export async function writeReport(outcome: WorkOutcome, out: string, milliseconds: number): Promise<void> {
-  const report = buildReport(outcome, milliseconds)
+export async function writeReport(outcome: ReportedWork, out: string, milliseconds: number, cwd: string): Promise<void> {
+  const report = buildReport(outcome, milliseconds, cwd)
   await writeEdition(path.join(out, `${outcome.work.slug}.report.json`), new TextEncoder().encode(`${JSON.stringify(report, undefined, 2)}\n`))
 }

@@ -8,6 +8,7 @@
 import {readFile} from 'node:fs/promises'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import path from 'node:path'
+import {editionOfFile} from '../editions/index.ts'
 
 /** Where the preview listens unless `--port` says otherwise. */
 export const defaultPort = 4321
@@ -90,30 +91,28 @@ export class PreviewServer {
     const {pathname} = new URL(request.url ?? '/', 'http://127.0.0.1')
     if (pathname === events) return this.#subscribe(response)
     if (pathname === '/') return this.#index(response)
-    const name = decodeURIComponent(pathname.slice(1))
-    const extension = path.extname(name)
-    const format = extension === '.html' ? 'html' : extension === '.epub' ? 'epub' : extension === '.pdf' ? (name.endsWith('.print.pdf') ? 'pdf-print' : 'pdf') : undefined
-    const slug = name.slice(0, name.length - (format === 'pdf-print' ? '.print.pdf'.length : extension.length))
-    const file = format ? this.#works.get(slug)?.editions.get(format) : undefined
+    const found = editionOfFile(decodeURIComponent(pathname.slice(1)))
+    const file = found ? this.#works.get(found.slug)?.editions.get(found.edition.format) : undefined
     // Only the editions of the works being watched: no other file is served.
-    if (!format || !file) {
+    if (!found || !file) {
       response.writeHead(404, {'content-type': 'text/plain; charset=utf-8'}).end('Not found')
       return
     }
+    const {edition, slug} = found
     const bytes = await readFile(file)
-    if (format === 'html') {
+    if (edition.preview === 'page') {
       const problems = this.#works.get(slug)!.problems
       const box = problems.length > 0
         ? `<pre id="folio-problems" role="alert" style="${problemsStyle}">${escape([problemsHeading, '', ...problems].join('\n'))}</pre>`
         : ''
       const html = bytes.toString('utf8').replace(/<\/body>/i, `${box}${reloadScript}</body>`)
-      response.writeHead(200, {'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store'}).end(html)
+      response.writeHead(200, {'content-type': `${edition.mediaType}; charset=utf-8`, 'cache-control': 'no-store'}).end(html)
       return
     }
     const headers: Record<string, string> = {
-      'content-type': format === 'epub' ? 'application/epub+zip' : 'application/pdf',
+      'content-type': edition.mediaType,
       'cache-control': 'no-store',
-      'content-disposition': `${format === 'epub' ? 'attachment' : 'inline'}; filename="${path.basename(file)}"`
+      'content-disposition': `${edition.preview}; filename="${path.basename(file)}"`
     }
     response.writeHead(200, headers).end(bytes)
   }

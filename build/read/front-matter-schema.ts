@@ -6,6 +6,7 @@
  * Field names follow Pandoc's, so a manuscript moves between the two tools.
  */
 import * as v from 'valibot'
+import {chapterTypes} from '../document/document.ts'
 import {pageSizes} from '../document/page-sizes.ts'
 
 const text = v.pipe(v.string('must be text, not a list or a map'), v.trim())
@@ -36,12 +37,6 @@ export function isIsbn(value: string): boolean {
   }
   return false
 }
-
-/** The kinds of chapter a book's front and back matter has (EPUB structural semantics, DPUB-ARIA). */
-export const chapterTypes = [
-  'chapter', 'preface', 'foreword', 'introduction', 'prologue', 'acknowledgments', 'dedication', 'epigraph',
-  'epilogue', 'afterword', 'conclusion', 'appendix', 'glossary', 'bibliography', 'notes', 'about', 'colophon'
-] as const
 
 /** A contributor: a name, or a name and a role (author, editor, translator, illustrator, …). */
 const contributor = v.union(

@@ -7,7 +7,7 @@ import type {Point} from 'unist'
 import * as v from 'valibot'
 import type {VFile} from 'vfile'
 import {isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document as YamlDocument, type YAMLError} from 'yaml'
-import {fail, warn} from './messages.ts'
+import {fail, warn} from '../messages.ts'
 import type {FieldsSchema} from './front-matter-schema.ts'
 
 /** Refuse alias expansion beyond this (a "billion laughs" document). */

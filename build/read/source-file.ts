@@ -5,7 +5,7 @@
  */
 import {readFile} from 'node:fs/promises'
 import {VFile} from 'vfile'
-import {fail} from './messages.ts'
+import {fail} from '../messages.ts'
 
 /**
  * @param absolute Path of the file.

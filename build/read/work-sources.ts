@@ -10,7 +10,7 @@ import {VFile} from 'vfile'
 import {isMarkdown, naturalOrder, type WorkSource} from './discover-works.ts'
 import {bookSchema, type BookFields} from './front-matter-schema.ts'
 import {readFields} from './front-matter.ts'
-import {fail} from './messages.ts'
+import {fail} from '../messages.ts'
 import {readSourceFile} from './source-file.ts'
 import {resolveInsideWork} from './work-folder.ts'
 

@@ -6,7 +6,7 @@
 import type {Root, Text} from 'mdast'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
-import {warn} from '../read/messages.ts'
+import {warn} from '../messages.ts'
 
 const cdata = /^\s*<!\[CDATA\[([\s\S]*?)\]\]>\s*$/
 

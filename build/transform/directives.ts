@@ -18,7 +18,7 @@ import type {ContainerDirective, LeafDirective, TextDirective} from 'mdast-util-
 import {toString} from 'mdast-util-to-string'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
-import {warn} from '../read/messages.ts'
+import {warn} from '../messages.ts'
 import {stringsFor, type Strings} from '../strings.ts'
 
 type Directive = ContainerDirective | LeafDirective | TextDirective

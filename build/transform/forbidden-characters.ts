@@ -8,7 +8,7 @@
 import type {Root} from 'hast'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
-import {warn} from '../read/messages.ts'
+import {warn} from '../messages.ts'
 
 /** What no edition may contain. */
 export const forbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g

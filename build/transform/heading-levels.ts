@@ -9,7 +9,7 @@ import type {Root} from 'hast'
 import {headingRank} from 'hast-util-heading-rank'
 import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
-import {warn} from '../read/messages.ts'
+import {warn} from '../messages.ts'
 
 /** A rehype plugin. */
 export default function rehypeHeadingLevels() {

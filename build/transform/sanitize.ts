@@ -11,7 +11,7 @@ import {sanitize, type Schema} from 'hast-util-sanitize'
 import {toString} from 'hast-util-to-string'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
-import {warn} from '../read/messages.ts'
+import {warn} from '../messages.ts'
 
 const everywhere = [
   'className', 'id', 'lang', 'dir', 'title', 'translate', 'role',

@@ -9,7 +9,7 @@
 import type {Html, Root} from 'mdast'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
-import {warn} from '../read/messages.ts'
+import {warn} from '../messages.ts'
 
 /** Openers of HTML blocks that run to an end marker, and the marker. */
 const blocks: Array<{opener: RegExp; end: RegExp; name?: string}> = [

@@ -11,7 +11,7 @@ import type {Element, ElementContent, Root} from 'hast'
 import {visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import type {Asset} from '../document/document.ts'
-import {warn} from '../read/messages.ts'
+import {warn} from '../messages.ts'
 import {readImage} from '../read/image.ts'
 import {isInside} from '../read/work-folder.ts'
 

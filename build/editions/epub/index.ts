@@ -14,7 +14,7 @@ import {visit} from 'unist-util-visit'
 import type {BrowserService} from '../../browser/browser-service.ts'
 import {contentsOf, partOpenedBy, type ContentsEntry} from '../../document/contents.ts'
 import type {Chapter, Document} from '../../document/document.ts'
-import {stringsFor} from '../../strings.ts'
+import type {EditionSettings} from '../../document/settings.ts'
 import {chapterSection, chapterSemantics, hasImprint} from '../imprint.ts'
 import {fontBytes} from '../shipped-fonts.ts'
 import {stylesheet} from '../stylesheets.ts'
@@ -32,8 +32,8 @@ import {toXhtml} from './xhtml.ts'
 
 export interface EpubEditionOptions {
   document: Document
+  settings: EditionSettings
   browser: BrowserService
-  sourceDateEpoch?: number
 }
 
 const extensions: Record<string, string> = {
@@ -41,9 +41,9 @@ const extensions: Record<string, string> = {
 }
 
 export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uint8Array> {
-  const {document} = options
+  const {document, settings} = options
   const {metadata} = document
-  const strings = stringsFor(metadata.lang)
+  const {strings} = settings
   const single = document.chapters.length === 1
   // A book with an imprint, or of several chapters, opens with a title page (and a copyright page when there are facts for one).
   const imprint = hasImprint(metadata)
@@ -182,9 +182,9 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     ...textPages.map((entry) => ({idref: entry.id}))
   ]
 
-  const {date, modified} = bookDates(document, options.sourceDateEpoch)
+  const {published, modified} = settings
   const files: BookFile[] = [
-    {path: 'EPUB/package.opf', content: packageDocument({metadata, ...(date ? {date} : {}), modified: iso(modified), accessibility, manifest, spine, coverImageId: 'cover-image'})},
+    {path: 'EPUB/package.opf', content: packageDocument({metadata, ...(published ? {date: iso(published)} : {}), modified: iso(modified), accessibility, manifest, spine, coverImageId: 'cover-image'})},
     {path: 'EPUB/nav.xhtml', content: toXhtml(navPage)},
     {path: 'EPUB/toc.ncx', content: ncx(entries, metadata)},
     {path: 'EPUB/css/book.css', content: css},
@@ -214,20 +214,6 @@ function navEntries(document: Document, fileOfId: Map<string, string>, chapterHr
     return [{title: chapter.title, href: chapterHref(chapter), children: entries}]
   }
   return entries
-}
-
-/** dc:date and dcterms:modified: SOURCE_DATE_EPOCH, else the manuscript's date; modified else the sources' time. */
-function bookDates(document: Document, sourceDateEpoch: number | undefined): {date?: string; modified: Date} {
-  if (sourceDateEpoch !== undefined) {
-    const at = new Date(sourceDateEpoch * 1000)
-    return {date: iso(at), modified: at}
-  }
-  const written = document.metadata.date
-  if (written) {
-    const at = new Date(written.length === 4 ? `${written}-01-01T00:00:00Z` : written.length === 7 ? `${written}-01T00:00:00Z` : written.length === 10 ? `${written}T00:00:00Z` : written)
-    if (!Number.isNaN(at.getTime())) return {date: iso(at), modified: at}
-  }
-  return {modified: document.modified}
 }
 
 /** `2023-11-14T22:13:20Z`: the form EPUB wants for dcterms:modified. */

@@ -71,8 +71,8 @@ export interface FinishOptions {
   contents: ContentsEntry[]
   headings: Headings
   printReady: boolean
-  /** Seconds since 1970, from SOURCE_DATE_EPOCH. */
-  sourceDateEpoch?: number
+  /** The publication date (document/settings.ts): CreationDate and ModDate; without one, neither. */
+  published?: Date
 }
 
 export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promise<Uint8Array> {
@@ -86,7 +86,7 @@ export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promi
   pdf.setCreator(`Folio ${version}`)
   pdf.catalog.set(PDFName.of('Lang'), PDFString.of(metadata.lang))
 
-  const date = buildDate(options.sourceDateEpoch, metadata.date)
+  const date = options.published
   if (date) {
     pdf.setCreationDate(date)
     pdf.setModificationDate(date)
@@ -154,14 +154,6 @@ function deleteTree(pdf: PDFDocument, node: unknown): void {
   for (const kid of list) deleteTree(pdf, kid)
   deleteTree(pdf, dict.get(PDFName.of('First')))
   deleteTree(pdf, dict.get(PDFName.of('Next')))
-}
-
-/** SOURCE_DATE_EPOCH, else the manuscript's date, else none: never the clock. */
-function buildDate(sourceDateEpoch: number | undefined, manuscriptDate: string | undefined): Date | undefined {
-  if (sourceDateEpoch !== undefined) return new Date(sourceDateEpoch * 1000)
-  if (!manuscriptDate) return undefined
-  const date = new Date(manuscriptDate.length === 4 ? `${manuscriptDate}-01-01` : manuscriptDate)
-  return Number.isNaN(date.getTime()) ? undefined : date
 }
 
 function writeOutline(pdf: PDFDocument, toc: ContentsEntry[], destinations: Map<string, PDFArray>): void {

@@ -13,7 +13,7 @@ import type {BrowserService} from '../../browser/browser-service.ts'
 import type {Site} from '../../browser/virtual-origin.ts'
 import type {Document} from '../../document/document.ts'
 import {contentsOf, countContents, partOpenedBy} from '../../document/contents.ts'
-import {defaultPageSize, pageSizes} from '../../document/page-sizes.ts'
+import type {EditionSettings} from '../../document/settings.ts'
 import {fontResource} from '../shipped-fonts.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
 import {hyphenateTree} from './hyphenation.ts'
@@ -21,12 +21,10 @@ import {printPage} from './print-page.ts'
 
 export interface PdfEditionOptions {
   document: Document
+  settings: EditionSettings
   browser: BrowserService
-  /** A key of `pageSizes`; else the manuscript's, else A4. */
-  pageSize?: string
   /** The print-ready variant. */
   printReady?: boolean
-  sourceDateEpoch?: number
 }
 
 /** Table-of-contents passes before giving up on page numbers settling. */
@@ -34,8 +32,8 @@ const maxPasses = 4
 const assetsPath = '/assets/'
 
 export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8Array> {
-  const {document} = options
-  const pageSize = pageSizes[options.pageSize ?? document.layout.pageSize ?? defaultPageSize]!
+  const {document, settings} = options
+  const {pageSize} = settings
   const printReady = options.printReady ?? false
   const chapters = document.chapters.map((chapter) => printableTree(chapter.tree, document.metadata.lang))
   const contents = contentsOf(document)
@@ -70,7 +68,7 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
     contents,
     headings: headings!,
     printReady,
-    ...(options.sourceDateEpoch === undefined ? {} : {sourceDateEpoch: options.sourceDateEpoch})
+    ...(settings.published ? {published: settings.published} : {})
   })
 }
 

@@ -11,11 +11,11 @@ import {toString} from 'hast-util-to-string'
 import {SKIP, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
 import {isMarkdown, slugOf} from '../read/discover-works.ts'
-import {warn} from '../read/messages.ts'
+import {warn} from '../messages.ts'
 import {isInside} from '../read/work-folder.ts'
 import {stringsFor, type Strings} from '../strings.ts'
 import GithubSlugger from 'github-slugger'
-import type {Asset, Chapter, ChapterType, Document, Layout, Metadata, Part, TocEntry} from './document.ts'
+import type {Asset, Chapter, ChapterType, Document, Layout, Metadata, Part, TocEntry} from '../document/document.ts'
 
 const slugger = {slug: (text: string) => new GithubSlugger().slug(text)}
 
@@ -35,7 +35,6 @@ export interface AssembleOptions {
   metadata: Metadata
   layout: Layout
   cover?: Asset
-  modified: Date
   /** Parts from book.yaml: titles over indices of `drafts`. */
   parts?: Array<{title: string; chapters: number[]}>
   drafts: ChapterDraft[]
@@ -107,8 +106,7 @@ export function assembleDocument(options: AssembleOptions): Document {
     assets,
     layout: options.layout,
     ...(options.cover ? {cover: options.cover} : {}),
-    imagesWithoutAlt,
-    modified: options.modified
+    imagesWithoutAlt
   }
 }
 

@@ -13,7 +13,7 @@ import type {WorkSource} from '../read/discover-works.ts'
 import {chapterSchema, workSchema, type ChapterFields, type WorkFields} from '../read/front-matter-schema.ts'
 import {readFields} from '../read/front-matter.ts'
 import {readImage} from '../read/image.ts'
-import {fail, hasErrors, warn} from '../read/messages.ts'
+import {fail, hasErrors, warn} from '../messages.ts'
 import {readWorkSources} from '../read/work-sources.ts'
 import {chapterTransformer, parseChapter} from '../transform/processor.ts'
 import {quoteStyleFor, typesetText} from '../transform/typography.ts'
@@ -21,7 +21,7 @@ import {stringsFor} from '../strings.ts'
 import {version} from '../project.ts'
 import {assembleDocument, type ChapterDraft} from './assemble.ts'
 import {ChapterCache} from './chapter-cache.ts'
-import type {Asset, ChapterType, WorkResult} from './document.ts'
+import type {Asset, ChapterType, Document} from '../document/document.ts'
 import {defaultLang, toMetadata} from './metadata.ts'
 
 /** What a chapter's front matter says, and whether text follows it. */
@@ -42,6 +42,17 @@ interface WorkFieldsSource {
   /** Where the fields start. */
   place: Point
   placeOf: (keys: Array<string | number>) => Point
+}
+
+/** What reading a work produced: a Document, unless an error stopped it. */
+export interface WorkResult {
+  /** The work's name as the user sees it (its file or folder). */
+  name: string
+  document?: Document
+  /** Every source file read (manuscript, chapters, book.yaml) with its messages. */
+  files: VFile[]
+  /** A hash of everything read: the same sources give the same fingerprint. */
+  fingerprint?: string
 }
 
 /**
@@ -105,7 +116,6 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache()): Pr
     metadata,
     layout: pageSize ? {pageSize} : {},
     ...(cover ? {cover} : {}),
-    modified: await lastModified(files),
     parts: sources.parts.map((part) => ({...part, title: typesetText(part.title, quoteStyleFor(lang))})),
     drafts
   })
@@ -203,10 +213,4 @@ async function readCover(source: WorkFieldsSource, root: string): Promise<Asset 
     return undefined
   }
   return result.asset
-}
-
-/** The newest modification time of the work's source files. */
-async function lastModified(files: VFile[]): Promise<Date> {
-  const times = await Promise.all(files.map(async (file) => (await stat(file.path).catch(() => undefined))?.mtimeMs ?? 0))
-  return new Date(Math.floor(Math.max(0, ...times) / 1000) * 1000)
 }

@@ -10,7 +10,7 @@ import {stat} from 'node:fs/promises'
 import type {Root} from 'hast'
 import type {VFile} from 'vfile'
 import type {VFileMessage} from 'vfile-message'
-import type {Asset} from './document.ts'
+import type {Asset} from '../document/document.ts'
 
 /** The front matter as read, and what reading it said. */
 export interface CachedFields<Fields> {

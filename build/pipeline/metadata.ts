@@ -7,10 +7,10 @@ import {createHash} from 'node:crypto'
 import type {Point} from 'unist'
 import type {VFile} from 'vfile'
 import type {WorkFields} from '../read/front-matter-schema.ts'
-import {warn} from '../read/messages.ts'
+import {warn} from '../messages.ts'
 import {withoutForbidden} from '../transform/forbidden-characters.ts'
 import {quoteStyleFor, typesetText} from '../transform/typography.ts'
-import type {Contributor, Metadata} from './document.ts'
+import type {Contributor, Metadata} from '../document/document.ts'
 
 /** Roles a manuscript may give, and their MARC relator codes (as EPUB and ONIX use them). */
 export const relators: Record<string, string> = {

@@ -8,21 +8,26 @@ import {existsSync} from 'node:fs'
 import path from 'node:path'
 import type {VFile} from 'vfile'
 import {BrowserService} from '../browser/browser-service.ts'
-import {ChapterCache} from '../document/chapter-cache.ts'
+import type {EditionCheck} from '../check/results.ts'
 import type {Document} from '../document/document.ts'
-import {loadWork} from '../document/load-work.ts'
-import {editionFileName, extensions, type Edition} from '../editions/edition.ts'
-import {editions, optionalEditions} from '../editions/index.ts'
+import type {EditionSettings} from '../document/settings.ts'
+import {editionFileName, type EditionFormat} from '../editions/edition.ts'
+import {defaultEditions, editions as allEditions, formats} from '../editions/index.ts'
 import {FolioError, UsageError} from '../errors.ts'
-import type {WorkSource} from '../read/discover-works.ts'
-import {hasErrors} from '../read/messages.ts'
-import {checkEditions, type EditionCheck} from '../check/check-editions.ts'
-import {writeReport} from '../output/build-report.ts'
+import {hasErrors} from '../messages.ts'
+import {writeReport, type WrittenEdition} from '../output/build-report.ts'
 import {writeEdition} from '../output/write-edition.ts'
+import {ChapterCache} from '../pipeline/chapter-cache.ts'
+import {loadWork} from '../pipeline/load-work.ts'
+import {editionSettings} from '../pipeline/settings.ts'
+import type {WorkSource} from '../read/discover-works.ts'
+import {checkEditions} from './check-editions.ts'
 
 export interface SessionOptions {
   /** Output folder, absolute. */
   out: string
+  /** Folder the messages' and the report's file names are relative to. */
+  cwd: string
   /** Formats to build; undefined means the default editions. */
   formats?: string[]
   /** Treat warnings as errors. */
@@ -35,17 +40,7 @@ export interface SessionOptions {
   check?: boolean
 }
 
-export interface EditionOutcome {
-  format: string
-  /** Absolute path of the edition. */
-  target: string
-  bytes: number
-  milliseconds: number
-  /** False when the file already held these bytes. */
-  written: boolean
-  /** Pages, for a PDF. */
-  pages?: number
-}
+export type EditionOutcome = WrittenEdition
 
 export interface WorkOutcome {
   work: WorkSource
@@ -68,23 +63,28 @@ export interface BuiltWork {
   files: VFile[]
   /** No errors: the editions may be written. */
   ok: boolean
-  editions: Array<{format: string; bytes: Uint8Array; milliseconds: number}>
+  editions: Array<{edition: EditionFormat; bytes: Uint8Array; milliseconds: number}>
   document?: Document
+  /** The settings the editions were built with. */
+  settings?: EditionSettings
 }
 
 export class PublishingSession {
   readonly options: SessionOptions
-  readonly chosen: Edition[]
+  readonly chosen: EditionFormat[]
   readonly browser: BrowserService
   readonly cache = new ChapterCache()
   /** The fingerprint of each work's sources when it was last published. */
   #published = new Map<string, string>()
+  /** Whether the session started its browser, and so closes it. */
+  #ownsBrowser: boolean
 
-  /** @param browser Share another session's browser (it then closes it). */
-  constructor(options: SessionOptions, browser = new BrowserService()) {
+  /** @param browser A browser to share (another session's, or a test's): its owner closes it. */
+  constructor(options: SessionOptions, browser?: BrowserService) {
     this.options = options
     this.chosen = chooseEditions(options.formats)
-    this.browser = browser
+    this.browser = browser ?? new BrowserService()
+    this.#ownsBrowser = browser === undefined
   }
 
   /** Start the browser while the first work is read, when an edition will need it. */
@@ -110,11 +110,12 @@ export class PublishingSession {
       return {work, files: result.files, ok: false, editions: []}
     }
     const document = result.document
-    const editions = await this.#buildEditions(document, work.name)
+    const settings = editionSettings(document, this.options)
+    const editions = await this.#buildEditions(document, settings, work.name)
     // Editions may report problems too (at the chapter's positions).
     if (this.options.strict) promoteWarnings(result.files)
     remember()
-    return {work, files: result.files, ok: !hasErrors(result.files), editions, document}
+    return {work, files: result.files, ok: !hasErrors(result.files), editions, document, settings}
   }
 
   /**
@@ -125,55 +126,40 @@ export class PublishingSession {
     const started = performance.now()
     const built = await this.build(work, force)
     if (built.unchanged) return {work, unchanged: true, files: built.files, built: true, editions: []}
-    if (!built.ok || !built.document) return {work, files: built.files, built: false, editions: []}
-    const document = built.document
+    if (!built.ok || !built.document || !built.settings) return {work, files: built.files, built: false, editions: []}
+    const {document, settings} = built
     const outcomes: EditionOutcome[] = []
-    for (const edition of built.editions) {
-      const target = path.join(this.options.out, editionFileName(document, edition.format))
-      const written = await writeEdition(target, edition.bytes)
-      outcomes.push({
-        format: edition.format,
-        target,
-        bytes: edition.bytes.byteLength,
-        milliseconds: edition.milliseconds,
-        written,
-        ...(edition.format.startsWith('pdf') ? {pages: pageCount(edition.bytes)} : {})
-      })
+    for (const {edition, bytes, milliseconds} of built.editions) {
+      const target = path.join(this.options.out, editionFileName(document, edition))
+      const written = await writeEdition(target, bytes)
+      const pages = edition.pages?.(bytes)
+      outcomes.push({format: edition.format, target, bytes: bytes.byteLength, milliseconds, written, ...(pages === undefined ? {} : {pages})})
     }
     const checks = this.options.check
-      ? await checkEditions(document, {out: this.options.out, formats: outcomes.map((edition) => edition.format), ...(this.options.pageSize ? {pageSize: this.options.pageSize} : {})})
+      ? await checkEditions(document, settings, {out: this.options.out, editions: built.editions.map(({edition}) => edition), cwd: this.options.cwd})
       : undefined
     const outcome: WorkOutcome = {work, files: built.files, built: true, editions: outcomes, document, ...(checks ? {checks} : {})}
-    await writeReport(outcome, this.options.out, performance.now() - started)
+    await writeReport({...outcome, document}, this.options.out, performance.now() - started, this.options.cwd)
     return outcome
   }
 
+  /** Close the browser, when the session started it. */
   async close(): Promise<void> {
-    await this.browser.close()
+    if (this.#ownsBrowser) await this.browser.close()
   }
 
-  async #buildEditions(document: Document, name: string) {
+  async #buildEditions(document: Document, settings: EditionSettings, name: string) {
     // Link to the editions built now, and to those an earlier build left beside this one.
-    const siblings = Object.keys(extensions)
-      .map((format) => ({format, fileName: editionFileName(document, format)}))
-      .filter(
-        (sibling) =>
-          this.chosen.some((edition) => edition.format === sibling.format) ||
-          existsSync(path.join(this.options.out, sibling.fileName))
-      )
+    const siblings = allEditions
+      .map((edition) => ({edition, fileName: editionFileName(document, edition)}))
+      .filter((sibling) => this.chosen.includes(sibling.edition) || existsSync(path.join(this.options.out, sibling.fileName)))
     // Built side by side: while Chromium prints, Node builds the other editions.
     return Promise.all(
       this.chosen.map(async (edition) => {
         const started = performance.now()
         try {
-          const bytes = await edition.build({
-            document,
-            browser: this.browser,
-            siblings: siblings.filter((sibling) => sibling.format !== edition.format),
-            ...(this.options.pageSize ? {pageSize: this.options.pageSize} : {}),
-            ...(this.options.sourceDateEpoch === undefined ? {} : {sourceDateEpoch: this.options.sourceDateEpoch})
-          })
-          return {format: edition.format, bytes, milliseconds: performance.now() - started}
+          const bytes = await edition.build({document, settings, browser: this.browser, siblings: siblings.filter((sibling) => sibling.edition !== edition)})
+          return {edition, bytes, milliseconds: performance.now() - started}
         } catch (error) {
           if (error instanceof FolioError) throw error
           throw new FolioError(`The ${edition.format} edition of ${name} failed: ${(error as Error).message}`, {cause: error})
@@ -183,23 +169,16 @@ export class PublishingSession {
   }
 }
 
-function chooseEditions(formats: string[] | undefined): Edition[] {
-  if (!formats) return editions
-  const all = [...editions, ...optionalEditions]
-  const unknown = formats.filter((format) => !all.some((edition) => edition.format === format))
+/** The editions `--format` names (every one it names must exist), else the default ones. */
+export function chooseEditions(names: string[] | undefined): EditionFormat[] {
+  if (!names) return defaultEditions
+  const unknown = names.filter((name) => !formats.includes(name))
   if (unknown.length > 0) {
-    throw new UsageError(
-      `Unknown format ${unknown.map((format) => `\`${format}\``).join(', ')}: choose from ${all.map((edition) => edition.format).join(', ')}`
-    )
+    throw new UsageError(`Unknown format ${unknown.map((name) => `\`${name}\``).join(', ')}: choose from ${formats.join(', ')}`)
   }
-  return all.filter((edition) => formats.includes(edition.format))
+  return allEditions.filter((edition) => names.includes(edition.format))
 }
 
 function promoteWarnings(files: VFile[]): void {
   for (const file of files) for (const message of file.messages) message.fatal = true
-}
-
-/** Pages of a PDF as Chromium writes it (no object streams): its page objects. */
-function pageCount(bytes: Uint8Array): number {
-  return (Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1').match(/\/Type\s*\/Page\b/g) ?? []).length
 }
