@@ -1,5 +1,5 @@
 /**
- * Book-grade content (issue 7): figures, callouts, tables with captions,
+ * Book-grade content: figures, callouts, tables with captions,
  * front and back matter, parts, per-language typography and cross-references,
  * in all three editions, with every validator (Nu, EPUBCheck, Ace) through
  * `folio build --check`, and the PDF read back page by page.
@@ -10,7 +10,7 @@ import path from 'node:path'
 import {before, describe, test} from 'node:test'
 import {strFromU8, unzipSync} from 'fflate'
 import {PDFDict, PDFDocument, PDFName, PDFRawStream} from 'pdf-lib'
-import {fixtures, runFolio, scratchFolder, tool, visibleText, type Run} from './harness.ts'
+import {fixtures, folio, scratchFolder, tool, visibleText, type Run} from './harness.ts'
 
 type Book = Record<string, Uint8Array>
 
@@ -45,7 +45,7 @@ describe('a book with every book-grade element', () => {
   let pdf: PDFDocument
   const xhtml = (name: string) => strFromU8(book[`EPUB/${name}`]!)
   before(async () => {
-    build = await runFolio(['build', path.join(fixtures, 'book-grade'), '--out', out, '--check'], {env: {SOURCE_DATE_EPOCH: '1700000000'}})
+    build = await folio(['build', path.join(fixtures, 'book-grade'), '--out', out, '--check'], {env: {SOURCE_DATE_EPOCH: '1700000000'}})
     html = readFileSync(path.join(out, 'book-grade.html'), 'utf8')
     book = unzipSync(readFileSync(path.join(out, 'book-grade.epub')))
     pages = await pageTexts(path.join(out, 'book-grade.pdf'))
@@ -156,7 +156,7 @@ describe('a book with every book-grade element', () => {
 
   test('the PDF, tables and all, is the same bytes when built again', async () => {
     const again = scratchFolder('book-grade-again')
-    const second = await runFolio(['build', path.join(fixtures, 'book-grade'), '--format', 'pdf', '--out', again], {env: {SOURCE_DATE_EPOCH: '1700000000'}})
+    const second = await folio(['build', path.join(fixtures, 'book-grade'), '--format', 'pdf', '--out', again], {env: {SOURCE_DATE_EPOCH: '1700000000'}})
     assert.equal(second.code, 0, second.stderr)
     const bytes = readFileSync(path.join(out, 'book-grade.pdf'))
     assert.ok(readFileSync(path.join(again, 'book-grade.pdf')).equals(bytes), 'byte-identical')
@@ -183,7 +183,7 @@ describe('a table longer than a page', () => {
     const rows = Array.from({length: 90}, (_, index) => `| Row ${index + 1} | ${index * 3} |`).join('\n')
     mkdirSync(path.join(work, 'manuscript'))
     writeFileSync(path.join(work, 'manuscript', 'table.md'), `---\ntitle: A Long Table\nlang: en\n---\n\n| Measure | Value |\n|---|--:|\n${rows}\n`)
-    const build = await runFolio(['build', '--format', 'pdf'], {cwd: work})
+    const build = await folio(['build', '--format', 'pdf'], {cwd: work})
     assert.equal(build.code, 0, build.stderr)
     const pages = await pageTexts(path.join(work, 'output', 'table.pdf'))
     assert.ok(pages.length >= 2, `${pages.length} pages`)

@@ -1,12 +1,12 @@
 /**
- * End to end: the real `folio` command on the brief and on hostile works,
- * with the real Nu HTML Checker.
+ * End to end: the `folio` command (in this process, and once as a process)
+ * on the brief and on hostile works, with the real Nu HTML Checker.
  */
 import assert from 'node:assert/strict'
 import {cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, test} from 'node:test'
-import {fixtures, nuCheck, plainQuotes, projectRoot, runFolio, scratchFolder, seedParagraphs, visibleText, type Run} from './harness.ts'
+import {fixtures, folio, nuCheck, plainQuotes, projectRoot, runFolio, scratchFolder, seedParagraphs, visibleText, type Run} from './harness.ts'
 
 const briefOut = scratchFolder('brief')
 const brief = path.join(briefOut, 'winning-the-peace-in-ukraine.html')
@@ -17,7 +17,7 @@ describe('the brief', () => {
   let build: Run
   let html: string
   before(async () => {
-    build = await runFolio(['build', '--out', briefOut])
+    build = await folio(['build', '--out', briefOut])
     html = readFileSync(brief, 'utf8')
     validated.push(brief)
   })
@@ -78,7 +78,7 @@ describe('the HTML edition links to editions that exist beside it', () => {
   test('a PDF already in the output folder gets a download link', async () => {
     const out = scratchFolder('siblings')
     writeFileSync(path.join(out, 'winning-the-peace-in-ukraine.pdf'), '%PDF-1.7\n')
-    const build = await runFolio(['build', 'manuscript/winning-the-peace-in-ukraine.md', '--format', 'html', '--out', out])
+    const build = await folio(['build', 'manuscript/winning-the-peace-in-ukraine.md', '--format', 'html', '--out', out])
     assert.equal(build.code, 0, build.stderr)
     const html = readFileSync(path.join(out, 'winning-the-peace-in-ukraine.html'), 'utf8')
     assert.match(html, /<a href="winning-the-peace-in-ukraine\.pdf" download type="application\/pdf"/)
@@ -90,7 +90,7 @@ describe('the HTML edition links to editions that exist beside it', () => {
 describe('works of chapters', () => {
   test('a folder without book.yaml: natural order, cross-chapter links, a nested table of contents', async () => {
     const out = scratchFolder('book')
-    const build = await runFolio(['build', path.join(fixtures, 'book-natural-order'), '--format', 'html', '--out', out])
+    const build = await folio(['build', path.join(fixtures, 'book-natural-order'), '--format', 'html', '--out', out])
     assert.equal(build.code, 0, build.stderr)
     const file = path.join(out, 'book-natural-order.html')
     const html = readFileSync(file, 'utf8')
@@ -111,7 +111,7 @@ describe('works of chapters', () => {
     writeFileSync(path.join(project, 'manuscript', 'images', 'note.txt'), 'not a work')
     writeFileSync(path.join(project, 'manuscript', 'essay.md'), '---\ntitle: An Essay\nlang: en\n---\n\nText.\n')
     cpSync(path.join(fixtures, 'book-yaml'), path.join(project, 'manuscript', 'Ein Buch'), {recursive: true})
-    const build = await runFolio(['build', '--format', 'html'], {cwd: project})
+    const build = await folio(['build', '--format', 'html'], {cwd: project})
     assert.equal(build.code, 0, build.stderr)
     assert.ok(existsSync(path.join(project, 'output', 'essay.html')))
     assert.ok(existsSync(path.join(project, 'output', 'ein-buch.html')))
@@ -153,7 +153,7 @@ describe('the URL policy', () => {
         ''
       ].join('\n')
     )
-    build = await runFolio(['build', 'work/hostile.md', '--format', 'html', '--out', out], {cwd: project})
+    build = await folio(['build', 'work/hostile.md', '--format', 'html', '--out', out], {cwd: project})
   })
 
   test('refuses each image with a positioned warning and still builds', () => {
@@ -180,7 +180,7 @@ describe('the URL policy', () => {
 
   test('--strict turns the warnings into errors: exit 1 and nothing written', async () => {
     const strictOut = path.join(project, 'strict-out')
-    const strict = await runFolio(['build', 'work/hostile.md', '--strict', '--format', 'html', '--out', strictOut], {cwd: project})
+    const strict = await folio(['build', 'work/hostile.md', '--strict', '--format', 'html', '--out', strictOut], {cwd: project})
     assert.equal(strict.code, 1)
     assert.match(strict.stderr, /^work\/hostile\.md:6:1 +error +Image `\.\.\/x\.png` refused/m)
     assert.ok(!existsSync(path.join(strictOut, 'hostile.html')))
@@ -190,7 +190,7 @@ describe('the URL policy', () => {
 describe('images', () => {
   test('an image inside the work is embedded; one outside is not read', async () => {
     const out = scratchFolder('images')
-    const build = await runFolio(['build', path.join(fixtures, 'url-policy', 'input.md'), '--format', 'html', '--out', out])
+    const build = await folio(['build', path.join(fixtures, 'url-policy', 'input.md'), '--format', 'html', '--out', out])
     assert.equal(build.code, 0, build.stderr)
     const file = path.join(out, 'input.html')
     const html = readFileSync(file, 'utf8')
@@ -207,13 +207,13 @@ describe('broken manuscripts and bad usage', () => {
     const project = scratchFolder('broken')
     const source = path.join(project, 'brief.md')
     writeFileSync(source, '---\ntitle: Good\nlang: en\n---\n\nText.\n')
-    assert.equal((await runFolio(['build', 'brief.md', '--format', 'html', '--out', 'out'], {cwd: project})).code, 0)
+    assert.equal((await folio(['build', 'brief.md', '--format', 'html', '--out', 'out'], {cwd: project})).code, 0)
     const edition = path.join(project, 'out', 'brief.html')
     const good = readFileSync(edition)
     const goodTime = statSync(edition).mtimeMs
 
     writeFileSync(source, '---\ntitle: "Winning the Peace\nlang: en\n---\n\nText.\n')
-    const broken = await runFolio(['build', 'brief.md', '--format', 'html', '--out', 'out'], {cwd: project})
+    const broken = await folio(['build', 'brief.md', '--format', 'html', '--out', 'out'], {cwd: project})
     assert.equal(broken.code, 1)
     assert.match(broken.stderr, /^brief\.md:2:8 +error +Front matter is not valid YAML: Missing closing "quote/m)
     assert.match(broken.stderr, /brief\.md: not built/)
@@ -224,7 +224,7 @@ describe('broken manuscripts and bad usage', () => {
   test('every problem of a run is listed, not just the first', async () => {
     const project = scratchFolder('many')
     writeFileSync(path.join(project, 'a.md'), '---\ntitle: [not, text]\nlang: xx-invalid-tag-!!\n---\n\n![Missing](gone.png)\n')
-    const build = await runFolio(['build', 'a.md', '--format', 'html', '--out', 'out'], {cwd: project})
+    const build = await folio(['build', 'a.md', '--format', 'html', '--out', 'out'], {cwd: project})
     assert.equal(build.code, 1)
     assert.match(build.stderr, /^a\.md:2:8 +error +Front-matter field `title` must be text/m)
     assert.match(build.stderr, /^a\.md:3:7 +error +Front-matter field `lang` is not a BCP 47 language tag/m)
@@ -232,31 +232,43 @@ describe('broken manuscripts and bad usage', () => {
   })
 
   test('usage errors exit 2', async () => {
-    const format = await runFolio(['build', '--format', 'html,docx', '--out', scratchFolder('usage')])
+    const format = await folio(['build', '--format', 'html,docx', '--out', scratchFolder('usage')])
     assert.equal(format.code, 2)
     assert.match(format.stderr, /Unknown format `docx`: choose from html, pdf, epub, pdf-print/)
-    const size = await runFolio(['build', '--page-size', 'a5', '--out', scratchFolder('usage')])
+    const size = await folio(['build', '--page-size', 'a5', '--out', scratchFolder('usage')])
     assert.equal(size.code, 2)
     assert.match(size.stderr, /argument 'a5' is invalid\. Allowed choices are a4, letter, 6x9in, 5\.5x8\.5in/)
-    const missing = await runFolio(['build', 'no-such-work.md'])
+    const missing = await folio(['build', 'no-such-work.md'])
     assert.equal(missing.code, 2)
     assert.match(missing.stderr, /No such file or folder: no-such-work\.md/)
-    assert.equal((await runFolio(['build', '--no-such-option'])).code, 2)
-    assert.equal((await runFolio(['publish'])).code, 2)
-    const epoch = await runFolio(['build', '--format', 'html', '--out', scratchFolder('epoch')], {env: {SOURCE_DATE_EPOCH: 'yesterday'}})
+    assert.equal((await folio(['build', '--no-such-option'])).code, 2)
+    assert.equal((await folio(['publish'])).code, 2)
+    const epoch = await folio(['build', '--format', 'html', '--out', scratchFolder('epoch')], {env: {SOURCE_DATE_EPOCH: 'yesterday'}})
     assert.equal(epoch.code, 2)
     assert.match(epoch.stderr, /SOURCE_DATE_EPOCH must be a whole number/)
   })
 
   test('--help and --version exit 0', async () => {
-    const help = await runFolio(['build', '--help'])
+    const help = await folio(['build', '--help'])
     assert.equal(help.code, 0)
     assert.match(help.stdout, /Usage: folio build \[options\] \[work\.\.\.\]/)
     assert.match(help.stdout, /--format <list>/)
-    const version = await runFolio(['--version'])
+    const version = await folio(['--version'])
     assert.equal(version.code, 0)
     const expected = (JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {version: string}).version
     assert.equal(version.stdout.trim(), expected)
+  })
+})
+
+describe('the folio command', () => {
+  test('runs as a process from its bundle: builds, prints, exits 0', async () => {
+    const out = scratchFolder('process')
+    const build = await runFolio(['build', 'manuscript/winning-the-peace-in-ukraine.md', '--format', 'html', '--out', out])
+    assert.equal(build.code, 0, build.stderr)
+    assert.match(build.stdout, /^Built 1 edition \(1 of 1 work\) in [\d.]+ s$/m)
+    assert.ok(existsSync(path.join(out, 'winning-the-peace-in-ukraine.html')))
+    const usage = await runFolio(['build', '--format', 'docx'])
+    assert.equal(usage.code, 2, 'a usage error is the process\'s exit code')
   })
 })
 
@@ -265,8 +277,8 @@ describe('reproducible', () => {
     const first = scratchFolder('repro-1')
     const second = scratchFolder('repro-2')
     const env = {SOURCE_DATE_EPOCH: '1700000000'}
-    assert.equal((await runFolio(['build', '--format', 'html', '--out', first], {env})).code, 0)
-    assert.equal((await runFolio(['build', '--format', 'html', '--out', second], {env})).code, 0)
+    assert.equal((await folio(['build', '--format', 'html', '--out', first], {env})).code, 0)
+    assert.equal((await folio(['build', '--format', 'html', '--out', second], {env})).code, 0)
     const name = 'winning-the-peace-in-ukraine.html'
     assert.deepEqual(readFileSync(path.join(first, name)), readFileSync(path.join(second, name)))
   })

@@ -6,7 +6,7 @@ import {cpSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {before, describe, test} from 'node:test'
 import {strFromU8, unzipSync} from 'fflate'
-import {aceCheck, epubCheck, fixtures, plainQuotes, runFolio, scratchFolder, seedParagraphs, visibleText, type Run} from './harness.ts'
+import {aceCheck, epubCheck, fixtures, folio, plainQuotes, scratchFolder, seedParagraphs, visibleText, type Run} from './harness.ts'
 
 type Book = Record<string, Uint8Array>
 const text = (book: Book, name: string) => strFromU8(book[name]!)
@@ -19,7 +19,7 @@ describe('the brief as an EPUB', () => {
   let book: Book
   let opf: string
   before(async () => {
-    build = await runFolio(['build', '--format', 'epub', '--out', out], {env: {SOURCE_DATE_EPOCH: '1700000000'}})
+    build = await folio(['build', '--format', 'epub', '--out', out], {env: {SOURCE_DATE_EPOCH: '1700000000'}})
     assert.equal(build.code, 0, build.stderr)
     book = unzipSync(readFileSync(file))
     opf = text(book, 'EPUB/package.opf')
@@ -93,7 +93,7 @@ describe('the brief as an EPUB', () => {
 
   test('two builds with the same SOURCE_DATE_EPOCH are byte-identical', async () => {
     const again = scratchFolder('epub-again')
-    const second = await runFolio(['build', '--format', 'epub', '--out', again], {env: {SOURCE_DATE_EPOCH: '1700000000'}})
+    const second = await folio(['build', '--format', 'epub', '--out', again], {env: {SOURCE_DATE_EPOCH: '1700000000'}})
     assert.equal(second.code, 0, second.stderr)
     assert.deepEqual(readFileSync(path.join(again, 'winning-the-peace-in-ukraine.epub')), readFileSync(file))
   })
@@ -105,7 +105,7 @@ describe('a book of chapters as an EPUB', () => {
   let build: Run
   let book: Book
   before(async () => {
-    build = await runFolio(['build', path.join(fixtures, 'epub-book'), '--format', 'epub', '--out', out])
+    build = await folio(['build', path.join(fixtures, 'epub-book'), '--format', 'epub', '--out', out])
     book = unzipSync(readFileSync(file))
   })
 
@@ -163,7 +163,7 @@ describe('images in the EPUB', () => {
     cpSync(path.join(fixtures, 'images'), work, {recursive: true})
     const source = readFileSync(path.join(work, 'input.md'), 'utf8').replace('lang: en\n', 'lang: en\ncover: pictures/photo.jpg\n')
     writeFileSync(path.join(work, 'input.md'), source)
-    const build = await runFolio(['build', path.join(work, 'input.md'), '--format', 'epub', '--out', project])
+    const build = await folio(['build', path.join(work, 'input.md'), '--format', 'epub', '--out', project])
     assert.equal(build.code, 0, build.stderr)
     const file = path.join(project, 'input.epub')
     const report = await epubCheck(file)

@@ -1,12 +1,15 @@
 /**
- * What the end-to-end tests share: running the real `folio` command, reading
- * an edition's visible text, and the real Nu HTML Checker (vnu.jar on Java).
+ * What the end-to-end tests share: the `folio` command run in this process
+ * with one browser for the whole test file (each test file is a process of
+ * its own), the real command as a process where the process is the point,
+ * reading an edition's visible text, and the real Nu HTML Checker.
  */
 import {execFile} from 'node:child_process'
 import {mkdtempSync, readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
+import {after} from 'node:test'
 import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 import type {Element, Root} from 'hast'
@@ -14,10 +17,12 @@ import {toText} from 'hast-util-to-text'
 import rehypeParse from 'rehype-parse'
 import {unified} from 'unified'
 import {remove} from 'unist-util-remove'
+import {BrowserService} from '../build/browser/browser-service.ts'
+import {main} from '../build/cli/main.ts'
 
 export const projectRoot = fileURLToPath(new URL('../', import.meta.url))
 export const fixtures = path.join(projectRoot, 'test', 'fixtures')
-const folio = path.join(projectRoot, 'build', 'folio.js')
+const folioCommand = path.join(projectRoot, 'build', 'folio.js')
 const run = promisify(execFile)
 
 export interface Run {
@@ -26,10 +31,31 @@ export interface Run {
   stderr: string
 }
 
-/** Run `folio` as a user would, in `cwd`. */
+/** The test file's one browser: started by the first build that needs it, closed after the file's last test. */
+export const browser = new BrowserService()
+after(() => browser.close())
+
+/**
+ * Run `folio` in this process, as a user would run it in `cwd` (default: the
+ * project) with only `env` in its environment, sharing the file's browser.
+ */
+export async function folio(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): Promise<Run> {
+  const stdout: string[] = []
+  const stderr: string[] = []
+  const code = await main(args, {
+    console: {out: (line) => stdout.push(`${line}\n`), err: (line) => stderr.push(`${line}\n`), color: false},
+    cwd: options.cwd ?? projectRoot,
+    env: options.env ?? {},
+    browser,
+    signal: new AbortController().signal
+  })
+  return {code, stdout: stdout.join(''), stderr: stderr.join('')}
+}
+
+/** Run the real `folio` command as a process, in `cwd`: for what only a process shows (the bundle, signals, exit). */
 export async function runFolio(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): Promise<Run> {
   try {
-    const {stdout, stderr} = await run(process.execPath, [folio, ...args], {
+    const {stdout, stderr} = await run(process.execPath, [folioCommand, ...args], {
       cwd: options.cwd ?? projectRoot,
       env: {...process.env, NO_COLOR: '1', ...options.env},
       maxBuffer: 64 * 1024 * 1024
@@ -144,4 +170,19 @@ export async function aceCheck(file: string): Promise<string[]> {
   const violations = (report.assertions ?? []).flatMap((document) => (document.assertions ?? []).map((assertion) => assertion['earl:test']['dct:title']))
   if (report['earl:result']['earl:outcome'] !== 'pass' && violations.length === 0) violations.push('Ace did not pass')
   return violations
+}
+
+/** A PDF's text as pdf.js gives it (the text layer readers' viewers use), page by page. */
+export async function pdfText(bytes: Uint8Array): Promise<string[]> {
+  const {getDocument} = await import('pdfjs-dist/legacy/build/pdf.mjs')
+  const pdf = await getDocument({data: bytes.slice(), disableFontFace: true, useSystemFonts: false, isEvalSupported: false, verbosity: 0}).promise
+  const pages: string[] = []
+  for (let number = 1; number <= pdf.numPages; number++) {
+    const page = await pdf.getPage(number)
+    const content = await page.getTextContent()
+    pages.push(content.items.map((item) => ('str' in item ? `${item.str}${item.hasEOL ? '\n' : ''}` : '')).join(''))
+    page.cleanup()
+  }
+  await pdf.destroy()
+  return pages
 }

@@ -1,18 +1,18 @@
 /**
- * Hostile and broken manuscripts (issue 6): each class ends in a clean set of
+ * Hostile and broken manuscripts: each class ends in a clean set of
  * editions (the validators pass, no text lost) or in a non-zero exit with
  * messages naming file and line. The real command, Chromium, EPUBCheck, the
  * Nu checker and poppler.
  */
 import assert from 'node:assert/strict'
 import {spawn} from 'node:child_process'
-import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, watch, writeFileSync} from 'node:fs'
 import {createServer} from 'node:http'
 import path from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {strFromU8, unzipSync} from 'fflate'
 import sharp from 'sharp'
-import {epubCheck, fixtures, joinHyphenation, nuCheck, projectRoot, runFolio, scratchFolder, tool, visibleText, type Run} from './harness.ts'
+import {epubCheck, fixtures, folio, joinHyphenation, nuCheck, projectRoot, runFolio, scratchFolder, tool, visibleText, type Run} from './harness.ts'
 
 /** Every HTML edition built here, for one run of the Nu checker at the end. */
 const htmlEditions: string[] = []
@@ -48,7 +48,7 @@ describe('encodings and files', () => {
   const project = scratchFolder('encodings')
   const build = (name: string, bytes: Uint8Array | string) => {
     writeFileSync(path.join(project, name), bytes)
-    return runFolio(['build', name, '--format', 'html', '--out', 'out'], {cwd: project})
+    return folio(['build', name, '--format', 'html', '--out', 'out'], {cwd: project})
   }
   const front = '---\ntitle: Encoded\nlang: uk\n---\n\n'
 
@@ -97,7 +97,7 @@ describe('front matter cannot name a file outside the work', () => {
     await sharp({create: {width: 16, height: 16, channels: 3, background: '#f00'}}).jpeg().toFile(path.join(project, 'secret.jpg'))
     writeFileSync(path.join(project, 'work', 'a.md'), '---\ntitle: A\nlang: en\ncover: ../secret.jpg\n---\n\nText.\n')
     writeFileSync(path.join(project, 'work', 'b.md'), '---\ntitle: B\nlang: en\ncover: /etc/passwd\n---\n\nText.\n')
-    const run = await runFolio(['build', 'work/a.md', 'work/b.md', '--format', 'epub', '--out', 'out'], {cwd: project})
+    const run = await folio(['build', 'work/a.md', 'work/b.md', '--format', 'epub', '--out', 'out'], {cwd: project})
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stderr, /^work\/a\.md:4:8 +warning +Image `\.\.\/secret\.jpg` refused: it is outside the work's folder; a cover is made from the title instead/m)
     assert.match(run.stderr, /^work\/b\.md:4:8 +warning +Image `\/etc\/passwd` refused/m)
@@ -115,7 +115,7 @@ describe('raw HTML in every edition', () => {
       path.join(project, 'unclosed.md'),
       '---\ntitle: Unclosed\nlang: en\n---\n\nBefore.\n\n<!-- a note never closed\n\nAfter the comment.\n\n<script>\nalert(1)\n\nAfter the script.\n\n<![CDATA[ The data. ]]>\n\nEnd.\n'
     )
-    run = await runFolio(['build', 'raw.md', 'unclosed.md', '--out', 'out'], {cwd: project})
+    run = await folio(['build', 'raw.md', 'unclosed.md', '--out', 'out'], {cwd: project})
   })
 
   test('every removal is a warning at its place', () => {
@@ -179,7 +179,7 @@ describe('text that tests the limits', () => {
         noteTexts
       ].join('\n\n')
     )
-    run = await runFolio(['build', 'stress.md', '--out', 'out'], {cwd: project, env: {FOLIO_BROWSER_TIMEOUT: '300'}})
+    run = await folio(['build', 'stress.md', '--out', 'out'], {cwd: project})
   })
 
   test('builds every edition, warning about the control characters', () => {
@@ -226,7 +226,7 @@ describe('languages', () => {
   let run: Run
   before(async () => {
     const works = ['ukrainian', 'arabic', 'mixed'].map((name) => path.join(fixtures, 'languages', `${name}.md`))
-    run = await runFolio(['build', ...works, '--out', out])
+    run = await folio(['build', ...works, '--out', out])
   })
 
   test('all three works build', () => {
@@ -291,7 +291,7 @@ describe('images', () => {
       path.join(work, 'input.md'),
       `${readFileSync(path.join(work, 'input.md'), 'utf8')}\n![Out by a link](pictures/link-out.png) ![Huge](pictures/huge.png) ![Scripted](pictures/scripted.svg) ![Inline data](data:image/png;base64,iVBORw0KGgo=)\n`
     )
-    run = await runFolio(['build', 'work/input.md', '--out', 'out'], {cwd: project, env: {FOLIO_BROWSER_TIMEOUT: '300'}})
+    run = await folio(['build', 'work/input.md', '--out', 'out'], {cwd: project})
   })
 
   test('each problem is a positioned warning; the editions are built', () => {
@@ -324,7 +324,10 @@ describe('images', () => {
     const book = unzipSync(readFileSync(path.join(project, 'out', 'input.epub')))
     const huge = Buffer.from(book[Object.keys(book).find((name) => name.includes('huge'))!]!)
     assert.ok(huge.readUInt32BE(16) * huge.readUInt32BE(20) <= 4_000_000)
-    assert.ok(!readFileSync(path.join(project, 'out', 'input.pdf')).includes(readFileSync(path.join(project, 'outside.png'))))
+    // The PDF's images as poppler lists them: the huge one whole, and no 8 × 8 image from outside the work.
+    const images = (await tool('pdfimages', ['-list', path.join(project, 'out', 'input.pdf')])).split('\n').slice(2).filter(Boolean).map((line) => line.trim().split(/\s+/))
+    assert.ok(images.some((columns) => columns[3] === '8000' && columns[4] === '8000'), 'the PDF keeps the huge image whole')
+    assert.ok(!images.some((columns) => columns[3] === '8' && columns[4] === '8'), 'the image outside the work is not in the PDF')
   })
 })
 
@@ -342,7 +345,7 @@ describe('network', () => {
       path.join(project, 'remote.md'),
       `---\ntitle: Remote\nlang: en\n---\n\n![Remote](http://127.0.0.1:${port}/image.png)\n\n<img src="http://127.0.0.1:${port}/raw.png" alt="Raw"> <iframe src="http://127.0.0.1:${port}/frame"></iframe>\n\n[A link stays a link](http://127.0.0.1:${port}/page)\n`
     )
-    const built = await runFolio(['build', 'remote.md', '--out', 'out'], {cwd: project})
+    const built = await folio(['build', 'remote.md', '--out', 'out'], {cwd: project})
     server.close()
     assert.equal(built.code, 0, built.stderr)
     assert.match(built.stderr, /remote\.md:6:1 +warning +Remote image not fetched: http:\/\/127\.0\.0\.1:\d+\/image\.png/)
@@ -352,22 +355,38 @@ describe('network', () => {
 })
 
 describe('faults', () => {
-  test('a build killed while it prints leaves the earlier editions whole and no temporary files', async () => {
+  test('a build killed while it writes an edition leaves every edition whole', async () => {
     const project = scratchFolder('killed')
+    const out = path.join(project, 'out')
     const long = readFileSync(path.join(projectRoot, 'manuscript', 'winning-the-peace-in-ukraine.md'), 'utf8')
     writeFileSync(path.join(project, 'brief.md'), long)
-    assert.equal((await runFolio(['build', 'brief.md', '--out', 'out'], {cwd: project})).code, 0)
-    const before = Object.fromEntries(readdirSync(path.join(project, 'out')).map((name) => [name, readFileSync(path.join(project, 'out', name))]))
+    assert.equal((await folio(['build', 'brief.md', '--out', 'out'], {cwd: project})).code, 0)
+    const editions = ['brief.epub', 'brief.html', 'brief.pdf', 'brief.report.json']
+    const before = Object.fromEntries(editions.map((name) => [name, readFileSync(path.join(out, name))]))
+    // A new text, 40 times as long, so that each edition is written anew and the PDF takes a while to write.
     const end = long.indexOf('\n---\n', 4) + 5
     writeFileSync(path.join(project, 'brief.md'), long.slice(0, end) + Array.from({length: 40}, (_, index) => `## Part ${index}\n\n${long.slice(end)}`).join('\n'))
-    const child = spawn(process.execPath, [path.join(projectRoot, 'build', 'folio.js'), 'build', 'brief.md', '--out', 'out'], {cwd: project, stdio: 'ignore'})
-    // Long enough to be reading or printing, far too short to finish 40 times the brief.
-    await new Promise((resolve) => setTimeout(resolve, 1500))
-    child.kill('SIGKILL')
-    await new Promise((resolve) => child.once('exit', resolve))
-    const after = readdirSync(path.join(project, 'out'))
-    assert.deepEqual(after.sort(), Object.keys(before).sort(), 'no temporary files')
-    for (const name of after) assert.deepEqual(readFileSync(path.join(project, 'out', name)), before[name], name)
+    let caughtMidWrite = false
+    for (let attempt = 0; attempt < 5 && !caughtMidWrite; attempt++) {
+      const child = spawn(process.execPath, [path.join(projectRoot, 'build', 'folio.js'), 'build', 'brief.md', '--out', 'out'], {cwd: project, stdio: 'ignore'})
+      // Killed the moment a file that is not an edition appears in the folder: a write under way.
+      const watcher = watch(out, (_, name) => {
+        if (name && !editions.includes(String(name))) child.kill('SIGKILL')
+      })
+      await new Promise((resolve) => child.once('exit', resolve))
+      watcher.close()
+      caughtMidWrite = readdirSync(out).some((name) => !editions.includes(name))
+    }
+    assert.ok(caughtMidWrite, 'the build was killed while a temporary file stood beside the editions')
+    // Each edition is the earlier one, byte for byte, or a whole new one: never a part.
+    for (const name of editions) {
+      const now = readFileSync(path.join(out, name))
+      if (now.equals(before[name]!)) continue
+      if (name.endsWith('.pdf')) assert.match(await tool('pdfinfo', [path.join(out, name)]), /^Pages: +\d+$/m, name)
+      else if (name.endsWith('.epub')) assert.ok(Object.keys(unzipSync(now)).includes('EPUB/package.opf'), name)
+      else if (name.endsWith('.html')) assert.match(now.toString('utf8'), /<\/html>\s*$/, name)
+      else JSON.parse(now.toString('utf8'))
+    }
   })
 
   test('a temporary file a killed build left mid-write is removed by the next build', async () => {
@@ -379,7 +398,7 @@ describe('faults', () => {
     writeFileSync(old, 'half an edition')
     writeFileSync(recent, 'another build, still writing')
     utimesSync(old, new Date(Date.UTC(2020, 0, 1)), new Date(Date.UTC(2020, 0, 1)))
-    assert.equal((await runFolio(['build', 'brief.md', '--format', 'html', '--out', 'out'], {cwd: project})).code, 0)
+    assert.equal((await folio(['build', 'brief.md', '--format', 'html', '--out', 'out'], {cwd: project})).code, 0)
     assert.ok(!existsSync(old), 'an abandoned temporary file is removed')
     assert.ok(existsSync(recent), 'a recent one may belong to a build that is still running')
   })

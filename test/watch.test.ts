@@ -102,7 +102,18 @@ test('the preview server answers on loopback only, with the editions and nothing
 test('a save rebuilds every edition and tells open pages to reload', async () => {
   const events = await new Promise<import('node:http').IncomingMessage>((resolve) => request({host: '127.0.0.1', port, path: '/__folio/events'}, resolve).end())
   let stream = ''
-  events.setEncoding('utf8').on('data', (chunk: string) => (stream += chunk))
+  events.setEncoding('utf8')
+  // Resolves once the server has told the page to reload: no fixed wait.
+  const reloaded = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no rebuilt event; the stream had: ${stream}`)), 30_000)
+    events.on('data', (chunk: string) => {
+      stream += chunk
+      if (/event: rebuilt/.test(stream)) {
+        clearTimeout(timer)
+        resolve()
+      }
+    })
+  })
   const before = {pdf: readFileSync(edition('pdf')), epub: readFileSync(edition('epub'))}
   const from = output.length
   writeFileSync(source, text('The second words.'))
@@ -110,8 +121,8 @@ test('a save rebuilds every edition and tells open pages to reload', async () =>
   assert.match(readFileSync(edition('html'), 'utf8'), /The second words\./)
   assert.notDeepEqual(readFileSync(edition('pdf')), before.pdf)
   assert.notDeepEqual(readFileSync(edition('epub')), before.epub)
-  await new Promise((resolve) => setTimeout(resolve, 200))
-  assert.match(stream, /event: rebuilt/)
+  await reloaded
+  assert.match(stream, /event: rebuilt\ndata: "brief"/)
   events.destroy()
 })
 

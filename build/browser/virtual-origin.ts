@@ -1,6 +1,6 @@
 /**
  * Chromium never loads a page from `file://`: a manuscript's iframe could
- * then print /etc/hostname into the PDF (design notes, decision 4). Pages are
+ * then print /etc/hostname into the PDF (docs/decisions/0008). Pages are
  * served from a virtual origin through request interception, which answers
  * only what the job's site holds (the page, the work's assets, the shipped
  * fonts and templates) and aborts every other request, so nothing else is

@@ -21,6 +21,8 @@ export interface CheckCommandOptions {
   cwd: string
   formats?: string[]
   pageSize?: string
+  /** Run the outside checkers (EPUBCheck, the Nu checker, Ace) when installed. */
+  validators: boolean
 }
 
 export async function runCheck(options: CheckCommandOptions, console: Console): Promise<number> {
@@ -43,6 +45,7 @@ export async function runCheck(options: CheckCommandOptions, console: Console): 
     const checks = await checkEditions(result.document, settings, {
       out,
       cwd: options.cwd,
+      tools: options.validators,
       ...(options.formats ? {editions: chooseEditions(options.formats)} : {})
     })
     if (checks.length === 0) {

@@ -85,10 +85,18 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     .option('-o, --out <dir>', 'folder the editions are in', 'output')
     .addOption(new Option('-f, --format <list>', `editions to check, comma-separated (default: every one built): ${formats.join(',')}`).argParser(list))
     .addOption(new Option('--page-size <size>', 'page size the PDFs were built with, if not the manuscript\'s').choices(Object.keys(pageSizes)))
+    .option('--no-validators', 'Folio\'s own checks only: no EPUBCheck, Nu HTML Checker or Ace (no Java, seconds faster)')
     .exitOverride()
-    .action(async (works: string[], flags: {out: string; format?: string[]; pageSize?: string}) => {
+    .action(async (works: string[], flags: {out: string; format?: string[]; pageSize?: string; validators: boolean}) => {
       exitCode = await runCheck(
-        {works, out: flags.out, cwd, ...(flags.format ? {formats: flags.format} : {}), ...(flags.pageSize ? {pageSize: flags.pageSize} : {})},
+        {
+          works,
+          out: flags.out,
+          cwd,
+          validators: flags.validators,
+          ...(flags.format ? {formats: flags.format} : {}),
+          ...(flags.pageSize ? {pageSize: flags.pageSize} : {})
+        },
         console
       )
     })

@@ -27,7 +27,7 @@ export interface Face {
 type Role = 'text' | 'display' | 'code'
 
 /** Families by role, the first choice first; the CSS font stacks list the same. */
-const families: Record<Role | 'emoji', Array<{family: string; id: string; italic: boolean; bold: boolean}>> = {
+export const families: Record<Role | 'emoji', Array<{family: string; id: string; italic: boolean; bold: boolean}>> = {
   text: [
     {family: 'Source Serif 4', id: 'source-serif-4', italic: true, bold: true},
     {family: 'Noto Naskh Arabic', id: 'noto-naskh-arabic', italic: false, bold: true}
@@ -50,10 +50,14 @@ export const faces: Face[] = Object.values(families)
   )
 
 /** How the stylesheets set an element's text, given how its parent's is set. */
-interface Setting {
+export interface Setting {
   role: Role
   bold: boolean
   italic: boolean
+  /** Classes of the element and its ancestors, for rules that depend on where an element stands. */
+  within: readonly string[]
+  /** Classes of the element itself, for rules on its children (`li.toc-part > a`). */
+  own: readonly string[]
 }
 
 const headings = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6'])
@@ -65,17 +69,34 @@ const boldClasses = ['callout-label', 'figure-label', 'table-label', 'part-title
 const italicTags = new Set(['em', 'i', 'cite', 'dfn', 'var'])
 const italicClasses = ['pullquote']
 
-/** Mirrors the font-family, -weight and -style rules of base.css, screen.css and print.css. */
-function setIn(element: Element, parent: Setting): Setting {
+/** Rules that depend on where an element stands: `.title-page .publisher`, `.copyright-page .abstract`, `li.toc-part > a`. */
+const placedRules: Array<{test: (element: Element, classes: string[], parent: Setting) => boolean; display?: true; bold?: true; italic?: true}> = [
+  {test: (_, classes, parent) => classes.includes('publisher') && parent.within.some((name) => name === 'title-page' || name === 'titlepage'), display: true, bold: true},
+  {test: (_, classes, parent) => classes.includes('abstract') && parent.within.includes('copyright-page'), italic: true},
+  {test: (element, _, parent) => element.tagName === 'a' && parent.own.includes('toc-part'), bold: true}
+]
+
+/**
+ * Mirrors the font-family, -weight and -style rules of base.css, screen.css,
+ * print.css and ereader.css; test/typefaces.test.ts holds the two together
+ * by asking Chromium how it sets each element of real pages.
+ */
+export function setIn(element: Element, parent: Setting): Setting {
   const classes = Array.isArray(element.properties.className) ? element.properties.className.map(String) : []
+  const placed = placedRules.filter((rule) => rule.test(element, classes, parent))
   const heading = headings.has(element.tagName) || classes.includes('title')
-  const display = heading || displayTags.has(element.tagName) || classes.some((name) => displayClasses.includes(name))
+  const display = heading || displayTags.has(element.tagName) || classes.some((name) => displayClasses.includes(name)) || placed.some((rule) => rule.display)
   return {
     role: codeTags.has(element.tagName) || parent.role === 'code' ? 'code' : display ? 'display' : parent.role,
-    bold: parent.bold || heading || boldTags.has(element.tagName) || classes.some((name) => boldClasses.includes(name)),
-    italic: parent.italic || italicTags.has(element.tagName) || classes.some((name) => italicClasses.includes(name))
+    bold: parent.bold || heading || boldTags.has(element.tagName) || classes.some((name) => boldClasses.includes(name)) || placed.some((rule) => rule.bold),
+    italic: parent.italic || italicTags.has(element.tagName) || classes.some((name) => italicClasses.includes(name)) || placed.some((rule) => rule.italic),
+    within: classes.length > 0 ? [...parent.within, ...classes] : parent.within,
+    own: classes
   }
 }
+
+/** How a page's root is set: running text, regular, upright. */
+export const rootSetting: Setting = {role: 'text', bold: false, italic: false, within: [], own: []}
 
 export interface FontFile {
   face: Face
@@ -148,7 +169,7 @@ export function fontFilesFor(page: Root): FontFile[] {
       }
     }
   }
-  walk(page, {role: 'text', bold: false, italic: false})
+  walk(page, rootSetting)
 
   const files = new Map<string, FontFile>()
   for (const {setting, points: codePoints} of points.values()) {

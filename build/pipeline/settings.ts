@@ -6,7 +6,7 @@
  */
 import {defaultPageSize, pageSizes} from '../document/page-sizes.ts'
 import type {Document} from '../document/document.ts'
-import type {EditionSettings} from '../document/settings.ts'
+import {publicationDate, type EditionSettings} from '../document/settings.ts'
 import {stringsFor} from '../strings.ts'
 
 export interface SettingsOptions {
@@ -37,18 +37,4 @@ export function editionSettings(document: Document, options: SettingsOptions = {
     lang: document.metadata.lang,
     strings: stringsFor(document.metadata.lang)
   }
-}
-
-/**
- * An ISO 8601 date as the front matter allows it (read/front-matter-schema.ts):
- * `2024`, `2024-03`, `2024-03-01`, with or without a time and a zone. Without
- * a zone it is UTC (ECMAScript reads a date-time without one as local time).
- */
-export function publicationDate(written: string): Date | undefined {
-  const [, year, month = '01', day = '01', time = '00:00', seconds = '', zone = 'Z'] =
-    /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}:\d{2})(:\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$/.exec(written) ?? []
-  if (!year) return undefined
-  const offset = zone === 'Z' ? 'Z' : zone.includes(':') ? zone : `${zone.slice(0, 3)}:${zone.slice(3)}`
-  const date = new Date(`${year}-${month}-${day}T${time}${seconds}${offset}`)
-  return Number.isNaN(date.getTime()) ? undefined : date
 }

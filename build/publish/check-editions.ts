@@ -27,6 +27,7 @@ export interface CheckOptions {
 export async function checkEditions(document: Document, settings: EditionSettings, options: CheckOptions): Promise<EditionCheck[]> {
   const blocks = blocksOf(document)
   const checks: EditionCheck[] = []
+  const validations: Array<Promise<void>> = []
   for (const edition of options.editions ?? allEditions) {
     const file = path.join(options.out, editionFileName(document, edition))
     if (!existsSync(file)) {
@@ -38,8 +39,15 @@ export async function checkEditions(document: Document, settings: EditionSetting
       reading.result,
       checkFidelity(edition.format, blocks, reading.text, {cwd: options.cwd, ...(reading.losesShapedScripts ? {losesShapedScripts: true} : {})})
     ]
-    if (options.tools !== false) for (const validator of edition.validators) results.push(await validator(file))
+    // The outside checkers are separate processes (Java, Chromium): they run side by side.
+    if (options.tools !== false) {
+      const start = results.length
+      edition.validators.forEach((validator, index) => {
+        validations.push(validator(file).then((result) => void (results[start + index] = result)))
+      })
+    }
     checks.push({format: edition.format, file, results, ...(reading.pages === undefined ? {} : {pages: reading.pages})})
   }
+  await Promise.all(validations)
   return checks
 }

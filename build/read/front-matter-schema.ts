@@ -7,6 +7,7 @@
  */
 import * as v from 'valibot'
 import {chapterTypes} from '../document/document.ts'
+import {publicationDate} from '../document/settings.ts'
 import {pageSizes} from '../document/page-sizes.ts'
 
 const text = v.pipe(v.string('must be text, not a list or a map'), v.trim())
@@ -67,7 +68,7 @@ export const workFields = {
   abstract: v.optional(text),
   /** The first chapter's kind, when it is front or back matter. */
   type: v.optional(v.picklist(chapterTypes, `is not a kind of chapter Folio knows (${chapterTypes.join(', ')})`)),
-  date: v.optional(v.pipe(text, v.regex(isoDate, 'is not an ISO 8601 date (such as 2024-03-01)'))),
+  date: v.optional(v.pipe(text, v.regex(isoDate, 'is not an ISO 8601 date (such as 2024-03-01)'), v.check((value) => publicationDate(value) !== undefined, 'is not a date that exists'))),
   rights: v.optional(text),
   /** An image in the work's folder, for the EPUB's cover. */
   cover: v.optional(text),

@@ -14,7 +14,7 @@ import {resolveInsideWork} from './work-folder.ts'
 /** Image types every edition can carry. */
 const imageTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/svg+xml'])
 
-/** Above either, an image is reduced for screens and e-readers (issue 4). */
+/** Above either, an image is reduced for screens and e-readers, whose memory and pages are small. */
 export const reduceAbove = {pixels: 4_000_000, bytes: 5_000_000}
 
 /** Something the author should know about an image that is used all the same. */

@@ -1,5 +1,5 @@
 /**
- * The URL policy (issue 2, item 4). Images come only from inside the work's
+ * The URL policy (docs/manuscript.md, "The URL policy"). Images come only from inside the work's
  * folder: anything else (an absolute path, a `../` escape, a symbolic link
  * that leads out, a `file:` or remote URL) is left out, its alt text stands
  * in its place, and a warning points at it. Links to `javascript:`,

@@ -1,6 +1,6 @@
 /**
  * Text prepared for print. Soft hyphens, inserted at build time: headless
- * Chromium has no hyphenation dictionaries (design notes, decision 2), so
+ * Chromium has no hyphenation dictionaries (docs/decisions/0007), so
  * `hyphens: auto` does nothing in print. Liang's patterns from the `hyphen`
  * package, by the work's language. Only running text is hyphenated:
  * headings, code, URLs and links that show an address are not. And no ffi
