@@ -175,7 +175,8 @@ export async function aceCheck(file: string): Promise<string[]> {
 /** A PDF's text as pdf.js gives it (the text layer readers' viewers use), page by page. */
 export async function pdfText(bytes: Uint8Array): Promise<string[]> {
   const {getDocument} = await import('pdfjs-dist/legacy/build/pdf.mjs')
-  const pdf = await getDocument({data: bytes.slice(), disableFontFace: true, useSystemFonts: false, isEvalSupported: false, verbosity: 0}).promise
+  // A copy, as a plain Uint8Array (pdf.js refuses a Buffer, and takes ownership of what it is given).
+  const pdf = await getDocument({data: new Uint8Array(bytes), disableFontFace: true, useSystemFonts: false, isEvalSupported: false, verbosity: 0}).promise
   const pages: string[] = []
   for (let number = 1; number <= pdf.numPages; number++) {
     const page = await pdf.getPage(number)
