@@ -43,6 +43,8 @@ export interface CitationData {
   authorInText: boolean
   /** With a note style: this node is the author's name in the text; the citation is in the note after it. */
   authorOnly?: boolean
+  /** With a note style: the citation is the whole of a note made for it (else it stands in the author's note). */
+  ownNote?: boolean
   /** The citation as written, for messages. */
   source: string
 }
@@ -274,7 +276,9 @@ function intoNote(node: CitationNode, parent: Parent, tree: Root, identifier: st
   const inNote: CitationNode = {
     type: 'citation',
     children: [...node.children],
-    data: {citation: {...citation, items: citation.items.map((item, n) => (n === 0 && citation.authorInText ? {...item, suppressAuthor: true} : item)), authorInText: false}},
+    data: {
+      citation: {...citation, items: citation.items.map((item, n) => (n === 0 && citation.authorInText ? {...item, suppressAuthor: true} : item)), authorInText: false, ownNote: true}
+    },
     ...(node.position ? {position: node.position} : {})
   }
   const replacement: PhrasingContent[] = []

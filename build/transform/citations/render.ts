@@ -124,7 +124,10 @@ export function renderCitations(placeholders: Placeholder[], chapters: ChapterTe
     const html = byId.get(`c${index}`)
     if (html === undefined) continue
     // With the citation wrapper on, citeproc-js leaves the layout's affixes ("(" and ")") to the caller.
-    const whole = linked ? `${prefix}${html}${suffix}` : html
+    let whole = linked ? `${prefix}${html}${suffix}` : html
+    if (style.notes && placeholder.data.ownNote) whole = capitalizeFirst(whole)
+    // A note style's citation inside the author's own note stands in parentheses, as Pandoc sets it.
+    else if (style.notes && placeholder.note > 0) whole = `(${whole.replace(new RegExp(`${escapeRegExp(suffix)}$`), '')})`
     fill(placeholder, placeholder.data.authorInText ? `${authorOnly(engine, placeholder.data.items[0]!.key)} ${whole}` : whole)
   }
   for (const placeholder of usable.filter((item) => item.data.authorOnly)) {
@@ -163,6 +166,15 @@ export function renderCitations(placeholders: Placeholder[], chapters: ChapterTe
     })
   }
   if (entries.length > 0) placeBibliography(entries, chapters, style, context)
+}
+
+/** A note starts with a capital: "See also …". */
+function capitalizeFirst(html: string): string {
+  return html.replace(/^((?:<[^>]+>)*)(\p{Ll})/u, (_, tags: string, letter: string) => tags + letter.toUpperCase())
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 }
 
 function citationItem(item: CitationData['items'][number]): CitationItem {
