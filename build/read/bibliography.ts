@@ -108,8 +108,15 @@ function parseBibtex(text: string): unknown {
       if (langid && !entry.properties.language) entry.properties.language = langid
     }
     const items = plugins.input.chain(entries, {forceType: '@biblatex/entries+list', generateGraph: false}) as Array<Record<string, unknown>>
-    // Babel's names (`ngerman`) as BCP 47 tags: citeproc-js title-cases only English entries, and reads the tag.
-    for (const item of items) if (typeof item.language === 'string') item.language = babelLanguages[item.language.toLowerCase()] ?? item.language
+    for (const item of items) {
+      // Babel's names (`ngerman`) as BCP 47 tags: citeproc-js title-cases only English entries, and reads the tag.
+      if (typeof item.language === 'string') item.language = babelLanguages[item.language.toLowerCase()] ?? item.language
+      // BibLaTeX's keys for kinds of work (`type = {phdthesis}`) in words, as BibLaTeX and Pandoc print them.
+      if (typeof item.genre === 'string') item.genre = workKinds[item.genre.toLowerCase()] ?? item.genre
+      // A short title, for short notes and the like: the title up to its colon (Pandoc's reading).
+      const title = item.title
+      if (typeof title === 'string' && item['title-short'] === undefined && /:\s/.test(title)) item['title-short'] = title.slice(0, title.search(/:\s/))
+    }
     return items
   } catch (error) {
     // citation-js's parser: `expected "rbrace", got "identifier" at line 4 col 3:` and an excerpt.
@@ -125,6 +132,12 @@ function parseBibtex(text: string): unknown {
 
 interface BibtexEntry {
   properties: Record<string, string | undefined>
+}
+
+/** BibLaTeX's localisation keys for `type` (english.lbx). */
+const workKinds: Record<string, string> = {
+  phdthesis: 'PhD thesis', mathesis: 'Master’s thesis', candthesis: 'Candidate thesis', techreport: 'technical report',
+  resreport: 'research report', software: 'computer software', datacd: 'CD-ROM', audiocd: 'audio CD'
 }
 
 /** Babel's and polyglossia's language names, as BibLaTeX's `langid` gives them. */
