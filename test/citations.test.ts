@@ -196,6 +196,8 @@ describe('the test work in all three editions (Chicago author-date)', () => {
     contains(html, /<span class="citation">Plokhy \(<a href="#ref-plokhy2023" role="doc-biblioref">2023<\/a>\)<\/span>/)
     contains(html, /<section id="refs" class="references" role="doc-bibliography" aria-labelledby="references">\s*<h2 id="references">References<\/h2>/)
     contains(html, /<div id="ref-plokhy2023" class="csl-entry">.*<a href="https:\/\/doi\.org\/10\.1234\/fa\.2023\.102\.3\.45">/)
+    // The bibliography's own stylesheet (hanging indents) comes with it.
+    contains(html, /\.references \.csl-entry \{\s*padding-left: 2em;\s*text-indent: -2em;/)
     const xhtml = Object.entries(book).find(([name]) => name.endsWith('.xhtml') && strFromU8(book[name]!).includes('csl-entry'))
     assert.ok(xhtml, 'the bibliography is in the EPUB')
     const text = strFromU8(xhtml[1])
