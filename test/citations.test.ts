@@ -116,8 +116,9 @@ function workIn(style: string, name = style): string {
   return manuscript
 }
 
+/** Build a work (a Markdown file, or a folder of chapters) in-process; editions go to `out/` beside it. */
 async function build(manuscript: string, formats: string, extra: string[] = []): Promise<{code: number; lines: string[]; out: string}> {
-  const out = path.join(path.dirname(manuscript), 'out')
+  const out = path.join(manuscript.endsWith('.md') ? path.dirname(manuscript) : path.dirname(path.resolve(manuscript)), 'out')
   const lines: string[] = []
   const code = await main(['build', manuscript, '--out', out, '--format', formats, ...extra], {out: (line) => lines.push(line), err: (line) => lines.push(line), color: false})
   return {code, lines, out}
@@ -286,5 +287,25 @@ describe('fidelity', () => {
     const dropped = checkFidelity('pdf', blocks, 'As shown and in Figure 1 on page 7, it holds.')
     assert.equal(dropped.status, 'fail')
     assert.match(dropped.problems.join('\n'), /Citation missing from the pdf edition: “\(Doe 1999, 3\)”/)
+  })
+})
+
+describe('a book of chapters in a note style, its bibliography at `:::refs`', () => {
+  test('notes count through the book (a short note in a later chapter); the bibliography goes where `:::refs` stands, under the author’s heading', async () => {
+    const folder = path.join(scratchFolder('citation-book'), 'book')
+    mkdirSync(folder, {recursive: true})
+    cpSync(path.join(work, 'refs.bib'), path.join(folder, 'refs.bib'))
+    writeFileSync(path.join(folder, 'book.yaml'), 'title: A Cited Book\nlang: en-GB\nbibliography: refs.bib\ncsl: chicago-notes-bibliography\nchapters:\n  - one.md\n  - two.md\n  - sources.md\n')
+    writeFileSync(path.join(folder, 'one.md'), '# One {#sec:one}\n\nA claim [@kennan1951, 33]. See @sec:two.\n')
+    writeFileSync(path.join(folder, 'two.md'), '# Two {#sec:two}\n\nAgain [@kennan1951, 34], as @sec:one said.\n')
+    writeFileSync(path.join(folder, 'sources.md'), '---\ntype: bibliography\n---\n\n# Works cited\n\n:::refs\n:::\n')
+    const built = await build(folder, 'html')
+    assert.equal(built.code, 0, built.lines.join('\n'))
+    const html = readFileSync(path.join(built.out, 'book.html'), 'utf8')
+    contains(html, /<li id="fn-cite-1">\s*<p><span class="citation">George F\. Kennan, <i>American Diplomacy, 1900–1950<\/i> \(University of Chicago Press, 1951\), 33\.<\/span>/)
+    contains(html, /<span class="citation">Kennan, <i>American Diplomacy, 1900–1950<\/i>, 34\.<\/span>/)
+    contains(html, /<a href="#sec:two">Section\u00A02<\/a>/)
+    contains(html, /<h1 id="works-cited">Works cited<\/h1>\s*<section id="refs" class="references" role="doc-bibliography" aria-label="Bibliography">\s*<div class="csl-bib-body">\s*<div id="ref-kennan1951" class="csl-entry">Kennan, George F\. <i>American Diplomacy, 1900–1950<\/i>\. University of Chicago Press, 1951\.<\/div><\/div>/)
+    assert.doesNotMatch(html, /<h1[^>]*>Bibliography<\/h1>/, 'no second heading at the end')
   })
 })
