@@ -59,10 +59,10 @@ declare module 'citeproc' {
       development_extensions: Record<string, boolean>
       [option: string]: unknown
     }
-    citation: {opt: {layout_prefix: string; layout_suffix: string; layout_delimiter: string; layout_decorations: Array<[string, string]>}}
+    citation: {opt: {layout_prefix: string; layout_suffix: string; layout_delimiter: string; layout_decorations: Array<[string, string]>; [option: string]: unknown}}
     bibliography?: unknown
     rebuildProcessorState(citations: Citation[], mode: 'html' | 'text', uncited?: string[]): Array<[string, number, string]>
-    makeCitationCluster(items: CitationItem[]): string
+    makeCitationCluster(items: Array<CitationItem & Record<string, unknown>>): string
     makeBibliography(): [BibliographyParameters, string[]] | false
     updateItems(ids: string[]): void
     updateUncitedItems(ids: string[]): void

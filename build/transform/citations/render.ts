@@ -12,7 +12,7 @@
  * URL links). DOIs and URLs in entries are links.
  */
 import {createHash} from 'node:crypto'
-import CSL, {type Citation, type CitationItem, type CslItem, type Engine} from 'citeproc'
+import CSL, {type CitationItem, type CslItem, type Engine} from 'citeproc'
 import type {Element, ElementContent, Root, RootContent} from 'hast'
 import {toString} from 'hast-util-to-string'
 import rehypeParse from 'rehype-parse'
@@ -111,18 +111,18 @@ export function renderCitations(placeholders: Placeholder[], chapters: ChapterTe
   engine.sys.link = linked ? (key) => keys.push(key) - 1 : undefined
   const cited = usable.filter((placeholder) => !placeholder.data.authorOnly)
   // `@doe99 says` with an author-date style: the name, then the rest as a citation without it ("Doe (1999)").
-  const citations: Citation[] = cited.map((placeholder, index) => ({
-    citationID: `c${index}`,
-    citationItems: placeholder.data.items.map((item, n) => citationItem(n === 0 && placeholder.data.authorInText ? {...item, suppressAuthor: true} : item)),
-    properties: {noteIndex: style.notes ? placeholder.note : 0}
+  const clusters = cited.map((placeholder) => ({
+    items: placeholder.data.items.map((item, n) => citationItem(n === 0 && placeholder.data.authorInText ? {...item, suppressAuthor: true} : item)),
+    note: style.notes ? placeholder.note : 0
   }))
-  if (process.env.FOLIO_DEBUG_CITES) console.error(JSON.stringify(citations))
-  const rendered = engine.engine.rebuildProcessorState(citations, 'html', nocite)
-  const byId = new Map(rendered.map(([id, , html]) => [id, html]))
-  const {layout_prefix: prefix, layout_suffix: suffix} = engine.engine.citation.opt
+  const {engine: citeproc} = engine
+  citeproc.setOutputFormat('html')
+  citeproc.updateItems([...new Set(clusters.flatMap((cluster) => cluster.items.map((item) => item.id)))])
+  citeproc.updateUncitedItems(nocite)
+  const rendered = renderClusters(citeproc, clusters)
+  const {layout_prefix: prefix, layout_suffix: suffix} = citeproc.citation.opt
   for (const [index, placeholder] of cited.entries()) {
-    const html = byId.get(`c${index}`)
-    if (html === undefined) continue
+    const html = rendered[index]!
     // With the citation wrapper on, citeproc-js leaves the layout's affixes ("(" and ")") to the caller.
     let whole = linked ? `${prefix}${html}${suffix}` : html
     if (style.notes && placeholder.data.ownNote) whole = capitalizeFirst(whole)
@@ -166,6 +166,48 @@ export function renderCitations(placeholders: Placeholder[], chapters: ChapterTe
     })
   }
   if (entries.length > 0) placeBibliography(entries, chapters, style, context)
+}
+
+/**
+ * Each cluster's HTML, in reading order. The position of each cite (first,
+ * subsequent, ibid., near note) is decided here, as CSL 1.0.2 defines it
+ * (https://docs.citationstyles.org/en/stable/specification.html#position),
+ * and each cluster is rendered once: citeproc-js's own sequence
+ * (`rebuildProcessorState`) looks back over every earlier citation for each
+ * new one, which took minutes for a book of 2,000 citations.
+ */
+function renderClusters(engine: Engine, clusters: Array<{items: CitationItem[]; note: number}>): string[] {
+  const nearNoteDistance = Number(engine.citation.opt['near-note-distance' as never] ?? 5) || 5
+  const firstNote = new Map<string, number>()
+  const lastNote = new Map<string, number>()
+  let previous: CitationItem[] = []
+  return clusters.map(({items, note}) => {
+    const positioned = items.map((item, index) => {
+      const before = index > 0 ? items[index - 1] : previous.length === 1 ? previous[0] : undefined
+      let position = 0
+      if (firstNote.has(item.id)) {
+        position = 1
+        if (before?.id === item.id) {
+          if (!item.locator && !before.locator) position = 2
+          else if (item.locator && item.locator !== before.locator) position = 3
+          else if (item.locator === before.locator) position = 2
+        }
+      }
+      const last = lastNote.get(item.id)
+      return {
+        ...item,
+        position,
+        ...(firstNote.has(item.id) ? {'first-reference-note-number': firstNote.get(item.id)} : {}),
+        ...(note > 0 && last !== undefined && note - last <= nearNoteDistance ? {'near-note': true} : {})
+      }
+    })
+    for (const item of items) {
+      if (!firstNote.has(item.id)) firstNote.set(item.id, note)
+      lastNote.set(item.id, note)
+    }
+    previous = items
+    return engine.makeCitationCluster(positioned)
+  })
 }
 
 /** A note starts with a capital: "See also …". */
