@@ -13,7 +13,7 @@ import type {Document} from '../document/document.ts'
 import type {Strings} from '../strings.ts'
 import type {EditionContext} from './edition.ts'
 import {chapterSection, contributorLines} from './imprint.ts'
-import {stylesheet} from './stylesheets.ts'
+import {stylesheet, workStylesheets} from './stylesheets.ts'
 import {fillTemplate, loadTemplate} from './template.ts'
 import {fontBytes} from './shipped-fonts.ts'
 import {fontFaceRules, fontFilesFor} from './typefaces.ts'
@@ -61,7 +61,7 @@ export function buildHtmlEdition({document, settings, siblings}: Pick<EditionCon
   )
   // Fonts are chosen from the finished page: only faces and scripts it uses.
   const fonts = fontFaceRules(fontFilesFor(page), (file) => dataUri('font/woff2', fontBytes(file.file)))
-  styles.value = [fonts, stylesheet('base'), stylesheet('screen'), `@media print {\n${stylesheet('print')}\n}`].join('\n')
+  styles.value = [fonts, stylesheet('base'), stylesheet('screen'), `@media print {\n${stylesheet('print')}\n}`, ...workStylesheets(document)].join('\n')
   return serializer.stringify(page)
 }
 

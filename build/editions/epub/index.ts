@@ -17,7 +17,7 @@ import type {Chapter, Document} from '../../document/document.ts'
 import type {EditionSettings} from '../../document/settings.ts'
 import {chapterSection, chapterSemantics, hasImprint} from '../imprint.ts'
 import {fontBytes} from '../shipped-fonts.ts'
-import {stylesheet} from '../stylesheets.ts'
+import {stylesheet, workStylesheets} from '../stylesheets.ts'
 import {fillTemplate, loadTemplate, type SlotValue} from '../template.ts'
 import {fontFaceRules, fontFilesFor} from '../typefaces.ts'
 import {accessibilityFacts} from './accessibility.ts'
@@ -156,7 +156,8 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
   const css = [
     fontFaceRules(fonts.map((font) => font.file), (file) => `../fonts/${path.basename(file.file)}`),
     stylesheet('base'),
-    stylesheet('ereader')
+    stylesheet('ereader'),
+    ...workStylesheets(document)
   ].join('\n')
 
   const hasImages = images.length > 0

@@ -13,7 +13,7 @@ import type {PageSize} from '../../document/page-sizes.ts'
 import {stringsFor} from '../../strings.ts'
 import {chapterSection, contributorLines, hasImprint, imprintLines} from '../imprint.ts'
 import {shippedFontFaces} from '../shipped-fonts.ts'
-import {stylesheet} from '../stylesheets.ts'
+import {stylesheet, workStylesheets} from '../stylesheets.ts'
 import {fillTemplate, loadTemplate} from '../template.ts'
 import {pageStyle} from './page-style.ts'
 
@@ -64,6 +64,7 @@ export function printPage(options: PrintPageOptions): Root {
     shippedFontFaces(),
     stylesheet('base'),
     stylesheet('print'),
+    ...workStylesheets(document),
     pageStyle({pageSize, title: metadata.title, printReady: options.printReady})
   ].join('\n')
   return page
