@@ -112,28 +112,48 @@ export function readPage(layout: PageLayout, mode: ReadingMode, readium: {before
     return parent && parent !== body ? `${name(parent)} > ${name(element)}` : name(element)
   }
 
-  // Off the page: a box that reaches past its page's margins, or content cut off inside a box.
+  // Off the page: a box that reaches past its page's margins (the outermost such box), then
+  // content that reaches out of a box that fits, or is cut off inside it (the innermost such box).
   const outside: Element[] = []
-  for (const element of body.querySelectorAll('*')) {
+  const all = [...body.querySelectorAll('*')]
+  const textArea = (box: DOMRect) => {
+    const left = pageOf(box) * stride + textLeft
+    return {left, right: left + textWidth}
+  }
+  for (const element of all) {
     if (outside.some((ancestor) => ancestor.contains(element))) continue
     for (const box of boxes(element)) {
-      const page = pageOf(box)
-      const left = page * stride + textLeft
-      const right = left + textWidth
-      const past = Math.max(box.right - right, left - box.left, box.bottom - height, -box.top)
+      const area = textArea(box)
+      const past = Math.max(box.right - area.right, area.left - box.left, box.bottom - height, -box.top)
       if (past > 1) {
-        findings.push({check: 'off-page', page: page + 1, element: describe(element), text: textOf(element), detail: `its ${Math.round(box.width)} × ${Math.round(box.height)} px box reaches ${Math.round(past)} px past the page's ${textWidth} × ${height} px text area`})
+        findings.push({check: 'off-page', page: pageOf(box) + 1, element: describe(element), text: textOf(element), detail: `its ${Math.round(box.width)} × ${Math.round(box.height)} px box reaches ${Math.round(past)} px past the page's ${textWidth} × ${height} px text area`})
         outside.push(element)
         break
       }
     }
-    if (outside.includes(element)) continue
+  }
+  const spilling = all.filter((element) => {
+    if (outside.some((ancestor) => ancestor.contains(element)) || element.scrollWidth <= element.clientWidth + 1) return false
+    const box = boxes(element)[0]
+    if (!box) return false
+    return getComputedStyle(element).overflowX !== 'visible' || box.left + element.clientLeft + element.scrollWidth > textArea(box).right + 1
+  })
+  for (const element of spilling) {
+    if (spilling.some((other) => other !== element && element.contains(other))) continue
+    const box = boxes(element)[0]!
     const overflow = getComputedStyle(element).overflowX
-    if (overflow !== 'visible' && element.scrollWidth > element.clientWidth + 1) {
-      const box = boxes(element)[0]
-      findings.push({check: 'off-page', page: box ? pageOf(box) + 1 : 1, element: describe(element), text: textOf(element), detail: `${element.scrollWidth - element.clientWidth} px of its ${element.scrollWidth} px content are cut off (overflow-x: ${overflow}), and a page cannot be scrolled sideways`})
-      outside.push(element)
-    }
+    const hidden = element.scrollWidth - element.clientWidth
+    findings.push({
+      check: 'off-page',
+      page: pageOf(box) + 1,
+      element: describe(element),
+      text: textOf(element),
+      detail:
+        overflow === 'visible'
+          ? `its content runs ${Math.round(box.left + element.clientLeft + element.scrollWidth - textArea(box).right)} px past the page's ${textWidth} px text area`
+          : `${hidden} px of its ${element.scrollWidth} px content are cut off (overflow-x: ${overflow}), and a page cannot be scrolled sideways`
+    })
+    outside.push(element)
   }
 
   // Contrast: each element's own text against the background it is painted on.
@@ -175,7 +195,7 @@ export function readPage(layout: PageLayout, mode: ReadingMode, readium: {before
     for (let at: Element | null = element; at; at = at.parentElement) opacity *= Number(getComputedStyle(at).opacity)
     return opacity
   }
-  const judge = (element: Element, style: CSSStyleDeclaration, text: string, page: number, part = '') => {
+  const judge = (element: Element, style: CSSStyleDeclaration, text: () => string, page: number, part = '') => {
     const colour = parse(style.color)
     const background = backgroundOf(element)
     if (!colour || background === 'image') return
@@ -183,7 +203,7 @@ export function readPage(layout: PageLayout, mode: ReadingMode, readium: {before
     const [light, dark] = [luminance(seen), luminance(background)].sort((a, b) => b - a) as [number, number]
     const ratio = (light + 0.05) / (dark + 0.05)
     if (ratio < minimumContrast) {
-      findings.push({check: 'contrast', page, element: describe(element) + part, text, detail: `contrast ${ratio.toFixed(2)}:1, under ${minimumContrast}:1 (${hex(seen)} on ${hex(background)})`})
+      findings.push({check: 'contrast', page, element: describe(element) + part, text: text(), detail: `contrast ${ratio.toFixed(2)}:1, under ${minimumContrast}:1 (${hex(seen)} on ${hex(background)})`})
     }
   }
   const judged = new Set<Element>()
@@ -199,15 +219,15 @@ export function readPage(layout: PageLayout, mode: ReadingMode, readium: {before
     const style = getComputedStyle(element)
     if (!box || style.visibility !== 'visible') continue
     judged.add(element)
-    judge(element, style, textOf(element), pageOf(box) + 1)
+    judge(element, style, () => textOf(element), pageOf(box) + 1)
   }
-  for (const element of body.querySelectorAll('*')) {
+  for (const element of all) {
     for (const part of ['::before', '::after']) {
       const style = getComputedStyle(element, part)
       const content = style.content
       if (!content || content === 'none' || content === 'normal' || !/\S/.test(content.replace(/^["']|["']$/g, ''))) continue
       const box = boxes(element)[0]
-      if (box && style.display !== 'none' && style.visibility === 'visible') judge(element, style, content.replace(/^["']|["']$/g, ''), pageOf(box) + 1, part)
+      if (box && style.display !== 'none' && style.visibility === 'visible') judge(element, style, () => content.replace(/^["']|["']$/g, ''), pageOf(box) + 1, part)
     }
   }
 
