@@ -8,6 +8,7 @@
 import type {Root} from 'hast'
 import {toHtml} from 'hast-util-to-html'
 import {PDFDocument} from 'pdf-lib'
+import type {Page} from 'puppeteer'
 import {visit} from 'unist-util-visit'
 import type {BrowserService} from '../../browser/browser-service.ts'
 import type {Site} from '../../browser/virtual-origin.ts'
@@ -17,6 +18,7 @@ import {defaultPageSize, pageSizes} from '../../document/page-sizes.ts'
 import {fontResource} from '../shipped-fonts.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
 import {hyphenateTree} from './hyphenation.ts'
+import {applyLineBreaks, printWidth, settleLineBreaks, type LineBreakSettings} from './line-breaking.ts'
 import {printPage} from './print-page.ts'
 
 export interface PdfEditionOptions {
@@ -46,6 +48,12 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   let pdf: PDFDocument | undefined
   let headings: Headings | undefined
   let blanks = new Set<string>()
+  // The breaks are settled on the first printing; the later ones print the same text.
+  let settings: LineBreakSettings | undefined
+  const settle = async (page: Page) => {
+    if (settings) await applyLineBreaks(page, settings)
+    else settings = await settleLineBreaks(page, printWidth(pageSize, printReady))
+  }
   for (let pass = 1; pass <= maxPasses; pass++) {
     const page = printPage({
       document,
@@ -56,7 +64,7 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
       ...(showToc ? {contents} : {}),
       ...(headings ? {pageNumbers: headings.pages} : {})
     })
-    const bytes = await print(options.browser, toHtml(page), document)
+    const bytes = await print(options.browser, toHtml(page), document, settle)
     pdf = await PDFDocument.load(bytes, {updateMetadata: false})
     const located = locateHeadings(pdf, contents)
     const nextBlanks = rectoBlanks(openers, located.pages, blanks)
@@ -117,10 +125,11 @@ export function printableTree(tree: Root, lang: string): Root {
   return copy
 }
 
-async function print(browser: BrowserService, html: string, document: Document): Promise<Uint8Array> {
-  return browser.run({site: printSite(html, document), description: `printing the PDF of ${document.slug}`}, (page) =>
-    page.pdf({preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: browser.jobTimeout * 1000})
-  )
+async function print(browser: BrowserService, html: string, document: Document, prepare: (page: Page) => Promise<void>): Promise<Uint8Array> {
+  return browser.run({site: printSite(html, document), description: `printing the PDF of ${document.slug}`}, async (page) => {
+    await prepare(page)
+    return page.pdf({preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: browser.jobTimeout * 1000})
+  })
 }
 
 /** The print page, the work's images and the shipped fonts; nothing else. */

@@ -1,0 +1,124 @@
+/**
+ * A PDF content stream as a list of operations, each with the place of its
+ * bytes, so that some can be rewritten and the rest kept byte for byte
+ * (PDF 32000-1, 7.2 lexical conventions and 7.8.2 content streams). Only
+ * what a content stream may hold is read: numbers, names, strings, arrays,
+ * dictionaries and operators; a stream with an inline image is not read.
+ */
+
+export interface Operation {
+  operator: string
+  /** The operands, each as written. */
+  operands: string[]
+  /** Where the operation's first operand (or its operator) starts, and where its operator ends. */
+  start: number
+  end: number
+}
+
+const whiteSpace = new Set([0x00, 0x09, 0x0a, 0x0c, 0x0d, 0x20])
+const delimiters = new Set([0x28, 0x29, 0x3c, 0x3e, 0x5b, 0x5d, 0x7b, 0x7d, 0x2f, 0x25])
+
+/**
+ * The operations of a content stream given as a latin1 string (one
+ * character a byte), or undefined when it cannot be read safely.
+ */
+export function readOperations(source: string): Operation[] | undefined {
+  const operations: Operation[] = []
+  let operands: string[] = []
+  let operandsStart = -1
+  let depth = 0
+  let compositeStart = -1
+  let at = 0
+  const length = source.length
+  const push = (token: string, start: number) => {
+    if (depth > 0) return
+    if (operands.length === 0) operandsStart = start
+    operands.push(token)
+  }
+  while (at < length) {
+    const code = source.charCodeAt(at)
+    if (whiteSpace.has(code)) {
+      at++
+      continue
+    }
+    const start = at
+    if (code === 0x25) {
+      // A comment, to the end of its line.
+      while (at < length && source.charCodeAt(at) !== 0x0a && source.charCodeAt(at) !== 0x0d) at++
+      continue
+    }
+    if (code === 0x2f) {
+      at++
+      while (at < length && !whiteSpace.has(source.charCodeAt(at)) && !delimiters.has(source.charCodeAt(at))) at++
+      push(source.slice(start, at), start)
+      continue
+    }
+    if (code === 0x28) {
+      // A literal string: balanced parentheses, backslash escapes.
+      let nesting = 0
+      for (; at < length; at++) {
+        const character = source.charCodeAt(at)
+        if (character === 0x5c) at++
+        else if (character === 0x28) nesting++
+        else if (character === 0x29 && --nesting === 0) break
+      }
+      if (at >= length) return undefined
+      at++
+      push(source.slice(start, at), start)
+      continue
+    }
+    if (code === 0x3c && source.charCodeAt(at + 1) !== 0x3c) {
+      const close = source.indexOf('>', at)
+      if (close === -1) return undefined
+      at = close + 1
+      push(source.slice(start, at), start)
+      continue
+    }
+    if ((code === 0x3c && source.charCodeAt(at + 1) === 0x3c) || code === 0x5b) {
+      // A dictionary or an array: one operand, read whole.
+      if (depth === 0) compositeStart = start
+      depth++
+      at += code === 0x5b ? 1 : 2
+      continue
+    }
+    if ((code === 0x3e && source.charCodeAt(at + 1) === 0x3e) || code === 0x5d) {
+      at += code === 0x5d ? 1 : 2
+      if (depth === 0) return undefined
+      if (--depth === 0) push(source.slice(compositeStart, at), compositeStart)
+      continue
+    }
+    if (delimiters.has(code)) return undefined
+    while (at < length && !whiteSpace.has(source.charCodeAt(at)) && !delimiters.has(source.charCodeAt(at))) at++
+    const token = source.slice(start, at)
+    if (depth > 0) continue
+    if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(token) || token === 'true' || token === 'false' || token === 'null') {
+      push(token, start)
+      continue
+    }
+    // An inline image holds binary data that is not tokens.
+    if (token === 'BI') return undefined
+    operations.push({operator: token, operands, start: operands.length > 0 ? operandsStart : start, end: at})
+    operands = []
+  }
+  return depth === 0 ? operations : undefined
+}
+
+/** The text of a hex string operand (`<FEFF…>` UTF-16BE, else bytes as UTF-16BE code units). */
+export function hexText(operand: string): string | undefined {
+  const hex = operand.slice(1, -1).replace(/\s/g, '')
+  if (!/^([0-9a-fA-F]{4})*$/.test(hex)) return undefined
+  const units: number[] = []
+  for (let index = 0; index < hex.length; index += 4) units.push(Number.parseInt(hex.slice(index, index + 4), 16))
+  if (units[0] === 0xfeff) units.shift()
+  return String.fromCharCode(...units)
+}
+
+/** The two-byte codes of a hex string operand (glyph ids under Identity-H). */
+export function glyphCodes(operand: string): number[] | undefined {
+  if (!operand.startsWith('<') || operand.startsWith('<<')) return undefined
+  const hex = operand.slice(1, -1).replace(/\s/g, '')
+  if (hex.length % 4 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined
+  const codes: number[] = []
+  for (let index = 0; index < hex.length; index += 4) codes.push(Number.parseInt(hex.slice(index, index + 4), 16))
+  return codes
+}
