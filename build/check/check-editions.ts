@@ -7,13 +7,14 @@ import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {Document} from '../document/document.ts'
-import {defaultPageSize, pageSizes} from '../document/page-sizes.ts'
+import {defaultPageSize, pageSizes, type PageSize} from '../document/page-sizes.ts'
 import {editionFileName} from '../editions/edition.ts'
 import {checkEpub} from './epub-check.ts'
 import {blocksOf, checkFidelity} from './fidelity.ts'
 import {checkHtml, htmlText, parseHtml} from './html-check.ts'
 import {checkPdf} from './pdf-check.ts'
-import {failed, type CheckResult} from './results.ts'
+import {readPdf} from './pdf-text.ts'
+import {failed, verdict, type CheckResult} from './results.ts'
 import {runAce, runEpubcheck, runNu} from './tools.ts'
 
 export interface CheckOptions {
@@ -61,9 +62,22 @@ export async function checkEditions(document: Document, options: CheckOptions): 
     } else {
       const reading = await checkPdf(bytes, format, document, pageSize)
       pages = reading.pages
-      results.push(reading.result, checkFidelity(format, blocks, reading.text))
+      results.push(reading.result, await checkPdfFidelity(format, blocks, bytes, pageSize, format === 'pdf-print'))
     }
     checks.push({format, file, results, ...(pages === undefined ? {} : {pages})})
   }
   return checks
+}
+
+/**
+ * A PDF's text as each reader's tool reads it: every paragraph present, in
+ * order, word for word.
+ */
+async function checkPdfFidelity(format: string, blocks: ReturnType<typeof blocksOf>, bytes: Uint8Array, pageSize: PageSize, printReady: boolean): Promise<CheckResult> {
+  const {readings, missing} = await readPdf(bytes, pageSize, printReady)
+  const results = readings.map((reading) => checkFidelity(format, blocks, reading.text, {tool: reading.tool, words: true}))
+  const tools = readings.map((reading) => reading.tool)
+  const summary = `${results[0]!.summary}, word for word in ${tools.slice(0, -1).join(', ')}${tools.length > 1 ? ' and ' : ''}${tools.at(-1)}${missing.length > 0 ? ` (not read with ${missing.join(', ')})` : ''}`
+  if (results.every((result) => result.status === 'skipped')) return results[0]!
+  return verdict(format, 'text fidelity', results.flatMap((result) => result.problems), summary)
 }
