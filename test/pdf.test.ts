@@ -6,7 +6,9 @@ import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {before, describe, test} from 'node:test'
 import {PDFDict, PDFDocument, PDFHexString, PDFName, PDFString} from 'pdf-lib'
-import {fixtures, plainQuotes, runningText, runFolio, scratchFolder, seedParagraphs, tool, type Run} from './harness.ts'
+import {comparable, comparablePlaces} from '../build/check/fidelity.ts'
+import {compareWords} from '../build/check/word-fidelity.ts'
+import {fixtures, runFolio, scratchFolder, seedParagraphs, tool, type Run} from './harness.ts'
 
 interface OutlineItem {
   title: string
@@ -86,19 +88,24 @@ describe('the brief as a PDF', () => {
     }
   })
 
-  test('pdftotext gives back every paragraph of the seed, in order', async () => {
-    const text = plainQuotes(runningText(await tool('pdftotext', ['-layout', file, '-']), 'Winning the Peace in Ukraine'))
+  test('pdftotext gives back every paragraph of the seed, in order, word for word', async () => {
+    const text = (await tool('pdftotext', ['-layout', file, '-'])).normalize('NFC')
+    const {key, places} = comparablePlaces(text)
     let from = 0
     for (const paragraph of seedParagraphs()) {
-      const at = text.indexOf(plainQuotes(paragraph), from)
+      const at = key.indexOf(comparable(paragraph), from)
       assert.notEqual(at, -1, `missing or out of order: ${paragraph.slice(0, 60)}…`)
       from = at + 1
+      const fault = compareWords(paragraph, text.slice(places[at]!, places[at + comparable(paragraph).length - 1]! + 1))
+      assert.equal(fault, undefined, `${fault?.word} reads ${fault?.read}`)
     }
   })
 
-  test('the text is hyphenated with soft hyphens; the heading is not', async () => {
-    const text = await tool('pdftotext', [file, '-'])
-    assert.match(text, /\u00AD/)
+  test('the text is hyphenated, with only the hyphens drawn at line ends in its text; the heading is not', async () => {
+    const text = await tool('pdftotext', ['-layout', file, '-'])
+    assert.doesNotMatch(text, /[\u00AD\u200B-\u200D\u2060]/)
+    const breaks = [...text.matchAll(/(\p{L}+)-\n\s*(\p{L}+)/gu)].filter(([, before, after]) => !seedParagraphs().join(' ').includes(`${before}-${after}`))
+    assert.ok(breaks.length >= 5, `${breaks.length} words hyphenated at a line's end`)
     assert.ok(text.includes('What are the implications for the United States in the near term?'))
   })
 

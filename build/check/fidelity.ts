@@ -40,7 +40,7 @@ export function comparable(text: string): string {
 }
 
 /** `comparable` of an NFC text, with the place in the text of each character of the result. */
-function comparablePlaces(text: string): {key: string; places: number[]} {
+export function comparablePlaces(text: string): {key: string; places: number[]} {
   let key = ''
   const places: number[] = []
   for (let at = 0; at < text.length; at++) {

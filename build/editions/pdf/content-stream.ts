@@ -1,3 +1,5 @@
+import {decodePDFRawStream, type PDFDocument, type PDFRawStream, type PDFRef} from 'pdf-lib'
+
 /**
  * A PDF content stream as a list of operations, each with the place of its
  * bytes, so that some can be rewritten and the rest kept byte for byte
@@ -122,3 +124,29 @@ export function glyphCodes(operand: string): number[] | undefined {
   for (let index = 0; index < hex.length; index += 4) codes.push(Number.parseInt(hex.slice(index, index + 4), 16))
   return codes
 }
+
+/** A content stream's bytes as a latin1 string (one character a byte). */
+export function streamSource(stream: PDFRawStream): string {
+  return Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1')
+}
+
+/** Put new contents (a latin1 string) in place of a stream, compressed, its other entries kept. */
+export function replaceStream(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, source: string): void {
+  const replacement = pdf.context.flateStream(Buffer.from(source, 'latin1'))
+  for (const [key, value] of stream.dict.entries()) {
+    if (!['Filter', 'DecodeParms', 'Length'].includes(key.asString().slice(1))) replacement.dict.set(key, value)
+  }
+  pdf.context.assign(ref, replacement)
+}
+
+/** `source` with the byte ranges of `edits` replaced. */
+export function applyEdits(source: string, edits: Array<{start: number; end: number; text: string}>): string {
+  let text = ''
+  let at = 0
+  for (const edit of [...edits].sort((a, b) => a.start - b.start)) {
+    text += source.slice(at, edit.start) + edit.text
+    at = Math.max(at, edit.end)
+  }
+  return text + source.slice(at)
+}
+

@@ -15,10 +15,14 @@ import type {Site} from '../../browser/virtual-origin.ts'
 import type {Document} from '../../document/document.ts'
 import {contentsOf, countContents, partOpenedBy} from '../../document/contents.ts'
 import {defaultPageSize, pageSizes} from '../../document/page-sizes.ts'
+import {hasImprint} from '../imprint.ts'
 import {fontResource} from '../shipped-fonts.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
 import {hyphenateTree} from './hyphenation.ts'
 import {applyLineBreaks, printWidth, settleLineBreaks, type LineBreakSettings} from './line-breaking.ts'
+import {clearRunningHeads} from './opening-pages.ts'
+import {printNotes} from './print-notes.ts'
+import {svgInHouseFonts} from './svg-fonts.ts'
 import {printPage} from './print-page.ts'
 
 export interface PdfEditionOptions {
@@ -73,6 +77,12 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
     blanks = nextBlanks
     if ((!showToc && openers.length === 0) || settled) break
   }
+  // No running head where a chapter or a part opens, nor on the contents' first page (after the title and copyright pages).
+  const opening = [
+    ...(document.chapters.length > 1 ? openingIds(document).flatMap((id) => headings!.pages.get(id) ?? []) : []),
+    ...(showToc && hasImprint(document.metadata) ? [3] : [])
+  ]
+  clearRunningHeads(pdf!, opening, pageSize, printReady)
   return finishPdf(pdf!, {
     document,
     contents,
@@ -113,10 +123,11 @@ function sameSet(a: Set<string>, b: Set<string>): boolean {
   return a.size === b.size && [...a].every((item) => b.has(item))
 }
 
-/** A copy of a chapter for print: hyphenated, images served from the virtual origin. */
+/** A copy of a chapter for print: hyphenated, notes as in print, images served from the virtual origin. */
 export function printableTree(tree: Root, lang: string): Root {
   const copy = structuredClone(tree)
   hyphenateTree(copy, lang)
+  printNotes(copy)
   visit(copy, 'element', (node) => {
     if (node.tagName === 'img' && typeof node.properties.src === 'string') {
       node.properties.src = assetsPath + encodeURIComponent(node.properties.src)
@@ -138,7 +149,8 @@ function printSite(html: string, document: Document): Site {
     if (pathname === '/index.html') return {contentType: 'text/html; charset=utf-8', body: html}
     if (pathname.startsWith(assetsPath)) {
       const asset = document.assets.get(pathname.slice(assetsPath.length))
-      return asset ? {contentType: asset.mediaType, body: asset.bytes} : undefined
+      if (!asset) return undefined
+      return {contentType: asset.mediaType, body: asset.mediaType === 'image/svg+xml' ? svgInHouseFonts(asset.bytes) : asset.bytes}
     }
     return fontResource(pathname)
   }

@@ -21,7 +21,7 @@
  * than a soft hyphen's are kept as they are.
  */
 import {decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef} from 'pdf-lib'
-import {glyphCodes, hexText, readOperations, type Operation} from './content-stream.ts'
+import {applyEdits, glyphCodes, hexText, readOperations, replaceStream, streamSource, type Operation} from './content-stream.ts'
 
 interface Font {
   ref: PDFRef
@@ -147,26 +147,13 @@ export function repairTextLayer(pdf: PDFDocument): void {
       remove(span.begin)
       remove(span.end)
     }
-    if (edits.length === 0) continue
-    edits.sort((a, b) => a.start - b.start)
-    let text = ''
-    let at = 0
-    for (const edit of edits) {
-      text += canvas.source.slice(at, edit.start) + edit.text
-      at = edit.end
-    }
-    text += canvas.source.slice(at)
-    const dict = canvas.stream.dict.clone(pdf.context)
-    for (const key of ['Filter', 'DecodeParms', 'Length']) dict.delete(PDFName.of(key))
-    const stream = pdf.context.flateStream(Buffer.from(text, 'latin1'))
-    for (const [key, value] of dict.entries()) stream.dict.set(key, value)
-    pdf.context.assign(canvas.ref, stream)
+    if (edits.length > 0) replaceStream(pdf, canvas.ref, canvas.stream, applyEdits(canvas.source, edits))
   }
 }
 
 /** Read a content stream: its ActualText spans and the codes each font draws outside them. */
 function read(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PDFDict, fonts: Map<string, Font>): Canvas | undefined {
-  const source = Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1')
+  const source = streamSource(stream)
   if (!source.includes('Tj')) return undefined
   const operations = readOperations(source)
   if (!operations) return undefined
