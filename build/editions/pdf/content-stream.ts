@@ -1,4 +1,5 @@
-import {decodePDFRawStream, type PDFDocument, type PDFRawStream, type PDFRef} from 'pdf-lib'
+import {deflateSync, inflateSync} from 'node:zlib'
+import {decodePDFRawStream, PDFName, type PDFDocument, type PDFRawStream, type PDFRef} from 'pdf-lib'
 
 /**
  * A PDF content stream as a list of operations, each with the place of its
@@ -105,6 +106,44 @@ export function readOperations(source: string): Operation[] | undefined {
   return depth === 0 ? operations : undefined
 }
 
+const name = String.raw`\/[^\s/<>\[\]()%{}]+`
+const textPattern = new RegExp(
+  [
+    String.raw`(${name})\s*(<<[^]*?>>)\s*BDC\b`,
+    String.raw`${name}\s+${name}\s+BDC\b|${name}\s+BMC\b`,
+    String.raw`\bEMC\b`,
+    String.raw`(${name})\s+([-+.\d]+)\s+Tf\b`,
+    String.raw`(<[0-9A-Fa-f\s]*>)\s*Tj\b`,
+    String.raw`\((?:\\.|[^\\)])*\)\s*Tj\b|\]\s*TJ\b|\)\s*['"]`
+  ].join('|'),
+  'g'
+)
+
+/**
+ * The operations of a content stream that mark content, choose a font and
+ * show text, found by one regular expression (a hundred times faster than
+ * reading every token, which the text layer does not need): `BDC`
+ * (operands: tag and dictionary, when it has one), `BMC`, `EMC`, `Tf`
+ * (name and size), `Tj` (a hex string), and `text` for any other way of
+ * showing text.
+ */
+export function scanTextOperations(source: string): Operation[] {
+  const operations: Operation[] = []
+  for (const match of source.matchAll(textPattern)) {
+    const [whole, tag, dict, font, size, glyphs] = match
+    const start = match.index
+    const end = start + whole.length
+    if (dict !== undefined) operations.push({operator: 'BDC', operands: [tag!, dict], start, end})
+    else if (whole.endsWith('BDC')) operations.push({operator: 'BDC', operands: [], start, end})
+    else if (whole.endsWith('BMC')) operations.push({operator: 'BMC', operands: [], start, end})
+    else if (whole === 'EMC') operations.push({operator: 'EMC', operands: [], start, end})
+    else if (font !== undefined) operations.push({operator: 'Tf', operands: [font, size!], start, end})
+    else if (glyphs !== undefined) operations.push({operator: 'Tj', operands: [glyphs], start, end})
+    else operations.push({operator: 'text', operands: [], start, end})
+  }
+  return operations
+}
+
 /** The text of a hex string operand (`<FEFF…>` UTF-16BE, else bytes as UTF-16BE code units). */
 export function hexText(operand: string): string | undefined {
   const hex = operand.slice(1, -1).replace(/\s/g, '')
@@ -117,6 +156,11 @@ export function hexText(operand: string): string | undefined {
 
 /** The two-byte codes of a hex string operand (glyph ids under Identity-H). */
 export function glyphCodes(operand: string): number[] | undefined {
+  // One glyph, as Chromium draws them.
+  if (operand.length === 6 && operand[0] === '<' && operand[5] === '>') {
+    const code = Number.parseInt(operand.slice(1, 5), 16)
+    if (!Number.isNaN(code)) return [code]
+  }
   if (!operand.startsWith('<') || operand.startsWith('<<')) return undefined
   const hex = operand.slice(1, -1).replace(/\s/g, '')
   if (hex.length % 4 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) return undefined
@@ -125,18 +169,28 @@ export function glyphCodes(operand: string): number[] | undefined {
   return codes
 }
 
-/** A content stream's bytes as a latin1 string (one character a byte). */
+/**
+ * A stream's bytes as a latin1 string (one character a byte). Flate is
+ * undone by Node's zlib, twenty times faster than pdf-lib's own decoder,
+ * which reads any other filter.
+ */
 export function streamSource(stream: PDFRawStream): string {
-  return Buffer.from(decodePDFRawStream(stream).decode()).toString('latin1')
+  const plainFlate = stream.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode') && !stream.dict.has(PDFName.of('DecodeParms'))
+  return Buffer.from(plainFlate ? inflateSync(stream.contents) : decodePDFRawStream(stream).decode()).toString('latin1')
 }
 
-/** Put new contents (a latin1 string) in place of a stream, compressed, its other entries kept. */
+/** Put new contents (a latin1 string) in place of a stream, compressed by Node's zlib, its other entries kept. */
 export function replaceStream(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, source: string): void {
-  const replacement = pdf.context.flateStream(Buffer.from(source, 'latin1'))
-  for (const [key, value] of stream.dict.entries()) {
+  pdf.context.assign(ref, flateStream(pdf, source, stream))
+}
+
+/** A new stream of `source` (latin1), compressed, with the entries of `model` but its filter and length. */
+export function flateStream(pdf: PDFDocument, source: string, model?: PDFRawStream): PDFRawStream {
+  const replacement = pdf.context.stream(deflateSync(Buffer.from(source, 'latin1')), {Filter: 'FlateDecode'})
+  for (const [key, value] of model?.dict.entries() ?? []) {
     if (!['Filter', 'DecodeParms', 'Length'].includes(key.asString().slice(1))) replacement.dict.set(key, value)
   }
-  pdf.context.assign(ref, replacement)
+  return replacement
 }
 
 /** `source` with the byte ranges of `edits` replaced. */

@@ -1,30 +1,22 @@
 /// <reference lib="dom" />
 /// <reference lib="dom.iterable" />
 /**
- * The lines of the print page's paragraphs, read from Chromium's layout:
- * which soft hyphens end a line, which lines end in a hyphen, where each
- * line starts and how wide its word spaces came out. `inPage` runs inside
- * the page (whose own JavaScript stays off); it is sent there as source, so
- * it uses nothing from outside its own body, and it keeps its state under a
- * symbol, which no element's id can shadow.
+ * The print page's paragraphs, read from Chromium: the widths of their
+ * words (set in a canvas with each text's font: a thousand words cost a
+ * millisecond, where asking the layout for each word's box costs a
+ * hundred), where their lines break as laid out, and whether they break
+ * where they were planned to. `inPage` runs inside the page (whose own
+ * JavaScript stays off); it is sent there as source, so it uses nothing
+ * from outside its own body, and it keeps its state under a symbol, which
+ * no element's id can shadow.
  *
  * Soft hyphens are named by their ordinal among those in `main`, in
  * document order; paragraphs (the blocks that hold soft hyphens) by their
  * index in document order: the same in every printing of the same text.
+ * Places in a paragraph are a text node (by index) and a count of the
+ * characters before it other than soft hyphens: they stay put when one is
+ * taken out.
  */
-
-/** How a line ends. */
-export type LineEnd = 'soft' | 'hard' | 'other'
-
-export interface MeasuredLine {
-  end: LineEnd
-  /** For a line that ends at a soft hyphen: every soft hyphen of the word it breaks. */
-  word?: number[]
-  /** Where the line starts: a text node of the paragraph (by index) and a place in it, counted without soft hyphens. */
-  start: [number, number]
-  /** Where its last character ends, from the start of the paragraph's content box (CSS pixels, set flush). */
-  right: number
-}
 
 /** What comes after a segment: where the line may break. */
 export type Separator = 'space' | 'soft' | 'hard' | 'dash' | 'end'
@@ -32,9 +24,8 @@ export type Separator = 'space' | 'soft' | 'hard' | 'dash' | 'end'
 /** A piece of text between two places a line may break. */
 export interface Segment {
   start: [number, number]
-  /** Where it starts on its line, from the start of the content box, set flush. */
-  x: number
-  line: number
+  /** Its natural width, in CSS pixels. */
+  width: number
   separator: Separator
   /** The soft hyphen after it (its ordinal), when the separator is one. */
   soft?: number
@@ -43,29 +34,36 @@ export interface Segment {
 export interface MeasuredParagraph {
   /** Index among the paragraphs that hold soft hyphens. */
   index: number
-  /** Font size of the paragraph, in CSS pixels: spaces compare within one size. */
-  fontSize: number
   justified: boolean
   rtl: boolean
   /** Width of the content box. */
   width: number
-  /** Natural width of a word space. */
-  space?: number
-  /** Width of the hyphen drawn at a soft hyphen taken. */
-  hyphen?: number
-  lines: MeasuredLine[]
+  /** The first line's indent. */
+  indent: number
+  /** Natural width of a word space, and of the hyphen drawn at a soft hyphen taken. */
+  space: number
+  hyphen: number
   segments: Segment[]
-  /** The soft hyphens a prune took out (on an entry of its own, index -1). */
-  pruned?: number[]
 }
 
-/** A change to the page's text or style, made before a measurement. */
+/** How a line ends. */
+export type LineEnd = 'soft' | 'hard' | 'other'
+
+export interface LaidOutLine {
+  end: LineEnd
+  /** For a line that ends at a soft hyphen: every soft hyphen of the word it breaks. */
+  word?: number[]
+  /** The soft hyphen the line ends at. */
+  soft?: number
+}
+
+/** A change to the page's text, made before it is measured. */
 export interface LineBoxChange {
+  /** The paragraph it is made for, so that it can be undone with `revert`. */
+  paragraph?: number
   /** Soft hyphens to take out, by ordinal. */
   remove?: number[]
-  /** CSS `word-spacing` of a paragraph ('' for none). */
-  spacing?: {index: number; value: string}
-  /** Join a line's first word to the word before it: the space before `start` becomes a no-break space. */
+  /** Join two words: the space before this place becomes a no-break space. */
   glue?: {index: number; start: [number, number]}
 }
 
@@ -74,37 +72,43 @@ export interface LineBoxRequest {
   width?: number
   /** Made in order. */
   changes?: LineBoxChange[]
-  /** Paragraphs to measure (by index); undefined: all. */
-  measure?: number[]
-  /** Undo the changes once measured: a setting tried out. */
-  trial?: boolean
-  /** Once measured, take out every soft hyphen that does not end a line (they are returned as a change). */
-  prune?: boolean
-  /** Put the page back as it is laid out for print. */
+  /** The paragraphs' words and their widths. */
+  words?: boolean
+  /** The lines of these paragraphs (by index) as laid out. */
+  lines?: number[]
+  /** Whether these paragraphs break where planned: their lines' starts after the first. */
+  verify?: Array<{index: number; starts: Array<[number, number]>}>
+  /** Undo the changes made for these paragraphs, before measuring. */
+  revert?: number[]
+  /** Once the changes are made, put the page back as it is laid out for print. */
   done?: boolean
 }
 
+export interface LineBoxAnswer {
+  paragraphs: MeasuredParagraph[]
+  lines: Array<{index: number; lines: LaidOutLine[]}>
+  verified: boolean[]
+}
+
 /** Runs in the page. Keeps its state on the page's global between calls. */
-export function inPage(request: LineBoxRequest): MeasuredParagraph[] {
+export function inPage(request: LineBoxRequest): LineBoxAnswer {
   interface State {
     paragraphs: Array<{element: HTMLElement; texts: Text[]}>
     /** Soft hyphen ordinals of each text node, in order. */
     softsOf: Map<Text, number[]>
     nodeOf: Map<number, Text>
+    /** How to undo the changes made for each paragraph. */
+    undo: Map<number, Array<() => void>>
   }
+  const answer: LineBoxAnswer = {paragraphs: [], lines: [], verified: []}
   const key = Symbol.for('folio.lineBoxes')
   const scope = globalThis as unknown as {[key]?: State}
   const root = document.documentElement
-  if (request.done) {
-    root.style.removeProperty('width')
-    delete scope[key]
-    return []
-  }
   if (request.width !== undefined) root.style.setProperty('width', `${request.width}px`)
 
   let state = scope[key]
   if (!state) {
-    state = {paragraphs: [], softsOf: new Map(), nodeOf: new Map()}
+    state = {paragraphs: [], softsOf: new Map(), nodeOf: new Map(), undo: new Map()}
     const main = document.querySelector('main') ?? document.body
     const blockOf = (node: Node): Element => {
       let block = node.parentElement!
@@ -135,8 +139,20 @@ export function inPage(request: LineBoxRequest): MeasuredParagraph[] {
     scope[key] = state
   }
 
-  const undo: Array<() => void> = []
+  /** The offset in a node of a place counted without soft hyphens. */
+  const offsetOf = (node: Text, place: number): number => {
+    let at = 0
+    for (let seen = 0; at < node.data.length && (seen < place || node.data[at] === '\u00AD'); at++) if (node.data[at] !== '\u00AD') seen++
+    return at
+  }
+
+  for (const index of request.revert ?? []) {
+    for (const step of (state.undo.get(index) ?? []).reverse()) step()
+    state.undo.delete(index)
+  }
   for (const change of request.changes ?? []) {
+    const undo = change.paragraph === undefined ? [] : (state.undo.get(change.paragraph) ?? [])
+    if (change.paragraph !== undefined) state.undo.set(change.paragraph, undo)
     for (const ordinal of change.remove ?? []) {
       const node = state.nodeOf.get(ordinal)
       if (!node) continue
@@ -153,26 +169,11 @@ export function inPage(request: LineBoxRequest): MeasuredParagraph[] {
         state!.nodeOf.set(ordinal, node)
       })
     }
-    if (change.spacing) {
-      const element = state.paragraphs[change.spacing.index]?.element
-      if (element) {
-        const before = element.style.getPropertyValue('word-spacing')
-        const set = (value: string) => (value ? element.style.setProperty('word-spacing', value) : element.style.removeProperty('word-spacing'))
-        set(change.spacing.value)
-        undo.push(() => set(before))
-      }
-    }
     if (change.glue) {
       const texts = state.paragraphs[change.glue.index]?.texts ?? []
-      let [index, at] = change.glue.start
-      // From a place counted without soft hyphens to the offset in the node.
-      const counted = at
-      at = 0
-      for (let seen = 0; texts[index] && at < texts[index]!.data.length && (seen < counted || texts[index]!.data[at] === '\u00AD'); at++) {
-        if (texts[index]!.data[at] !== '\u00AD') seen++
-      }
-      // The space before the line's start, in its node or at the end of an earlier one.
-      at--
+      let index = change.glue.start[0]
+      // The space before the place, in its node or at the end of an earlier one.
+      let at = texts[index] ? offsetOf(texts[index]!, change.glue.start[1]) - 1 : -1
       while (index > 0 && at < 0) at = texts[--index]!.data.length - 1
       const node = texts[index]
       if (node && at >= 0 && node.data[at] === ' ') {
@@ -182,137 +183,228 @@ export function inPage(request: LineBoxRequest): MeasuredParagraph[] {
     }
   }
 
+  if (request.done) {
+    root.style.removeProperty('width')
+    delete scope[key]
+    return answer
+  }
+
   const range = document.createRange()
+  /** The boxes a character of a text node is drawn in (the last, for one after a soft hyphen taken). */
   const rectOf = (node: Text, at: number): DOMRect | undefined => {
     const code = node.data.charCodeAt(at)
     range.setStart(node, at)
     range.setEnd(node, at + (code >= 0xd800 && code < 0xdc00 ? 2 : 1))
     const rects = range.getClientRects()
-    // A character right after a taken soft hyphen also reports the hyphen drawn at the line's end.
     return rects[rects.length - 1]
   }
-  const results: MeasuredParagraph[] = []
-  const wanted = request.measure ? new Set(request.measure) : undefined
-  // Measured set flush to the start: the breaks are the same, the word spaces their natural width.
-  const flush = document.createElement('style')
-  flush.textContent = 'main, main * { text-align: start !important; text-align-last: auto !important; }'
-  // How each is aligned when printed, read before.
-  const justified = state.paragraphs.map((paragraph, index) => (!wanted || wanted.has(index)) && getComputedStyle(paragraph.element).textAlign === 'justify')
-  if (!wanted || wanted.size > 0) document.head.append(flush)
-  for (const [index, paragraph] of state.paragraphs.entries()) {
-    if (wanted && !wanted.has(index)) continue
-    const element = paragraph.element
-    const style = getComputedStyle(element)
-    const box = element.getBoundingClientRect()
-    const left = box.left + Number.parseFloat(style.borderLeftWidth) + Number.parseFloat(style.paddingLeft)
-    const width = box.width - Number.parseFloat(style.borderLeftWidth) - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.borderRightWidth) - Number.parseFloat(style.paddingRight)
-    const measured: MeasuredParagraph = {
-      index,
-      fontSize: Number.parseFloat(style.fontSize),
-      justified: justified[index]!,
-      rtl: style.direction === 'rtl',
-      width,
-      lines: [],
-      segments: []
+  const separatorOf = (previous: string): Separator =>
+    /\s/.test(previous) ? 'space' : previous === '\u00AD' ? 'soft' : previous === '-' || previous === '\u2010' ? 'hard' : 'dash'
+  const breaksAfter = (previous: string) => /[\s\u00AD\-\u2010\u2013\u2014]/.test(previous) && previous !== '\u00A0'
+
+  if (request.words) {
+    const canvas = document.createElement('canvas').getContext('2d')!
+    const widths = new Map<string, number>()
+    const setFont = (style: CSSStyleDeclaration) => {
+      canvas.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`
+      canvas.fontKerning = style.fontKerning === 'none' ? 'none' : 'normal'
+      canvas.fontVariantCaps = (style.fontVariantCaps || 'normal') as CanvasFontVariantCaps
+      canvas.letterSpacing = style.letterSpacing === 'normal' ? '0px' : style.letterSpacing
+      return `${canvas.font}|${canvas.fontVariantCaps}|${canvas.letterSpacing}|${style.textTransform}`
     }
-    const {lines, segments} = measured
+    const measure = (font: string, text: string) => {
+      const id = `${font}|${text}`
+      let width = widths.get(id)
+      if (width === undefined) widths.set(id, (width = canvas.measureText(text).width))
+      return width
+    }
+    for (const [index, paragraph] of state.paragraphs.entries()) {
+      const element = paragraph.element
+      const style = getComputedStyle(element)
+      const box = element.getBoundingClientRect()
+      const width = box.width - Number.parseFloat(style.borderLeftWidth) - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.borderRightWidth) - Number.parseFloat(style.paddingRight)
+      const base = setFont(style)
+      const measured: MeasuredParagraph = {
+        index,
+        justified: style.textAlign === 'justify',
+        rtl: style.direction === 'rtl',
+        width,
+        indent: Number.parseFloat(style.textIndent) || 0,
+        space: measure(base, ' ') + (Number.parseFloat(style.wordSpacing) || 0),
+        hyphen: Math.max(measure(base, '-'), measure(base, '\u2010')),
+        segments: []
+      }
+      // The padding, border and margin of inline elements, at their first and last text.
+      const edges = new Map<Text, {left: number; right: number}>()
+      for (const inline of element.querySelectorAll('*')) {
+        const inlineStyle = getComputedStyle(inline)
+        if (!inlineStyle.display.startsWith('inline')) continue
+        const left = ['paddingLeft', 'borderLeftWidth', 'marginLeft'].reduce((sum, name) => sum + (Number.parseFloat(inlineStyle[name as 'paddingLeft']) || 0), 0)
+        const right = ['paddingRight', 'borderRightWidth', 'marginRight'].reduce((sum, name) => sum + (Number.parseFloat(inlineStyle[name as 'paddingRight']) || 0), 0)
+        if (left === 0 && right === 0) continue
+        const inside = paragraph.texts.filter((text) => inline.contains(text))
+        if (inside[0]) edges.set(inside[0], {left: (edges.get(inside[0])?.left ?? 0) + left, right: edges.get(inside[0])?.right ?? 0})
+        const last = inside.at(-1)
+        if (last) edges.set(last, {left: edges.get(last)?.left ?? 0, right: (edges.get(last)?.right ?? 0) + right})
+      }
+      const {segments} = measured
+      let previous = ''
+      let lastOrdinal = -1
+      for (const [nodeIndex, node] of paragraph.texts.entries()) {
+        const parentStyle = getComputedStyle(node.parentElement!)
+        const font = setFont(parentStyle)
+        const upper = parentStyle.textTransform === 'uppercase'
+        // Figures in a style of their own (oldstyle, tabular) are not what a canvas sets: their box is asked for.
+        const figures = parentStyle.fontVariantNumeric !== 'normal'
+        const data = node.data
+        const softs = state.softsOf.get(node) ?? []
+        let softIndex = 0
+        let place = -1
+        let piece = ''
+        let pieceStart = -1
+        const edge = edges.get(node)
+        const flush = (end: number) => {
+          if (piece && segments.length > 0) {
+            let pieceWidth: number
+            if (figures && /\d/.test(piece)) {
+              range.setStart(node, pieceStart)
+              range.setEnd(node, end)
+              pieceWidth = [...range.getClientRects()].reduce((sum, rect) => sum + rect.width, 0)
+            } else pieceWidth = measure(font, upper ? piece.toUpperCase() : piece)
+            segments.at(-1)!.width += pieceWidth
+          }
+          piece = ''
+          pieceStart = -1
+        }
+        // The inline box's left edge goes with its first character, its right edge with its last.
+        let left = edge?.left ?? 0
+        for (let at = 0; at < data.length; at++) {
+          const character = data[at]!
+          if (character !== '\u00AD') place++
+          if (character === '\u00AD') {
+            flush(at)
+            lastOrdinal = softs[softIndex++]!
+            previous = character
+            continue
+          }
+          if (/\s/.test(character) && character !== '\u00A0') {
+            flush(at)
+            previous = character
+            continue
+          }
+          if (segments.length === 0 || breaksAfter(previous)) {
+            flush(at)
+            if (segments.length > 0) {
+              segments.at(-1)!.separator = separatorOf(previous)
+              if (previous === '\u00AD') segments.at(-1)!.soft = lastOrdinal
+            }
+            segments.push({start: [nodeIndex, place], width: 0, separator: 'end'})
+          }
+          segments.at(-1)!.width += left
+          left = 0
+          if (pieceStart === -1) pieceStart = at
+          // A no-break space inside a piece is measured as a space.
+          piece += character
+          previous = character
+        }
+        flush(data.length)
+        if (edge && segments.length > 0) segments.at(-1)!.width += edge.right
+      }
+      answer.paragraphs.push(measured)
+    }
+  }
+
+  /** The top of the line a place is on, and the top of the line the last character before it is on. */
+  const around = (texts: Text[], start: [number, number]): {top?: number; before?: number; height: number} => {
+    const node = texts[start[0]]!
+    const at = offsetOf(node, start[1])
+    const rect = rectOf(node, at)
+    let before: DOMRect | undefined
+    let index = start[0]
+    let offset = at - 1
+    while (index >= 0 && !before) {
+      for (; offset >= 0 && !before; offset--) {
+        const character = texts[index]!.data[offset]!
+        if (!/\s/.test(character) && character !== '\u00AD') before = rectOf(texts[index]!, offset)
+      }
+      index--
+      if (index >= 0) offset = texts[index]!.data.length - 1
+    }
+    return {top: rect?.top, before: before?.top, height: rect?.height ?? 0}
+  }
+  for (const {index, starts} of request.verify ?? []) {
+    const texts = state.paragraphs[index]!.texts
+    // Each planned start begins a line, and the line before ends on the line the start before began.
+    let ok = true
+    let lineTop = rectOf(texts[0]!, offsetOf(texts[0]!, 0))?.top
+    for (const start of starts) {
+      const {top, before, height} = around(texts, start)
+      if (top === undefined || before === undefined || lineTop === undefined || Math.abs(before - lineTop) > height / 2 || top < before + height / 2) {
+        ok = false
+        break
+      }
+      lineTop = top
+    }
+    if (ok) {
+      // The last line ends on the line it began.
+      const last = texts.at(-1)!
+      let end = last.data.length - 1
+      while (end > 0 && /[\s\u00AD]/.test(last.data[end]!)) end--
+      const top = rectOf(last, end)?.top
+      const height = rectOf(last, end)?.height ?? 0
+      ok = top !== undefined && lineTop !== undefined && Math.abs(top - lineTop) <= height / 2
+    }
+    answer.verified.push(ok)
+  }
+
+  for (const index of request.lines ?? []) {
+    const paragraph = state.paragraphs[index]!
+    const lines: LaidOutLine[] = []
     let lineTop = Number.NEGATIVE_INFINITY
     let lineHeight = 0
     let previous = ''
     let word: number[] = []
-    // The last character drawn: where a line ends; the last soft hyphen; a space not yet known to be within a line.
-    let last: {node: Text; at: number} | undefined
-    let lastSoft: {node: Text; at: number} | undefined
-    let pendingSpace: number | undefined
     let lastOrdinal = -1
-    const endLine = () => {
-      const line = lines.at(-1)
-      if (!line || !last) return
-      line.end = previous === '\u00AD' ? 'soft' : previous === '-' || previous === '\u2010' ? 'hard' : 'other'
-      // The word goes on after the break: its list fills as it is read.
-      if (line.end === 'soft') line.word = word
-      if (line.end === 'soft' && lastSoft && measured.hyphen === undefined) {
-        range.setStart(lastSoft.node, lastSoft.at)
-        range.setEnd(lastSoft.node, lastSoft.at + 1)
-        const widths = [...range.getClientRects()].map((rect) => rect.width)
-        if (widths.length > 0 && Math.max(...widths) > 0) measured.hyphen = Math.max(...widths)
-      }
-      const rect = rectOf(last.node, last.at)
-      if (rect) line.right = (style.direction === 'rtl' ? left + width - rect.left : rect.right - left)
-    }
-    for (const [nodeIndex, node] of paragraph.texts.entries()) {
+    for (const node of paragraph.texts) {
       const data = node.data
       const softs = state.softsOf.get(node) ?? []
       let softIndex = 0
-      // Places are counted without soft hyphens: they stay put when one is taken out.
-      let place = -1
       for (let at = 0; at < data.length; at++) {
         const character = data[at]!
-        if (character !== '\u00AD') place++
         if (character === '\u00AD') {
-          lastOrdinal = softs[softIndex]!
-          word.push(softs[softIndex++]!)
-          lastSoft = {node, at}
+          lastOrdinal = softs[softIndex++]!
+          word.push(lastOrdinal)
           previous = character
           continue
         }
         if (/\s/.test(character)) {
           // A new word begins after white space; a no-break space joins two words in one.
           if (character !== '\u00A0') word = []
-          if (character === ' ' && measured.space === undefined && segments.length > 0) {
-            range.setStart(node, at)
-            range.setEnd(node, at + 1)
-            pendingSpace = range.getClientRects()[0]?.width
-          }
           previous = character
           continue
         }
-        if (segments.length === 0 || (/[\s\u00AD\-\u2010\u2013\u2014]/.test(previous) && previous !== '\u00A0')) {
+        if (lines.length === 0 || breaksAfter(previous)) {
           const rect = rectOf(node, at)
-          if (rect && rect.height > 0) {
-            const separator = /\s/.test(previous) ? 'space' : previous === '\u00AD' ? 'soft' : previous === '-' || previous === '\u2010' ? 'hard' : previous ? 'dash' : 'start'
-            const newLine = lines.length === 0 || rect.top > lineTop + lineHeight / 2
-            // A space is known to be a word space (not one a line ends at) once a word follows it on its line.
-            if (!newLine && pendingSpace && measured.space === undefined) measured.space = pendingSpace
-            pendingSpace = undefined
-            if (newLine) {
-              endLine()
-              lines.push({end: 'other', start: [nodeIndex, place], right: 0})
-              lineTop = rect.top
-              lineHeight = rect.height
+          if (rect && rect.height > 0 && (lines.length === 0 || rect.top > lineTop + lineHeight / 2)) {
+            const ending = lines.at(-1)
+            if (ending) {
+              ending.end = previous === '\u00AD' ? 'soft' : previous === '-' || previous === '\u2010' ? 'hard' : 'other'
+              // The word goes on after the break: its list fills as it is read.
+              if (ending.end === 'soft') {
+                ending.word = word
+                ending.soft = lastOrdinal
+              }
             }
-            if (segments.length > 0) {
-              segments.at(-1)!.separator = separator as Separator
-              if (separator === 'soft') segments.at(-1)!.soft = lastOrdinal
-            }
-            const x = style.direction === 'rtl' ? left + width - rect.right : rect.left - left
-            segments.push({start: [nodeIndex, place], x, line: lines.length - 1, separator: 'end'})
+            lines.push({end: 'other'})
+            lineTop = rect.top
+            lineHeight = rect.height
           }
         }
-        last = {node, at}
         previous = character
       }
     }
-    endLine()
-    if (lines.length > 0) lines.at(-1)!.end = 'other'
-    results.push(measured)
+    answer.lines.push({index, lines})
   }
-  flush.remove()
-  if (request.prune) {
-    const taken = new Set(results.flatMap((paragraph) => paragraph.segments.filter((segment, at) => segment.separator === 'soft' && paragraph.segments[at + 1]?.line !== segment.line).map((segment) => segment.soft!)))
-    const remove = [...state.nodeOf.keys()].filter((ordinal) => !taken.has(ordinal)).sort((a, b) => a - b)
-    for (const ordinal of remove) {
-      const node = state.nodeOf.get(ordinal)!
-      const softs = state.softsOf.get(node)!
-      const position = softs.indexOf(ordinal)
-      let at = -1
-      for (let seen = 0; seen <= position; seen++) at = node.data.indexOf('\u00AD', at + 1)
-      node.deleteData(at, 1)
-      softs.splice(position, 1)
-      state.nodeOf.delete(ordinal)
-    }
-    return [{index: -1, fontSize: 0, justified: false, rtl: false, width: 0, lines: [], segments: [], pruned: remove}]
-  }
-  if (request.trial) for (const step of undo.reverse()) step()
-  return results
+
+  return answer
 }

@@ -25,7 +25,7 @@ import type {Page} from 'puppeteer'
 import type {InputItem} from 'tex-linebreak'
 import {bleed, type PageSize} from '../../document/page-sizes.ts'
 import {requireFromProject} from '../../project.ts'
-import {inPage, type LineBoxChange, type LineBoxRequest, type MeasuredParagraph} from './line-boxes.ts'
+import {inPage, type LaidOutLine, type LineBoxAnswer, type LineBoxChange, type LineBoxRequest, type MeasuredParagraph} from './line-boxes.ts'
 
 // A CommonJS bundle whose names Node's ES module loader cannot see.
 const {breakLines, MAX_COST, MIN_COST} = requireFromProject('tex-linebreak') as typeof import('tex-linebreak')
@@ -64,23 +64,27 @@ const inPageSource = `(request) => { const __name = (target) => target; return (
 
 /**
  * Evaluated through the DevTools protocol, which works with the page's
- * JavaScript off (it stays off: the page runs no script of its own).
+ * JavaScript off (it stays off: the page runs no script of its own). The
+ * function is compiled once a page, and kept under a symbol; its answer
+ * comes back as one JSON string (the protocol is slow to copy a large
+ * object value by value).
  */
-async function lineBoxes(page: Page, request: LineBoxRequest): Promise<MeasuredParagraph[]> {
-  return page.evaluate(`(${inPageSource})(${JSON.stringify(request)})`) as Promise<MeasuredParagraph[]>
+async function lineBoxes(page: Page, request: LineBoxRequest): Promise<LineBoxAnswer> {
+  const run = `(globalThis[Symbol.for('folio.inPage')] ??= ${inPageSource})`
+  return JSON.parse((await page.evaluate(`JSON.stringify(${run}(${JSON.stringify(request)}))`)) as string) as LineBoxAnswer
 }
 
 /**
- * What was changed in a page's text and style to set it well, in order: to
- * make again on the later printings of the same text.
+ * What was changed in a page's text to set it well, in order: to make
+ * again on the later printings of the same text.
  */
 export type LineBreakSettings = LineBoxChange[]
 
 /** Lines whose hyphen makes the third (or more) in a row, by index. */
-function ladderEnds(paragraph: MeasuredParagraph): number[] {
+function ladderEnds(lines: LaidOutLine[]): number[] {
   const ends: number[] = []
   let run = 0
-  for (const [index, line] of paragraph.lines.entries()) {
+  for (const [index, line] of lines.entries()) {
     run = line.end === 'other' ? 0 : run + 1
     if (run > hyphenLimit) {
       ends.push(index)
@@ -91,30 +95,23 @@ function ladderEnds(paragraph: MeasuredParagraph): number[] {
 }
 
 /** The soft hyphens to take out so that the line at `index` does not end a ladder. */
-function ladderFix(paragraph: MeasuredParagraph, index: number): number[] {
+function ladderFix(lines: LaidOutLine[], index: number): number[] {
   for (let line = index; line > index - hyphenLimit - 1 && line >= 0; line--) {
-    const word = paragraph.lines[line]!.word
-    if (paragraph.lines[line]!.end === 'soft' && word) return word
+    const word = lines[line]!.word
+    if (lines[line]!.end === 'soft' && word) return word
   }
   return []
 }
 
 /** A paragraph as Knuth and Plass's boxes, glue and penalties: one box per segment, the separator after it. */
-function itemsOf(paragraph: MeasuredParagraph): {items: InputItem[]; breakAfter: Map<number, number>} | undefined {
-  const {segments, lines} = paragraph
-  const space = paragraph.space ?? paragraph.fontSize * 0.25
-  const hyphen = paragraph.hyphen ?? paragraph.fontSize * 0.33
+function itemsOf(paragraph: MeasuredParagraph): {items: InputItem[]; breakAfter: Map<number, number>} {
+  const {space, hyphen} = paragraph
   const items: InputItem[] = []
   // Item index of each segment's separator: where a break after it is.
   const breakAfter = new Map<number, number>()
-  // The first line's indent, as a box.
-  if (segments[0] && segments[0].x > 0.01) items.push({type: 'box', width: segments[0].x})
-  for (const [index, segment] of segments.entries()) {
-    const next = segments[index + 1]
-    const separator = segment.separator === 'space' ? space : 0
-    const width = next && next.line === segment.line ? next.x - segment.x - separator : lines[segment.line]!.right - segment.x
-    if (!(width >= 0)) return undefined
-    items.push({type: 'box', width})
+  if (paragraph.indent > 0) items.push({type: 'box', width: paragraph.indent})
+  for (const [index, segment] of paragraph.segments.entries()) {
+    items.push({type: 'box', width: segment.width})
     breakAfter.set(index, items.length)
     if (segment.separator === 'space') items.push({type: 'glue', width: space, stretch: space * stretch, shrink: 0})
     else if (segment.separator === 'soft') items.push({type: 'penalty', width: hyphen, cost: hyphenCost, flagged: true})
@@ -127,9 +124,7 @@ function itemsOf(paragraph: MeasuredParagraph): {items: InputItem[]; breakAfter:
 
 /** The segments after which the best lines break, with no more than two hyphens in a row; undefined when there is no such. */
 function bestBreaks(paragraph: MeasuredParagraph): number[] | undefined {
-  const built = itemsOf(paragraph)
-  if (!built) return undefined
-  const {items, breakAfter} = built
+  const {items, breakAfter} = itemsOf(paragraph)
   const segmentAt = new Map([...breakAfter].map(([segment, item]) => [item, segment]))
   const measure = paragraph.width - tolerance
   for (let round = 0; round < maxRounds; round++) {
@@ -160,117 +155,94 @@ function bestBreaks(paragraph: MeasuredParagraph): number[] | undefined {
 
 /**
  * The changes that make Chromium's line breaker, which fills each line as
- * far as it can, break after the chosen segments: after each, the text
- * that would still fit on the line is joined into one unbreakable piece
- * (its spaces made no-break spaces, its soft hyphens taken out), until a
- * piece no longer fits even if print sets it a hair narrower.
+ * far as it can, break after the chosen segments: every soft hyphen but
+ * the chosen ones goes, and after each break the words that would still fit
+ * on the line are joined to the next by no-break spaces, until what follows
+ * the break no longer fits even if print sets it a hair narrower. Undefined
+ * when that would take a dash or a hyphen of the text.
  */
 function enforce(paragraph: MeasuredParagraph, breaks: number[]): LineBoxChange[] | undefined {
-  const {segments} = paragraph
-  const built = itemsOf(paragraph)!
-  const boxes = built.items
-  const width = (segment: number) => {
-    const item = boxes[built.breakAfter.get(segment)! - 1]!
-    return item.type === 'box' ? item.width : 0
-  }
-  const space = paragraph.space ?? paragraph.fontSize * 0.25
-  const hyphen = paragraph.hyphen ?? paragraph.fontSize * 0.33
-  const changes: LineBoxChange[] = []
+  const {segments, space, hyphen} = paragraph
+  const chosen = new Set(breaks)
+  const changes: LineBoxChange[] = [
+    {remove: segments.flatMap((segment, index) => (segment.separator === 'soft' && !chosen.has(index) ? [segment.soft!] : []))}
+  ]
   let start = 0
-  const indent = segments[0] && segments[0].x > 0.01 ? segments[0].x : 0
   for (const [index, end] of breaks.entries()) {
     // The natural width of the planned line.
-    let used = index === 0 ? indent : 0
+    let used = index === 0 ? paragraph.indent : 0
     for (let segment = start; segment <= end; segment++) {
-      used += width(segment)
+      used += segments[segment]!.width
       if (segment < end && segments[segment]!.separator === 'space') used += space
     }
     const next = breaks[index + 1] ?? segments.length - 1
-    // What else would fit: join it to what follows until it does not.
     let extra = segments[end]!.separator === 'space' ? space : 0
     for (let segment = end + 1; segment <= next; segment++) {
-      extra += width(segment)
+      extra += segments[segment]!.width
       const separator = segments[segment]!.separator
-      const taken = separator === 'soft' ? hyphen : 0
+      const taken = separator === 'soft' && chosen.has(segment) ? hyphen : 0
       if (used + extra + taken > paragraph.width + tolerance) break
-      // This break would fit on the planned line: it may not be taken.
+      // A break here would still fit on the planned line: it may not be there.
       if (segment === next) return undefined
-      if (separator === 'space') changes.push({glue: {index: paragraph.index, start: segments[segment + 1]!.start}})
-      else if (separator === 'soft') changes.push({remove: [segments[segment]!.soft!]})
-      else return undefined
-      if (separator === 'space') extra += space
+      if (separator === 'space') {
+        changes.push({glue: {index: paragraph.index, start: segments[segment + 1]!.start}})
+        extra += space
+      } else if (separator !== 'soft') return undefined
     }
     start = end + 1
   }
   return changes
 }
 
-/** The segment after which each line but the last breaks. */
-function breaksOf(paragraph: MeasuredParagraph): number[] {
-  const breaks: number[] = []
-  for (const [index, segment] of paragraph.segments.entries()) {
-    const next = paragraph.segments[index + 1]
-    if (next && next.line !== segment.line) breaks.push(index)
-  }
-  return breaks
-}
-
-/** Where each line after the first starts, as text places (which stay put when the text is joined or a soft hyphen taken out). */
-function lineStarts(paragraph: MeasuredParagraph, breaks = breaksOf(paragraph)): string[] {
-  return breaks.map((segment) => paragraph.segments[segment + 1]!.start.join(':'))
-}
-
 /**
  * Lay out the loaded print page and set each justified paragraph as
- * Knuth–Plass would; undo ladders of hyphens in the others. Returns what was
- * changed; leaves the page as it is to be printed.
+ * Knuth–Plass would; in the others, undo ladders of hyphens. Only the soft
+ * hyphens at a line's end stay. Returns what was changed; leaves the page
+ * as it is to be printed.
  */
 export async function settleLineBreaks(page: Page, width: number): Promise<LineBreakSettings> {
-  const settings: LineBreakSettings = []
-  try {
-    const measured = await lineBoxes(page, {width})
-    // Each justified paragraph broken as a whole, tried out, and kept where Chromium follows.
-    const planned = new Map<number, {starts: string[]; changes: LineBoxChange[]}>()
-    for (const paragraph of measured) {
-      if (!paragraph.justified || paragraph.rtl || paragraph.lines.length < 2) continue
-      const breaks = bestBreaks(paragraph)
-      if (process.env.FOLIO_DEBUG_LINES) console.error(paragraph.index, 'kp', JSON.stringify(breaks), 'greedy', JSON.stringify(breaksOf(paragraph)), 'segs', paragraph.segments.length, 'space', paragraph.space, 'hyphen', paragraph.hyphen, 'width', paragraph.width, 'items', JSON.stringify(itemsOf(paragraph)?.items.slice(0, 8)))
-      if (!breaks || same(breaks, breaksOf(paragraph))) continue
-      const changes = enforce(paragraph, breaks)
-      if (process.env.FOLIO_DEBUG_LINES) console.error('  changes', JSON.stringify(changes))
-      if (changes) planned.set(paragraph.index, {starts: lineStarts(paragraph, breaks), changes})
-    }
-    const tried = await lineBoxes(page, {changes: [...planned.values()].flatMap((plan) => plan.changes), measure: [...planned.keys()], trial: true})
-    const kept = tried.filter((paragraph) => same(planned.get(paragraph.index)!.starts, lineStarts(paragraph)))
-    const changes = kept.flatMap((paragraph) => planned.get(paragraph.index)!.changes)
-    settings.push(...changes)
-    const current = new Map(measured.map((paragraph) => [paragraph.index, paragraph]))
-    for (const paragraph of await lineBoxes(page, {changes, measure: kept.map((paragraph) => paragraph.index)})) current.set(paragraph.index, paragraph)
-    // Ladders left (in paragraphs set by Chromium alone): the third hyphen goes.
-    for (let round = 0; round < maxRounds; round++) {
-      const remove = [...current.values()].flatMap((paragraph) => ladderEnds(paragraph).flatMap((index) => ladderFix(paragraph, index)))
-      if (remove.length === 0) break
-      const measure = [...current.values()].filter((paragraph) => ladderEnds(paragraph).length > 0).map((paragraph) => paragraph.index)
-      settings.push({remove})
-      for (const paragraph of await lineBoxes(page, {changes: [{remove}], measure})) current.set(paragraph.index, paragraph)
-    }
-    // Only the soft hyphens at a line's end stay: the others would only reach the PDF's text.
-    const [pruned] = await lineBoxes(page, {prune: true})
-    settings.push({remove: pruned!.pruned!})
-    if (process.env.FOLIO_DEBUG_LINES) console.error(`line breaking: ${measured.length} paragraphs, ${planned.size} planned, ${kept.length} kept, ${pruned!.pruned!.length} soft hyphens not taken`)
-  } finally {
-    await lineBoxes(page, {done: true})
+  const started = performance.now()
+  const {paragraphs} = await lineBoxes(page, {width, words: true})
+  // Each justified paragraph broken as a whole, and kept where Chromium follows.
+  const planned = new Map<number, {starts: Array<[number, number]>; changes: LineBoxChange[]}>()
+  for (const paragraph of paragraphs) {
+    if (!paragraph.justified || paragraph.rtl || paragraph.segments.length < 2) continue
+    const breaks = bestBreaks(paragraph)
+    const changes = breaks && enforce(paragraph, breaks)
+    if (changes) planned.set(paragraph.index, {starts: breaks.map((segment) => paragraph.segments[segment + 1]!.start), changes: changes.map((change) => ({...change, paragraph: paragraph.index}))})
   }
-  return settings
-}
-
-function same<T>(a: T[], b: T[]): boolean {
-  return a.length === b.length && a.every((value, index) => value === b[index])
+  const plans = [...planned]
+  const {verified} = await lineBoxes(page, {
+    changes: plans.flatMap(([, plan]) => plan.changes),
+    verify: plans.map(([index, plan]) => ({index, starts: plan.starts}))
+  })
+  const failed = plans.filter((_, at) => !verified[at]).map(([index]) => index)
+  const settings: LineBreakSettings = plans.filter((_, at) => verified[at]).flatMap(([, plan]) => plan.changes)
+  // The others as Chromium breaks them: ladders undone, the soft hyphens not taken out.
+  const others = paragraphs.map((paragraph) => paragraph.index).filter((index) => !planned.has(index) || failed.includes(index))
+  let lines = others.length > 0 ? (await lineBoxes(page, {revert: failed, lines: others})).lines : []
+  for (let round = 0; round < maxRounds; round++) {
+    const remove = lines.flatMap((paragraph) => ladderEnds(paragraph.lines).flatMap((index) => ladderFix(paragraph.lines, index)))
+    if (remove.length === 0) break
+    const measure = lines.filter((paragraph) => ladderEnds(paragraph.lines).length > 0).map((paragraph) => paragraph.index)
+    settings.push({remove})
+    const again = (await lineBoxes(page, {changes: [{remove}], lines: measure})).lines
+    lines = lines.map((paragraph) => again.find((other) => other.index === paragraph.index) ?? paragraph)
+  }
+  const taken = new Set(lines.flatMap((paragraph) => paragraph.lines.flatMap((line) => (line.end === 'soft' && line.soft !== undefined ? [line.soft] : []))))
+  const notTaken = paragraphs
+    .filter((paragraph) => others.includes(paragraph.index))
+    .flatMap((paragraph) => paragraph.segments.flatMap((segment) => (segment.separator === 'soft' && !taken.has(segment.soft!) ? [segment.soft!] : [])))
+  if (notTaken.length > 0) settings.push({remove: notTaken})
+  await lineBoxes(page, {changes: notTaken.length > 0 ? [{remove: notTaken}] : [], done: true})
+  if (process.env.FOLIO_DEBUG_LINES) {
+    console.error(`line breaking: ${paragraphs.length} paragraphs, ${planned.size} planned, ${planned.size - failed.length} set by Knuth–Plass, ${Math.round(performance.now() - started)} ms`)
+  }
+  // The changes again, as they are made on a later printing: without the paragraphs' tags.
+  return settings.map(({paragraph: _, ...change}) => change)
 }
 
 /** Make the changes of `settleLineBreaks` to a loaded print page of the same text. */
 export async function applyLineBreaks(page: Page, settings: LineBreakSettings): Promise<void> {
-  if (settings.length === 0) return
-  await lineBoxes(page, {changes: settings, measure: []})
-  await lineBoxes(page, {done: true})
+  if (settings.length > 0) await lineBoxes(page, {changes: settings, done: true})
 }

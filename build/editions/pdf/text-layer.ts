@@ -20,8 +20,8 @@
  * Spans with white space (a no-break space) or around several glyphs other
  * than a soft hyphen's are kept as they are.
  */
-import {decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef} from 'pdf-lib'
-import {applyEdits, glyphCodes, hexText, readOperations, replaceStream, streamSource, type Operation} from './content-stream.ts'
+import {PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef} from 'pdf-lib'
+import {applyEdits, flateStream, glyphCodes, hexText, replaceStream, scanTextOperations, streamSource, type Operation} from './content-stream.ts'
 
 interface Font {
   ref: PDFRef
@@ -30,8 +30,6 @@ interface Font {
   mendable: boolean
   /** Code to text, from the font's ToUnicode map (two-byte codes). */
   map: Map<number, string>
-  /** Codes drawn outside any span: their text is the map's. */
-  plain: Set<number>
   /** Texts the spans give each code. */
   spans: Map<number, Set<string>>
 }
@@ -89,12 +87,27 @@ export function repairTextLayer(pdf: PDFDocument): void {
   }
   for (const page of pdf.getPages()) visit(page.node.get(PDFName.of('Contents')), page.node.Resources())
 
+  // Is a code a span mends also drawn outside any span (its text is then the map's)? Counted by any font
+  // (a code another font also draws counts as drawn plainly: a copy of the font is made where none was needed).
+  const mended = new Set<number>()
+  for (const font of fonts.values()) for (const code of font.spans.keys()) mended.add(code)
+  const plain = new Set<number>()
+  for (const code of mended) {
+    const drawn = new RegExp(`<${hex4(code)}>\\s*Tj\\b`, 'gi')
+    let outside = 0
+    for (const canvas of canvases) {
+      outside += canvas.source.match(drawn)?.length ?? 0
+      for (const operation of canvas.operations) if (operation.operator === 'Tj' && glyphCodes(operation.operands[0] ?? '')?.includes(code)) outside--
+    }
+    if (outside > 0) plain.add(code)
+  }
+
   // A code whose spans all say one text, and which is never drawn plainly, takes that text in the map.
   const copies = new Map<string, {ref: PDFRef; name: string}>()
   const changed = new Set<Font>()
   for (const font of fonts.values()) {
     for (const [code, texts] of font.spans) {
-      if (texts.size === 1 && !font.plain.has(code)) {
+      if (texts.size === 1 && !plain.has(code)) {
         font.map.set(code, [...texts][0]!)
         changed.add(font)
       }
@@ -151,56 +164,55 @@ export function repairTextLayer(pdf: PDFDocument): void {
   }
 }
 
-/** Read a content stream: its ActualText spans and the codes each font draws outside them. */
+const spanPattern = /\/Span\s*<<\s*\/ActualText\s*<[0-9A-Fa-f\s]*>\s*>>\s*BDC[^]*?\bEMC\b/g
+const fontChoice = /(\/[^\s/<>\[\]()%{}]+)\s+([-+.\d]+)\s+Tf$/
+
+/** Read a content stream's ActualText spans (the rest of it is not read: it is kept as it is). */
 function read(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PDFDict, fonts: Map<string, Font>): Canvas | undefined {
   const source = streamSource(stream)
-  if (!source.includes('Tj')) return undefined
-  const operations = readOperations(source)
-  if (!operations) return undefined
+  if (!source.includes('ActualText')) return {ref, stream, resources, source, operations: [], spans: []}
   const fontDict = resources.lookupMaybe(PDFName.of('Font'), PDFDict)
+  const named = new Map<string, Font | undefined>()
   const fontOf = (name: string): Font | undefined => {
+    if (named.has(name)) return named.get(name)
     const fontRef = fontDict?.get(PDFName.of(name.slice(1)))
-    if (!(fontRef instanceof PDFRef)) return undefined
-    const key = fontRef.toString()
-    if (!fonts.has(key)) fonts.set(key, readFont(pdf, fontRef))
-    return fonts.get(key)
-  }
-  const canvas: Canvas = {ref, stream, resources, source, operations, spans: []}
-  const states: Array<{name?: string; size?: string}> = []
-  let state: {name?: string; size?: string} = {}
-  let span: Span | undefined
-  let depth = 0
-  let glyphs: Array<{operation: number; codes: number[]; font?: Font; name?: string; size?: string}> = []
-  for (const [index, operation] of operations.entries()) {
-    const {operator, operands} = operation
-    if (operator === 'q') states.push({...state})
-    else if (operator === 'Q') state = states.pop() ?? {}
-    else if (operator === 'Tf') state = {name: operands[0], size: operands[1]}
-    else if (operator === 'BDC' || operator === 'BMC') {
-      if (span) depth++
-      else if (operator === 'BDC' && /\/ActualText\s*</.test(operands[1] ?? '')) {
-        const text = hexText(/\/ActualText\s*(<[^>]*>)/.exec(operands[1]!)![1]!)
-        if (text !== undefined) {
-          span = {begin: index, end: -1, text, kept: false, drop: []}
-          glyphs = []
-        }
-      }
-    } else if (operator === 'EMC') {
-      if (span && depth > 0) depth--
-      else if (span) {
-        span.end = index
-        settle(span, glyphs)
-        canvas.spans.push(span)
-        span = undefined
-      }
-    } else if (operator === 'Tj' || operator === 'TJ' || operator === "'" || operator === '"') {
-      const codes = operator === 'Tj' ? glyphCodes(operands[0] ?? '') : undefined
-      const font = state.name ? fontOf(state.name) : undefined
-      if (span) glyphs.push({operation: index, codes: codes ?? [], font, ...state})
-      else if (font && codes) for (const code of codes) font.plain.add(code)
-      // Not a run of two-byte glyphs: the span is left alone.
-      if (span && (!codes || !font?.mendable)) span.kept = true
+    let font: Font | undefined
+    if (fontRef instanceof PDFRef) {
+      const key = fontRef.toString()
+      if (!fonts.has(key)) fonts.set(key, readFont(pdf, fontRef))
+      font = fonts.get(key)
     }
+    named.set(name, font)
+    return font
+  }
+  const canvas: Canvas = {ref, stream, resources, source, operations: [], spans: []}
+  const {operations} = canvas
+  let state: {name?: string; size?: string} = {}
+  for (const match of source.matchAll(spanPattern)) {
+    // The font in use where the span begins: the last one chosen before it (Chromium chooses one in every text object).
+    const at = source.lastIndexOf('Tf', match.index)
+    const before = at === -1 ? null : fontChoice.exec(source.slice(Math.max(0, at - 120), at + 2))
+    if (before) state = {name: before[1], size: before[2]}
+    const inside = scanTextOperations(match[0]).map((operation) => ({...operation, start: operation.start + match.index, end: operation.end + match.index}))
+    const first = operations.length
+    operations.push(...inside)
+    const text = hexText(/\/ActualText\s*(<[^>]*>)/.exec(match[0])![1]!)
+    const span: Span = {begin: first, end: operations.length - 1, text: text ?? '', kept: text === undefined, drop: []}
+    const glyphs: Array<{operation: number; codes: number[]; font?: Font; name?: string; size?: string}> = []
+    for (let index = first + 1; index < operations.length - 1; index++) {
+      const {operator, operands} = operations[index]!
+      if (operator === 'Tf') state = {name: operands[0], size: operands[1]}
+      else if (operator === 'BDC' || operator === 'BMC' || operator === 'EMC') span.kept = true
+      else if (operator === 'Tj' || operator === 'text') {
+        const codes = operator === 'Tj' ? glyphCodes(operands[0] ?? '') : undefined
+        const font = state.name ? fontOf(state.name) : undefined
+        glyphs.push({operation: index, codes: codes ?? [], font, ...state})
+        // Not a run of two-byte glyphs: the span is left alone.
+        if (!codes || !font?.mendable) span.kept = true
+      }
+    }
+    settle(span, glyphs)
+    canvas.spans.push(span)
   }
   return canvas
 }
@@ -242,7 +254,7 @@ function readFont(pdf: PDFDocument, ref: PDFRef): Font {
   const toUnicode = mapObject instanceof PDFRawStream ? mapObject : undefined
   const identity = dict.get(PDFName.of('Encoding')) === PDFName.of('Identity-H')
   if (toUnicode && identity) {
-    const cmap = Buffer.from(decodePDFRawStream(toUnicode).decode()).toString('latin1')
+    const cmap = streamSource(toUnicode)
     for (const block of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
       for (const [, code, text] of block[1]!.matchAll(/<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>/g)) map.set(Number.parseInt(code!, 16), utf16(text!))
     }
@@ -262,7 +274,7 @@ function readFont(pdf: PDFDocument, ref: PDFRef): Font {
       }
     }
   }
-  return {ref, dict, mendable: toUnicode !== undefined && identity, map, plain: new Set(), spans: new Map()}
+  return {ref, dict, mendable: toUnicode !== undefined && identity, map, spans: new Map()}
 }
 
 function utf16(hex: string): string {
@@ -304,7 +316,7 @@ function writeToUnicode(pdf: PDFDocument, dict: PDFDict, map: Map<number, string
     'end',
     'end'
   ].join('\n')
-  const stream = pdf.context.flateStream(cmap)
+  const stream = flateStream(pdf, cmap)
   const old = dict.get(PDFName.of('ToUnicode'))
   if (inPlace && old instanceof PDFRef) pdf.context.assign(old, stream)
   else dict.set(PDFName.of('ToUnicode'), pdf.context.register(stream))
