@@ -21,14 +21,24 @@
 /** What comes after a segment: where the line may break. */
 export type Separator = 'space' | 'soft' | 'hard' | 'dash' | 'end'
 
-/** A piece of text between two places a line may break. */
+/** A piece of text between two places a line may break (named by its index in the paragraph). */
 export interface Segment {
-  start: [number, number]
   /** Its natural width, in CSS pixels. */
   width: number
   separator: Separator
   /** The soft hyphen after it (its ordinal), when the separator is one. */
   soft?: number
+}
+
+/**
+ * Segments as they cross from the page: widths in thousandths of a pixel,
+ * separators one letter each (s, -, h, d, e), the soft hyphens' ordinals in
+ * order (a book's words, each an object, made a JSON answer of megabytes).
+ */
+export interface PackedSegments {
+  widths: number[]
+  separators: string
+  softs: number[]
 }
 
 export interface MeasuredParagraph {
@@ -43,7 +53,7 @@ export interface MeasuredParagraph {
   /** Natural width of a word space, and of the hyphen drawn at a soft hyphen taken. */
   space: number
   hyphen: number
-  segments: Segment[]
+  segments: PackedSegments
 }
 
 /** How a line ends. */
@@ -63,8 +73,8 @@ export interface LineBoxChange {
   paragraph?: number
   /** Soft hyphens to take out, by ordinal. */
   remove?: number[]
-  /** Join two words: the space before this place becomes a no-break space. */
-  glue?: {index: number; start: [number, number]}
+  /** Join a segment to the one before it: the space between them becomes a no-break space. */
+  glue?: {index: number; segment: number}
 }
 
 export interface LineBoxRequest {
@@ -76,8 +86,8 @@ export interface LineBoxRequest {
   words?: boolean
   /** The lines of these paragraphs (by index) as laid out. */
   lines?: number[]
-  /** Whether these paragraphs break where planned: their lines' starts after the first. */
-  verify?: Array<{index: number; starts: Array<[number, number]>}>
+  /** Whether these paragraphs break where planned: the segments that start their lines after the first. */
+  verify?: Array<{index: number; starts: number[]}>
   /** Undo the changes made for these paragraphs, before measuring. */
   revert?: number[]
   /** Once the changes are made, put the page back as it is laid out for print. */
@@ -99,8 +109,68 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
     nodeOf: Map<number, Text>
     /** How to undo the changes made for each paragraph. */
     undo: Map<number, Array<() => void>>
+    /** Where each segment of each paragraph starts, in the text as it was first read: a text node (by index) and a place in it. */
+    starts: Array<Array<[number, number]>>
   }
   const answer: LineBoxAnswer = {paragraphs: [], lines: [], verified: []}
+  const breaksAfter = (previous: string) => /[\s\u00AD\-\u2010\u2013\u2014]/.test(previous) && previous !== '\u00A0'
+  const separatorOf = (previous: string): Separator =>
+    /\s/.test(previous) ? 'space' : previous === '\u00AD' ? 'soft' : previous === '-' || previous === '\u2010' ? 'hard' : 'dash'
+  interface Walker {
+    /** A segment starts (at a text node, by index, and a place counted without soft hyphens); the separator before it and the soft hyphen it is, if one. */
+    segment: (start: [number, number], separator: Separator | undefined, soft: number | undefined) => void
+    /** A run of characters of a segment in one text node, from `at` to `end`. */
+    piece?: (node: Text, at: number, end: number, text: string) => void
+    /** A text node begins or ends. */
+    enter?: (node: Text) => void
+    leave?: (node: Text) => void
+  }
+  /** The segments of a paragraph's text: pieces between places a line may break. */
+  function walk(texts: Text[], softsOf: Map<Text, number[]>, walker: Walker): void {
+    let previous = ''
+    let lastOrdinal = -1
+    let count = 0
+    for (const [nodeIndex, node] of texts.entries()) {
+      walker.enter?.(node)
+      const data = node.data
+      const softs = softsOf.get(node) ?? []
+      let softIndex = 0
+      let place = -1
+      let piece = ''
+      let pieceStart = -1
+      const flush = (end: number) => {
+        if (piece && count > 0) walker.piece?.(node, pieceStart, end, piece)
+        piece = ''
+        pieceStart = -1
+      }
+      for (let at = 0; at < data.length; at++) {
+        const character = data[at]!
+        if (character !== '\u00AD') place++
+        if (character === '\u00AD') {
+          flush(at)
+          lastOrdinal = softs[softIndex++]!
+          previous = character
+          continue
+        }
+        if (/\s/.test(character) && character !== '\u00A0') {
+          flush(at)
+          previous = character
+          continue
+        }
+        if (count === 0 || breaksAfter(previous)) {
+          flush(at)
+          walker.segment([nodeIndex, place], count > 0 ? separatorOf(previous) : undefined, previous === '\u00AD' ? lastOrdinal : undefined)
+          count++
+        }
+        if (pieceStart === -1) pieceStart = at
+        // A no-break space inside a piece is measured as a space.
+        piece += character
+        previous = character
+      }
+      flush(data.length)
+      walker.leave?.(node)
+    }
+  }
   const key = Symbol.for('folio.lineBoxes')
   const scope = globalThis as unknown as {[key]?: State}
   const root = document.documentElement
@@ -108,7 +178,7 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
 
   let state = scope[key]
   if (!state) {
-    state = {paragraphs: [], softsOf: new Map(), nodeOf: new Map(), undo: new Map()}
+    state = {paragraphs: [], softsOf: new Map(), nodeOf: new Map(), undo: new Map(), starts: []}
     const main = document.querySelector('main') ?? document.body
     const blockOf = (node: Node): Element => {
       let block = node.parentElement!
@@ -136,6 +206,11 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
     }
     // In document order: the order in which each block's first text came.
     for (const [block, list] of texts) if (hasSoft.has(block)) state.paragraphs.push({element: block as HTMLElement, texts: list})
+    for (const paragraph of state.paragraphs) {
+      const starts: Array<[number, number]> = []
+      walk(paragraph.texts, state.softsOf, {segment: (start) => starts.push(start)})
+      state.starts.push(starts)
+    }
     scope[key] = state
   }
 
@@ -153,27 +228,41 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
   for (const change of request.changes ?? []) {
     const undo = change.paragraph === undefined ? [] : (state.undo.get(change.paragraph) ?? [])
     if (change.paragraph !== undefined) state.undo.set(change.paragraph, undo)
+    // Soft hyphens out, node by node: one change of each node's text (a book takes out tens of thousands).
+    const byNode = new Map<Text, Set<number>>()
     for (const ordinal of change.remove ?? []) {
       const node = state.nodeOf.get(ordinal)
       if (!node) continue
+      const set = byNode.get(node) ?? new Set<number>()
+      set.add(ordinal)
+      byNode.set(node, set)
+    }
+    for (const [node, ordinals] of byNode) {
       const softs = state.softsOf.get(node)!
-      const position = softs.indexOf(ordinal)
-      let at = -1
-      for (let seen = 0; seen <= position; seen++) at = node.data.indexOf('\u00AD', at + 1)
-      node.deleteData(at, 1)
-      softs.splice(position, 1)
-      state.nodeOf.delete(ordinal)
+      const before = {data: node.data, softs: softs.slice()}
+      let text = ''
+      let from = 0
+      let position = 0
+      for (let at = node.data.indexOf('\u00AD'); at !== -1; at = node.data.indexOf('\u00AD', at + 1), position++) {
+        if (!ordinals.has(before.softs[position]!)) continue
+        text += node.data.slice(from, at)
+        from = at + 1
+      }
+      node.data = text + node.data.slice(from)
+      state.softsOf.set(node, before.softs.filter((ordinal) => !ordinals.has(ordinal)))
+      for (const ordinal of ordinals) state.nodeOf.delete(ordinal)
       undo.push(() => {
-        node.insertData(at, '\u00AD')
-        softs.splice(position, 0, ordinal)
-        state!.nodeOf.set(ordinal, node)
+        node.data = before.data
+        state!.softsOf.set(node, before.softs)
+        for (const ordinal of ordinals) state!.nodeOf.set(ordinal, node)
       })
     }
     if (change.glue) {
       const texts = state.paragraphs[change.glue.index]?.texts ?? []
-      let index = change.glue.start[0]
-      // The space before the place, in its node or at the end of an earlier one.
-      let at = texts[index] ? offsetOf(texts[index]!, change.glue.start[1]) - 1 : -1
+      const start = state.starts[change.glue.index]?.[change.glue.segment] ?? [0, 0]
+      let index = start[0]
+      // The space before the segment, in its node or at the end of an earlier one.
+      let at = texts[index] ? offsetOf(texts[index]!, start[1]) - 1 : -1
       while (index > 0 && at < 0) at = texts[--index]!.data.length - 1
       const node = texts[index]
       if (node && at >= 0 && node.data[at] === ' ') {
@@ -198,10 +287,6 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
     const rects = range.getClientRects()
     return rects[rects.length - 1]
   }
-  const separatorOf = (previous: string): Separator =>
-    /\s/.test(previous) ? 'space' : previous === '\u00AD' ? 'soft' : previous === '-' || previous === '\u2010' ? 'hard' : 'dash'
-  const breaksAfter = (previous: string) => /[\s\u00AD\-\u2010\u2013\u2014]/.test(previous) && previous !== '\u00A0'
-
   if (request.words) {
     const canvas = document.createElement('canvas').getContext('2d')!
     const widths = new Map<string, number>()
@@ -232,7 +317,7 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
         indent: Number.parseFloat(style.textIndent) || 0,
         space: measure(base, ' ') + (Number.parseFloat(style.wordSpacing) || 0),
         hyphen: Math.max(measure(base, '-'), measure(base, '\u2010')),
-        segments: []
+        segments: {widths: [], separators: '', softs: []}
       }
       // The padding, border and margin of inline elements, at their first and last text.
       const edges = new Map<Text, {left: number; right: number}>()
@@ -247,69 +332,44 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
         const last = inside.at(-1)
         if (last) edges.set(last, {left: edges.get(last)?.left ?? 0, right: (edges.get(last)?.right ?? 0) + right})
       }
-      const {segments} = measured
-      let previous = ''
-      let lastOrdinal = -1
-      for (const [nodeIndex, node] of paragraph.texts.entries()) {
-        const parentStyle = getComputedStyle(node.parentElement!)
-        const font = setFont(parentStyle)
-        const upper = parentStyle.textTransform === 'uppercase'
-        // Figures in a style of their own (oldstyle, tabular) are not what a canvas sets: their box is asked for.
-        const figures = parentStyle.fontVariantNumeric !== 'normal'
-        const data = node.data
-        const softs = state.softsOf.get(node) ?? []
-        let softIndex = 0
-        let place = -1
-        let piece = ''
-        let pieceStart = -1
-        const edge = edges.get(node)
-        const flush = (end: number) => {
-          if (piece && segments.length > 0) {
-            let pieceWidth: number
-            if (figures && /\d/.test(piece)) {
-              range.setStart(node, pieceStart)
-              range.setEnd(node, end)
-              pieceWidth = [...range.getClientRects()].reduce((sum, rect) => sum + rect.width, 0)
-            } else pieceWidth = measure(font, upper ? piece.toUpperCase() : piece)
-            segments.at(-1)!.width += pieceWidth
-          }
-          piece = ''
-          pieceStart = -1
-        }
-        // The inline box's left edge goes with its first character, its right edge with its last.
-        let left = edge?.left ?? 0
-        for (let at = 0; at < data.length; at++) {
-          const character = data[at]!
-          if (character !== '\u00AD') place++
-          if (character === '\u00AD') {
-            flush(at)
-            lastOrdinal = softs[softIndex++]!
-            previous = character
-            continue
-          }
-          if (/\s/.test(character) && character !== '\u00A0') {
-            flush(at)
-            previous = character
-            continue
-          }
-          if (segments.length === 0 || breaksAfter(previous)) {
-            flush(at)
-            if (segments.length > 0) {
-              segments.at(-1)!.separator = separatorOf(previous)
-              if (previous === '\u00AD') segments.at(-1)!.soft = lastOrdinal
-            }
-            segments.push({start: [nodeIndex, place], width: 0, separator: 'end'})
-          }
-          segments.at(-1)!.width += left
+      const widths: number[] = []
+      const separators: string[] = []
+      const softs: number[] = []
+      let font = base
+      let upper = false
+      let figures = false
+      // An inline box's left edge goes with its first character, its right edge with its last.
+      let left = 0
+      walk(paragraph.texts, state.softsOf, {
+        enter: (node) => {
+          const parentStyle = getComputedStyle(node.parentElement!)
+          font = setFont(parentStyle)
+          upper = parentStyle.textTransform === 'uppercase'
+          // Figures in a style of their own (oldstyle, tabular) are not what a canvas sets: their box is asked for.
+          figures = parentStyle.fontVariantNumeric !== 'normal'
+          left = edges.get(node)?.left ?? 0
+        },
+        segment: (_start, separator, soft) => {
+          if (separator) separators.push(separator === 'space' ? 's' : separator === 'soft' ? '-' : separator === 'hard' ? 'h' : 'd')
+          if (soft !== undefined) softs.push(soft)
+          widths.push(0)
+        },
+        piece: (node, at, end, text) => {
+          let width: number
+          if (figures && /\d/.test(text)) {
+            range.setStart(node, at)
+            range.setEnd(node, end)
+            width = [...range.getClientRects()].reduce((sum, rect) => sum + rect.width, 0)
+          } else width = measure(font, upper ? text.toUpperCase() : text)
+          widths[widths.length - 1]! += width + left
           left = 0
-          if (pieceStart === -1) pieceStart = at
-          // A no-break space inside a piece is measured as a space.
-          piece += character
-          previous = character
+        },
+        leave: (node) => {
+          if (widths.length > 0) widths[widths.length - 1]! += edges.get(node)?.right ?? 0
         }
-        flush(data.length)
-        if (edge && segments.length > 0) segments.at(-1)!.width += edge.right
-      }
+      })
+      separators.push('e')
+      measured.segments = {widths: widths.map((width) => Math.round(width * 1000)), separators: separators.join(''), softs}
       answer.paragraphs.push(measured)
     }
   }
@@ -332,8 +392,9 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
     }
     return {top: rect?.top, before: before?.top, height: rect?.height ?? 0}
   }
-  for (const {index, starts} of request.verify ?? []) {
+  for (const {index, starts: segments} of request.verify ?? []) {
     const texts = state.paragraphs[index]!.texts
+    const starts = segments.map((segment) => state!.starts[index]![segment]!)
     // Each planned start begins a line, and the line before ends on the line the start before began.
     let ok = true
     let lineTop = rectOf(texts[0]!, offsetOf(texts[0]!, 0))?.top

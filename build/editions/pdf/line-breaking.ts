@@ -25,7 +25,7 @@ import type {Page} from 'puppeteer'
 import type {InputItem} from 'tex-linebreak'
 import {bleed, type PageSize} from '../../document/page-sizes.ts'
 import {requireFromProject} from '../../project.ts'
-import {inPage, type LaidOutLine, type LineBoxAnswer, type LineBoxChange, type LineBoxRequest, type MeasuredParagraph} from './line-boxes.ts'
+import {inPage, type LaidOutLine, type LineBoxAnswer, type LineBoxChange, type LineBoxRequest, type MeasuredParagraph, type Segment} from './line-boxes.ts'
 
 // A CommonJS bundle whose names Node's ES module loader cannot see.
 const {breakLines, MAX_COST, MIN_COST} = requireFromProject('tex-linebreak') as typeof import('tex-linebreak')
@@ -86,6 +86,25 @@ async function lineBoxes(page: Page, request: LineBoxRequest): Promise<LineBoxAn
  */
 export type LineBreakSettings = LineBoxChange[]
 
+/** A measured paragraph with its segments unpacked. */
+interface Paragraph extends Omit<MeasuredParagraph, 'segments'> {
+  segments: Segment[]
+}
+
+const separatorNames: Record<string, Segment['separator']> = {s: 'space', '-': 'soft', h: 'hard', d: 'dash', e: 'end'}
+
+function unpack(paragraph: MeasuredParagraph): Paragraph {
+  const {widths, separators, softs} = paragraph.segments
+  let soft = 0
+  return {
+    ...paragraph,
+    segments: widths.map((width, index) => {
+      const separator = separatorNames[separators[index]!] ?? 'end'
+      return {width: width / 1000, separator, ...(separator === 'soft' ? {soft: softs[soft++]!} : {})}
+    })
+  }
+}
+
 /** Lines whose hyphen makes the third (or more) in a row, by index. */
 function ladderEnds(lines: LaidOutLine[]): number[] {
   const ends: number[] = []
@@ -110,7 +129,7 @@ function ladderFix(lines: LaidOutLine[], index: number): number[] {
 }
 
 /** A paragraph as Knuth and Plass's boxes, glue and penalties: one box per segment, the separator after it. */
-function itemsOf(paragraph: MeasuredParagraph): {items: InputItem[]; breakAfter: Map<number, number>} {
+function itemsOf(paragraph: Paragraph): {items: InputItem[]; breakAfter: Map<number, number>} {
   const {space, hyphen} = paragraph
   const items: InputItem[] = []
   // Item index of each segment's separator: where a break after it is.
@@ -129,7 +148,7 @@ function itemsOf(paragraph: MeasuredParagraph): {items: InputItem[]; breakAfter:
 }
 
 /** The segments after which the best lines break, with no more than two hyphens in a row; undefined when there is no such. */
-function bestBreaks(paragraph: MeasuredParagraph): number[] | undefined {
+function bestBreaks(paragraph: Paragraph): number[] | undefined {
   const {items, breakAfter} = itemsOf(paragraph)
   const segmentAt = new Map([...breakAfter].map(([segment, item]) => [item, segment]))
   const measure = paragraph.width - tolerance
@@ -167,7 +186,7 @@ function bestBreaks(paragraph: MeasuredParagraph): number[] | undefined {
  * the break no longer fits even if print sets it a hair narrower. Undefined
  * when that would take a dash or a hyphen of the text.
  */
-function enforce(paragraph: MeasuredParagraph, breaks: number[]): LineBoxChange[] | undefined {
+function enforce(paragraph: Paragraph, breaks: number[]): LineBoxChange[] | undefined {
   const {segments, space, hyphen} = paragraph
   const chosen = new Set(breaks)
   const changes: LineBoxChange[] = [
@@ -191,7 +210,7 @@ function enforce(paragraph: MeasuredParagraph, breaks: number[]): LineBoxChange[
       // A break here would still fit on the planned line: it may not be there.
       if (segment === next) return undefined
       if (separator === 'space') {
-        changes.push({glue: {index: paragraph.index, start: segments[segment + 1]!.start}})
+        changes.push({glue: {index: paragraph.index, segment: segment + 1}})
         extra += space
       } else if (separator !== 'soft') return undefined
     }
@@ -208,14 +227,14 @@ function enforce(paragraph: MeasuredParagraph, breaks: number[]): LineBoxChange[
  */
 export async function settleLineBreaks(page: Page, width: number): Promise<LineBreakSettings> {
   const started = performance.now()
-  const {paragraphs} = await lineBoxes(page, {width, words: true})
+  const paragraphs = (await lineBoxes(page, {width, words: true})).paragraphs.map(unpack)
   // Each justified paragraph broken as a whole, and kept where Chromium follows.
-  const planned = new Map<number, {starts: Array<[number, number]>; changes: LineBoxChange[]}>()
+  const planned = new Map<number, {starts: number[]; changes: LineBoxChange[]}>()
   for (const paragraph of paragraphs) {
     if (!paragraph.justified || paragraph.rtl || paragraph.segments.length < 2) continue
     const breaks = bestBreaks(paragraph)
     const changes = breaks && enforce(paragraph, breaks)
-    if (changes) planned.set(paragraph.index, {starts: breaks.map((segment) => paragraph.segments[segment + 1]!.start), changes: changes.map((change) => ({...change, paragraph: paragraph.index}))})
+    if (changes) planned.set(paragraph.index, {starts: breaks.map((segment) => segment + 1), changes: changes.map((change) => ({...change, paragraph: paragraph.index}))})
   }
   const plans = [...planned]
   const {verified} = await lineBoxes(page, {
