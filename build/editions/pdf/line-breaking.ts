@@ -71,13 +71,15 @@ const inPageSource = `(request) => { const __name = (target) => target; return (
 /**
  * Evaluated through the DevTools protocol, which works with the page's
  * JavaScript off (it stays off: the page runs no script of its own). The
- * function is compiled once a page, and kept under a symbol; its answer
- * comes back as one JSON string (the protocol is slow to copy a large
- * object value by value).
+ * function is sent once a page and kept under a symbol; its answer comes
+ * back as one JSON string (the protocol is slow to copy a large object
+ * value by value).
  */
 async function lineBoxes(page: Page, request: LineBoxRequest): Promise<LineBoxAnswer> {
-  const run = `(globalThis[Symbol.for('folio.inPage')] ??= ${inPageSource})`
-  return JSON.parse((await page.evaluate(`JSON.stringify(${run}(${JSON.stringify(request)}))`)) as string) as LineBoxAnswer
+  const call = (run: string) => `(() => { const run = ${run}; return run ? JSON.stringify(run(${JSON.stringify(request)})) : '' })()`
+  const answer = (await page.evaluate(call(`globalThis[Symbol.for('folio.inPage')]`))) as string
+  if (answer) return JSON.parse(answer) as LineBoxAnswer
+  return JSON.parse((await page.evaluate(call(`(globalThis[Symbol.for('folio.inPage')] = ${inPageSource})`))) as string) as LineBoxAnswer
 }
 
 /**
