@@ -119,30 +119,13 @@ export async function tool(command: string, args: string[]): Promise<string> {
   return stdout
 }
 
-/** PDF text as pdftotext gives it, with the words hyphenated at build time joined again. */
-export function joinHyphenation(text: string): string {
-  return text
-    .replace(/\u00AD-?\n\s*/g, '') // a soft hyphen taken at a line end shows as "-"
-    .replace(/[\u00AD\u200C]/g, '') // soft hyphens; the non-joiner that breaks an ffi ligature
-    .replace(/([\p{L}\p{N}])-\n\s*([\p{L}\p{N}])/gu, '$1-$2') // a hard hyphen at a line end
-}
-
 /**
- * The running text of a PDF: pdftotext's pages with the running head (the
- * first line) and the folio (the last line) of every page after the first
- * taken out, hyphenation joined.
+ * PDF text as pdftotext gives it, with the words hyphenated at a line's end
+ * joined again (a compound such as "cease-fire" broken at its hyphen is
+ * joined too: look for words, not for the hyphens of compounds).
  */
-export function runningText(pdftotext: string, runningHead: string): string {
-  const pages = pdftotext.split('\f').map((page, index) => {
-    if (index === 0) return page
-    const lines = page.split('\n')
-    while (lines.length > 0 && lines[0]!.trim() === '') lines.shift()
-    while (lines.length > 0 && lines.at(-1)!.trim() === '') lines.pop()
-    if (lines[0]?.trim() === runningHead) lines.shift()
-    if (/^\d+$/.test(lines.at(-1)?.trim() ?? '')) lines.pop()
-    return lines.join('\n')
-  })
-  return joinHyphenation(pages.join('\n'))
+export function joinHyphenation(text: string): string {
+  return text.replace(/([\p{L}\p{N}])-\n\s*([\p{L}\p{N}])/gu, '$1$2')
 }
 
 export interface EpubCheckReport {

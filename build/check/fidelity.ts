@@ -10,6 +10,10 @@
  * words on either side of them are found in order. Each citation is a block
  * of its own, compared in its own order (notes move), so a citation that an
  * edition dropped fails the check.
+ *
+ * For a PDF, each paragraph found is then read word for word as each
+ * reader's tool gives it (word-fidelity.ts): a word split or altered is
+ * reported at its place in the manuscript.
  */
 import path from 'node:path'
 import type {Element} from 'hast'
@@ -20,6 +24,7 @@ import type {VFile} from 'vfile'
 import type {Document} from '../document/document.ts'
 import {fail} from '../messages.ts'
 import {skipped, verdict, type CheckResult} from './results.ts'
+import {compareWords} from './word-fidelity.ts'
 
 export interface Block {
   kind: 'paragraph' | 'heading' | 'citation'
@@ -28,15 +33,30 @@ export interface Block {
   key: string
   file: VFile
   node: Element
+  /** Places in `text` where a note's marker starts or ends. */
+  notes: Set<number>
 }
+
+const ignored = /[\s\u00AD\u200B-\u200F\u202A-\u202E\u2066-\u2069\u002D\u2010\u2011]/
+const apostrophes = /['‘’ʼ`´‚‛]/
+const quotes = /["“”„‟«»‹›]/
 
 /** Text reduced to what fidelity compares: words and their letters. */
 export function comparable(text: string): string {
-  return text
-    .normalize('NFC')
-    .replace(/[\s\u00AD\u200B-\u200F\u202A-\u202E\u2066-\u2069\u002D\u2010\u2011]/g, '')
-    .replace(/['‘’ʼ`´‚‛]/g, "'")
-    .replace(/["“”„‟«»‹›]/g, '"')
+  return comparablePlaces(text.normalize('NFC')).key
+}
+
+/** `comparable` of an NFC text, with the place in the text of each character of the result. */
+export function comparablePlaces(text: string): {key: string; places: number[]} {
+  let key = ''
+  const places: number[] = []
+  for (let at = 0; at < text.length; at++) {
+    const character = text[at]!
+    if (ignored.test(character)) continue
+    key += apostrophes.test(character) ? "'" : quotes.test(character) ? '"' : character
+    places.push(at)
+  }
+  return {key, places}
 }
 
 /** Spans of Folio's own words inside the manuscript's paragraphs. */
@@ -76,7 +96,7 @@ export function blocksOf(document: Document): Block[] {
       if (!node.position) return SKIP
       const text = toString(node).trim()
       const key = comparable(ownWords(node))
-      if (key.replaceAll('\0', '').length > 0) blocks.push({kind: heading ? 'heading' : 'paragraph', text, key, file: chapter.file, node})
+      if (key.replaceAll('\0', '').length > 0) blocks.push({kind: heading ? 'heading' : 'paragraph', text, key, file: chapter.file, node, notes: noteMarkers(node, toString(node).length - toString(node).trimStart().length)})
       return SKIP
     })
     visit(chapter.tree, 'element', (node) => {
@@ -84,23 +104,25 @@ export function blocksOf(document: Document): Block[] {
       if (!(node.properties.className as string[]).includes('citation')) return undefined
       const text = toString(node).trim()
       const key = comparable(text)
-      if (key.length > 0) citations.push({kind: 'citation', text, key, file: chapter.file, node})
+      if (key.length > 0) citations.push({kind: 'citation', text, key, file: chapter.file, node, notes: new Set()})
       return SKIP
     })
   }
   return [...blocks, ...citations]
 }
 
-/** Where a block's pieces are, in order, from `from`; -1 when one is missing. Returns the end of the last. */
-function findPieces(haystack: string, key: string, from: number): number {
+/** Where a block's pieces are, in order, from `from`: the start of the first and the end of the last; undefined when one is missing. */
+function findPieces(haystack: string, key: string, from: number): {start: number; end: number} | undefined {
   let at = from
+  let start: number | undefined
   for (const piece of key.split('\0')) {
     if (piece === '') continue
     const found = haystack.indexOf(piece, at)
-    if (found === -1) return -1
+    if (found === -1) return undefined
+    start ??= found
     at = found + piece.length
   }
-  return at
+  return {start: start ?? from, end: at}
 }
 
 /**
@@ -111,11 +133,60 @@ function findPieces(haystack: string, key: string, from: number): number {
  */
 const shapedScripts = /[\u0600-\u08FF\uFB50-\uFDFF\uFE70-\uFEFF\u0700-\u074F\u07C0-\u07FF\u0900-\u0DFF]/u
 
+/** Where the note markers (`<sup><a data-footnote-ref>`) of a paragraph start and end in its text. */
+function noteMarkers(node: Element, trimmed: number): Set<number> {
+  const places = new Set<number>()
+  let offset = -trimmed
+  const walk = (element: Element, inNote: boolean): void => {
+    for (const child of element.children) {
+      if (child.type === 'text') offset += child.value.length
+      else if (child.type === 'element') {
+        const note = !inNote && child.tagName === 'sup' && child.children.some((item) => item.type === 'element' && item.properties.dataFootnoteRef !== undefined)
+        if (note) places.add(offset)
+        walk(child, inNote || note)
+        if (note) places.add(offset)
+      }
+    }
+  }
+  walk(node, false)
+  return places
+}
+
+/** Scripts read right to left: the order a PDF's tools give their words in is not the text's. */
+const rightToLeft = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFF]/u
+
+/** The place in the manuscript of a place in a block's text. */
+function placeOf(node: Element, offset: number): {line: number; column: number} | undefined {
+  let seen = 0
+  let found: {line: number; column: number} | undefined
+  const walk = (element: Element): boolean => {
+    for (const child of element.children) {
+      if (child.type === 'text') {
+        if (offset < seen + child.value.length && child.position) {
+          const before = child.value.slice(0, offset - seen)
+          const lines = before.split('\n')
+          const line = child.position.start.line + lines.length - 1
+          found = {line, column: lines.length > 1 ? lines.at(-1)!.length + 1 : child.position.start.column + before.length}
+          return true
+        }
+        seen += child.value.length
+      } else if (child.type === 'element' && walk(child)) return true
+    }
+    return false
+  }
+  walk(node)
+  return found
+}
+
 export interface FidelityOptions {
   /** The edition's text cannot give back shaped scripts (see `shapedScripts`): those blocks are not compared. */
   losesShapedScripts?: boolean
   /** Folder the problems' file names are relative to. */
   cwd: string
+  /** The tool the text was read with, for messages. */
+  tool?: string
+  /** Also compare each paragraph found word for word. */
+  words?: boolean
 }
 
 /**
@@ -126,8 +197,10 @@ export interface FidelityOptions {
  */
 export function checkFidelity(edition: string, blocks: Block[], text: string, options: FidelityOptions): CheckResult {
   const unreadable = (block: Block) => options.losesShapedScripts === true && shapedScripts.test(block.text)
-  const haystack = comparable(text)
+  const read = text.normalize('NFC')
+  const {key: haystack, places} = comparablePlaces(read)
   const problems: string[] = []
+  const by = options.tool ? ` (${options.tool})` : ''
   // Paragraphs and headings in order; citations in their own order (a note's may come after the text).
   const from = {text: 0, citations: 0}
   let unread = 0
@@ -137,15 +210,27 @@ export function checkFidelity(edition: string, blocks: Block[], text: string, op
       continue
     }
     const cursor = block.kind === 'citation' ? 'citations' : 'text'
-    const end = findPieces(haystack, block.key, from[cursor])
-    if (end !== -1) {
-      from[cursor] = end
+    const found = findPieces(haystack, block.key, from[cursor])
+    if (found) {
+      from[cursor] = found.end
+      // Word for word only where the text is all the manuscript's: Folio's own words (a page number filled in) may read otherwise.
+      if (options.words && !block.key.includes('\0') && !rightToLeft.test(block.text)) {
+        const region = read.slice(places[found.start]!, places[found.end - 1]! + 1)
+        const fault = compareWords(block.text, region, block.notes)
+        if (fault) {
+          const kind = fault.kind === 'split' ? 'split' : fault.kind === 'joined' ? 'run into the next' : 'altered'
+          const reason = `Word ${kind} in the ${edition} edition's text${by}: “${fault.word}” reads “${fault.read}”`
+          const place = placeOf(block.node, fault.at)
+          const message = fail(block.file, reason, place ?? block.node, 'fidelity')
+          problems.push(`${path.relative(options.cwd, block.file.path)}:${message.line}:${message.column}  ${reason}`)
+        }
+      }
       continue
     }
-    const elsewhere = findPieces(haystack, block.key, 0) !== -1
+    const elsewhere = findPieces(haystack, block.key, 0) !== undefined
     const what = block.kind === 'heading' ? 'Heading' : block.kind === 'citation' ? 'Citation' : 'Paragraph'
     const quoted = block.text.length > 80 ? `${block.text.slice(0, 77)}…` : block.text
-    const reason = elsewhere ? `${what} out of order in the ${edition} edition: “${quoted}”` : `${what} missing from the ${edition} edition: “${quoted}”`
+    const reason = elsewhere ? `${what} out of order in the ${edition} edition${by}: “${quoted}”` : `${what} missing from the ${edition} edition${by}: “${quoted}”`
     const message = fail(block.file, reason, block.node, 'fidelity')
     problems.push(`${path.relative(options.cwd, block.file.path)}:${message.line}:${message.column}  ${reason}`)
   }

@@ -9,6 +9,7 @@ import {decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFHexString, PDFNam
 import type {Document} from '../document/document.ts'
 import {bleed, type PageSize} from '../document/page-sizes.ts'
 import {verdict, type EditionReading} from './results.ts'
+import {readPdf} from './pdf-text.ts'
 
 const points = (millimetres: number) => (millimetres / 25.4) * 72
 
@@ -72,9 +73,12 @@ export async function checkPdf(bytes: Uint8Array, {edition, document, pageSize, 
   }
   const pages = pdf.getPageCount()
   const summary = `tagged, /Lang ${lang ?? '?'}, title, outline, ${fonts.size} fonts embedded and none Type 3, ${pages} page${pages === 1 ? '' : 's'} ${pageSize.name}`
+  const {readings, missing} = await readPdf(bytes, pageSize, printReady)
   return {
     result: verdict(edition, 'own checks', [...new Set(problems)], summary),
-    text: await runningText(bytes, pageSize, printReady),
+    text: readings[0]!.text,
+    readings,
+    unreadBy: missing,
     pages,
     losesShapedScripts: true
   }
@@ -85,31 +89,6 @@ function embedded(pdf: PDFDocument, font: PDFDict): boolean {
   const target = descendants ? pdf.context.lookup(descendants.get(0), PDFDict) : font
   const descriptor = target.lookupMaybe(PDFName.of('FontDescriptor'), PDFDict)
   return ['FontFile', 'FontFile2', 'FontFile3'].some((key) => descriptor?.get(PDFName.of(key)) instanceof PDFRef)
-}
-
-/** The text of the pages without what stands in the top and bottom margins. */
-async function runningText(bytes: Uint8Array, pageSize: PageSize, printReady: boolean): Promise<string> {
-  const {getDocument} = await import('pdfjs-dist/legacy/build/pdf.mjs')
-  const pdf = await getDocument({data: bytes.slice(), disableFontFace: true, useSystemFonts: false, isEvalSupported: false, verbosity: 0}).promise
-  const extra = printReady ? points(bleed) : 0
-  const top = points(pageSize.margin.top) + extra
-  const bottom = points(pageSize.margin.bottom) + extra
-  const lines: string[] = []
-  for (let number = 1; number <= pdf.numPages; number++) {
-    const page = await pdf.getPage(number)
-    const height = page.view[3]!
-    const content = await page.getTextContent()
-    for (const item of content.items) {
-      if (!('str' in item)) continue
-      const y = item.transform[5] as number
-      // Running heads stand in the top margin, folios in the bottom one.
-      if (y > height - top + 2 || y < bottom - 2) continue
-      lines.push(item.hasEOL ? `${item.str}\n` : item.str)
-    }
-    page.cleanup()
-  }
-  await pdf.destroy()
-  return lines.join('')
 }
 
 /**

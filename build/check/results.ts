@@ -36,6 +36,13 @@ export interface EditionReading {
   result: CheckResult
   /** The text a reader meets, in reading order, for text fidelity. */
   text: string
+  /**
+   * The text as each reader's tool gives it (a PDF: pdf.js, poppler,
+   * MuPDF), each compared word for word; `text` is the first.
+   */
+  readings?: Array<{tool: string; text: string}>
+  /** Readers' tools not installed, with how to add them. */
+  unreadBy?: string[]
   /** Pages, for a paged edition. */
   pages?: number
   /**

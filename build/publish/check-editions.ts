@@ -6,8 +6,8 @@
 import {existsSync} from 'node:fs'
 import {readFile} from 'node:fs/promises'
 import path from 'node:path'
-import {blocksOf, checkFidelity} from '../check/fidelity.ts'
-import {failed, type CheckResult, type EditionCheck} from '../check/results.ts'
+import {blocksOf, checkFidelity, type Block} from '../check/fidelity.ts'
+import {failed, verdict, type CheckResult, type EditionCheck, type EditionReading} from '../check/results.ts'
 import type {Document} from '../document/document.ts'
 import type {EditionSettings} from '../document/settings.ts'
 import {editionFileName, type EditionFormat} from '../editions/edition.ts'
@@ -35,10 +35,7 @@ export async function checkEditions(document: Document, settings: EditionSetting
       continue
     }
     const reading = await edition.read(new Uint8Array(await readFile(file)), {document, settings})
-    const results: CheckResult[] = [
-      reading.result,
-      checkFidelity(edition.format, blocks, reading.text, {cwd: options.cwd, ...(reading.losesShapedScripts ? {losesShapedScripts: true} : {})})
-    ]
+    const results: CheckResult[] = [reading.result, fidelity(edition.format, blocks, reading, options.cwd)]
     // The outside checkers are separate processes (Java, Chromium): they run side by side.
     if (options.tools !== false) {
       const start = results.length
@@ -50,4 +47,19 @@ export async function checkEditions(document: Document, settings: EditionSetting
   }
   await Promise.all(validations)
   return checks
+}
+
+/**
+ * Text fidelity of an edition; where its text is read by several readers'
+ * tools (a PDF's), each reading is compared word for word.
+ */
+function fidelity(format: string, blocks: Block[], reading: EditionReading, cwd: string): CheckResult {
+  const options = {cwd, ...(reading.losesShapedScripts ? {losesShapedScripts: true} : {})}
+  if (!reading.readings) return checkFidelity(format, blocks, reading.text, options)
+  const results = reading.readings.map(({tool, text}) => checkFidelity(format, blocks, text, {...options, tool, words: true}))
+  if (results.every((result) => result.status === 'skipped')) return results[0]!
+  const tools = reading.readings.map(({tool}) => tool)
+  const missing = reading.unreadBy ?? []
+  const summary = `${results[0]!.summary}, word for word in ${tools.slice(0, -1).join(', ')}${tools.length > 1 ? ' and ' : ''}${tools.at(-1)}${missing.length > 0 ? ` (not read with ${missing.join(', ')})` : ''}`
+  return verdict(format, 'text fidelity', [...new Set(results.flatMap((result) => result.problems))], summary)
 }

@@ -3,14 +3,16 @@
  * tags, links or anything else: the outline (Chromium's drops the space where
  * a heading wraps, so it is rebuilt from the Document's headings, with
  * Chromium's destinations), the document information, /Lang,
- * DisplayDocTitle, dates from SOURCE_DATE_EPOCH or the manuscript only, and
- * for the print-ready variant the TrimBox and BleedBox of every page.
+ * DisplayDocTitle, dates from SOURCE_DATE_EPOCH or the manuscript only, a
+ * text layer that reads as the text does (text-layer.ts), and for the
+ * print-ready variant the TrimBox and BleedBox of every page.
  */
 import {PDFArray, PDFDict, PDFDocument, PDFHexString, PDFName, PDFNumber, PDFRef, PDFString} from 'pdf-lib'
 import type {ContentsEntry} from '../../document/contents.ts'
 import type {Document} from '../../document/document.ts'
 import {bleed} from '../../document/page-sizes.ts'
 import {version} from '../../project.ts'
+import {repairTextLayer} from './text-layer.ts'
 
 export interface Headings {
   /** Destination (`[page /XYZ x y z]`) of each entry of the contents, by id. */
@@ -97,6 +99,7 @@ export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promi
 
   writeOutline(pdf, options.contents, headings.destinations)
   pinStructureIds(pdf)
+  repairTextLayer(pdf)
   if (options.printReady) setPrintBoxes(pdf)
   return pdf.save({useObjectStreams: false, updateFieldAppearances: false})
 }

@@ -2,9 +2,13 @@
  * Text prepared for print. Soft hyphens, inserted at build time: headless
  * Chromium has no hyphenation dictionaries (docs/decisions/0007), so
  * `hyphens: auto` does nothing in print. Liang's patterns from the `hyphen`
- * package, by the work's language. Only running text is hyphenated:
- * headings, code, URLs and links that show an address are not. And no ffi
- * or ffl ligature, whose text Chromium loses (see breakTripleLigatures).
+ * package, by the work's language, with the rules of the trade that need no
+ * layout: at least two letters before a break and three after it (TeX's
+ * \lefthyphenmin and \righthyphenmin for English, and no language of the
+ * patterns asks for more); no break in a word in capitals, a word with
+ * digits, or a part of a compound with a hyphen; nothing in headings,
+ * titles, captions, pull quotes, labels, code or addresses. The rules that
+ * need the laid-out lines are in line-breaking.ts.
  */
 import type {Element, Root} from 'hast'
 import {headingRank} from 'hast-util-heading-rank'
@@ -20,9 +24,17 @@ const patternsByLanguage: Record<string, string> = {
   ca: 'ca', ga: 'ga', cy: 'cy', eu: 'eu', gl: 'gl', is: 'is', ka: 'ka', hy: 'hy', la: 'la'
 }
 
-/** Elements whose text is never hyphenated: code, and labels set in capitals or read as names. */
-const keepWhole = new Set(['code', 'pre', 'kbd', 'samp', 'var', 'script', 'style', 'svg', 'math', 'abbr'])
-const keepWholeClasses = ['callout-label', 'figure-label', 'table-label']
+/** Elements whose text is never hyphenated: code, captions, and labels set in capitals or read as names. */
+const keepWhole = new Set(['code', 'pre', 'kbd', 'samp', 'var', 'script', 'style', 'svg', 'math', 'abbr', 'figcaption', 'caption', 'nav'])
+const keepWholeClasses = ['callout-label', 'figure-label', 'table-label', 'pullquote', 'title', 'subtitle', 'part-title', 'toc']
+
+/** Fewest letters before and after a break. */
+export const hyphenMinimums = {before: 2, after: 3}
+
+/** Words the patterns break wrongly, by language (as in TeX's \hyphenation lists). */
+const exceptionsByLanguage: Record<string, string[]> = {
+  en: ['rus-sian', 'rus-sians']
+}
 
 const require = requireFromProject
 const hyphenators = new Map<string, ((word: string) => string) | undefined>()
@@ -40,13 +52,14 @@ export function hyphenatorFor(lang: string): ((word: string) => string) | undefi
   const module = patternsByLanguage[`${locale.language}-${locale.region ?? ''}`] ?? patternsByLanguage[locale.language]
   let hyphenator: ((word: string) => string) | undefined
   if (module) {
-    const {hyphenateSync} = require(`hyphen/${module}`) as {hyphenateSync: (text: string, options?: {minWordLength?: number}) => string}
+    const {hyphenateSync} = require(`hyphen/${module}`) as {hyphenateSync: (text: string, options?: {minWordLength?: number; exceptions?: string[]}) => string}
+    const exceptions = exceptionsByLanguage[locale.language] ?? []
     const cache = new Map<string, string>()
     // Words repeat: a book of 300,000 words has perhaps 20,000 distinct ones.
     hyphenator = (word) => {
       let hyphenated = cache.get(word)
       if (hyphenated === undefined) {
-        hyphenated = hyphenateSync(word, {minWordLength: 6})
+        hyphenated = withinMinimums(hyphenateSync(word, {minWordLength: 6, exceptions}))
         cache.set(word, hyphenated)
       }
       return hyphenated
@@ -120,9 +133,29 @@ function lastWordWhole(element: Element): boolean {
   return false
 }
 
-/** Words of letters (and combining marks) only: numbers, URLs and e-mail addresses stay whole. */
+/** A hyphenated word without the breaks that leave fewer letters than the minimums on either side. */
+function withinMinimums(word: string): string {
+  const pieces = word.split('\u00AD')
+  let result = pieces[0]!
+  let before = [...result].length
+  const total = [...word.replaceAll('\u00AD', '')].length
+  for (const piece of pieces.slice(1)) {
+    const keep = before >= hyphenMinimums.before && total - before >= hyphenMinimums.after
+    result += (keep ? '\u00AD' : '') + piece
+    before += [...piece].length
+  }
+  return result
+}
+
+/**
+ * Words of letters (and combining marks) only, not in capitals: numbers,
+ * words with digits, URLs, e-mail addresses, acronyms and the parts of a
+ * compound with a hyphen stay whole.
+ */
 function hyphenateText(text: string, hyphenate: (word: string) => string): string {
-  return breakTripleLigatures(text).replace(/(?<![\p{L}\p{M}\p{N}@./:_-])[\p{L}\p{M}]{6,}(?![\p{L}\p{M}\p{N}@_]|[./:][\p{L}\p{N}])/gu, (word) => hyphenate(word))
+  return text.replace(/(?<![\p{L}\p{M}\p{N}@./:_\-\u2010])[\p{L}\p{M}]{6,}(?![\p{L}\p{M}\p{N}@_\-\u2010]|[./:][\p{L}\p{N}])/gu, (word) =>
+    word === word.toLocaleUpperCase() ? word : hyphenate(word)
+  )
 }
 
 /** A link whose text is its address (`https://…`, `www.…`, an e-mail address). */
@@ -130,14 +163,4 @@ function showsAddress(element: Element): boolean {
   if (element.tagName !== 'a') return false
   const text = toString(element)
   return /^(https?:|www\.|mailto:)|@|\/\//.test(text.trim())
-}
-
-/**
- * Chromium writes the ffi and ffl ligatures into a PDF with no text behind
- * them (U+0000 in the font's ToUnicode map), so "sufficient" reads and copies
- * as "su\u0000cient". A zero-width non-joiner after the ff keeps the ff
- * ligature, whose text survives, and sets the i or l apart.
- */
-export function breakTripleLigatures(text: string): string {
-  return text.replace(/ff(?=[il])/g, 'ff\u200C')
 }

@@ -8,18 +8,24 @@
 import type {Root} from 'hast'
 import {toHtml} from 'hast-util-to-html'
 import {PDFDocument} from 'pdf-lib'
+import type {Page} from 'puppeteer'
 import {visit} from 'unist-util-visit'
 import type {BrowserService} from '../../browser/browser-service.ts'
 import type {Site} from '../../browser/virtual-origin.ts'
 import type {Document} from '../../document/document.ts'
 import {contentsOf, countContents, partOpenedBy} from '../../document/contents.ts'
 import type {EditionSettings} from '../../document/settings.ts'
+import {hasImprint} from '../imprint.ts'
 import {fontResource} from '../shipped-fonts.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
 import {stringsFor} from '../../strings.ts'
 import {fillPageReferences, pageReferenceTargets} from '../../transform/cross-references.ts'
 import {hyphenateTree} from './hyphenation.ts'
+import {applyLineBreaks, printWidth, settleLineBreaks, type LineBreakSettings} from './line-breaking.ts'
+import {clearRunningHeads} from './opening-pages.ts'
 import {pagesOfTargets} from './page-references.ts'
+import {printNotes} from './print-notes.ts'
+import {svgInHouseFonts} from './svg-fonts.ts'
 import {printPage} from './print-page.ts'
 
 export interface PdfEditionOptions {
@@ -51,6 +57,13 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   const targets = pageReferenceTargets(chapters)
   const onPage = stringsFor(document.metadata.lang).onPage
   let targetPages: Map<string, number> | undefined
+  // The breaks are settled on the first printing; the later ones print the same text,
+  // unless a page reference's number changed it: then they are settled again.
+  let lineBreaks: LineBreakSettings | undefined
+  const settle = async (page: Page) => {
+    if (lineBreaks && targets.length === 0) await applyLineBreaks(page, lineBreaks)
+    else lineBreaks = await settleLineBreaks(page, printWidth(pageSize, printReady))
+  }
   for (let pass = 1; pass <= maxPasses; pass++) {
     for (const chapter of chapters) fillPageReferences(chapter, targetPages, onPage)
     const page = printPage({
@@ -62,7 +75,7 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
       ...(showToc ? {contents} : {}),
       ...(headings ? {pageNumbers: headings.pages} : {})
     })
-    const bytes = await print(options.browser, toHtml(page), document)
+    const bytes = await print(options.browser, toHtml(page), document, settle)
     pdf = await PDFDocument.load(bytes, {updateMetadata: false})
     const located = locateHeadings(pdf, contents)
     const nextBlanks = rectoBlanks(openers, located.pages, blanks)
@@ -74,6 +87,12 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
     targetPages = nextTargetPages
     if ((!showToc && openers.length === 0 && targets.length === 0) || settled) break
   }
+  // No running head where a chapter or a part opens, nor on the contents' first page (after the title and copyright pages).
+  const opening = [
+    ...(document.chapters.length > 1 ? openingIds(document).flatMap((id) => headings!.pages.get(id) ?? []) : []),
+    ...(showToc && hasImprint(document.metadata) ? [3] : [])
+  ]
+  clearRunningHeads(pdf!, opening, pageSize, printReady)
   return finishPdf(pdf!, {
     document,
     contents,
@@ -114,10 +133,11 @@ function sameSet(a: Set<string>, b: Set<string>): boolean {
   return a.size === b.size && [...a].every((item) => b.has(item))
 }
 
-/** A copy of a chapter for print: hyphenated, images served from the virtual origin. */
+/** A copy of a chapter for print: hyphenated, notes as in print, images served from the virtual origin. */
 export function printableTree(tree: Root, lang: string): Root {
   const copy = structuredClone(tree)
   hyphenateTree(copy, lang)
+  printNotes(copy)
   visit(copy, 'element', (node) => {
     if (node.tagName === 'img' && typeof node.properties.src === 'string') {
       node.properties.src = assetsPath + encodeURIComponent(node.properties.src)
@@ -126,10 +146,11 @@ export function printableTree(tree: Root, lang: string): Root {
   return copy
 }
 
-async function print(browser: BrowserService, html: string, document: Document): Promise<Uint8Array> {
-  return browser.run({site: printSite(html, document), description: `printing the PDF of ${document.slug}`}, (page) =>
-    page.pdf({preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: browser.jobTimeout * 1000})
-  )
+async function print(browser: BrowserService, html: string, document: Document, prepare: (page: Page) => Promise<void>): Promise<Uint8Array> {
+  return browser.run({site: printSite(html, document), description: `printing the PDF of ${document.slug}`}, async (page) => {
+    await prepare(page)
+    return page.pdf({preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: browser.jobTimeout * 1000})
+  })
 }
 
 /** The print page, the work's images and the shipped fonts; nothing else. */
@@ -138,7 +159,8 @@ function printSite(html: string, document: Document): Site {
     if (pathname === '/index.html') return {contentType: 'text/html; charset=utf-8', body: html}
     if (pathname.startsWith(assetsPath)) {
       const asset = document.assets.get(pathname.slice(assetsPath.length))
-      return asset ? {contentType: asset.mediaType, body: asset.bytes} : undefined
+      if (!asset) return undefined
+      return {contentType: asset.mediaType, body: asset.mediaType === 'image/svg+xml' ? svgInHouseFonts(asset.bytes) : asset.bytes}
     }
     return fontResource(pathname)
   }

@@ -1,8 +1,11 @@
 /**
  * The part of the print design that depends on the work: page size and
  * margins (mirrored on book sizes, grown by the bleed in the print-ready
- * variant), the running head's text and where the folio goes. No running
- * head or folio on the first page.
+ * variant), the running heads' text and where the folio goes. No running
+ * head or folio on the first page. On book sizes each chapter is a named
+ * page (`chapter-1`, …): its versos carry the book's title, its rectos the
+ * chapter's. (Chromium has no page groups, so a chapter's opening page has
+ * its head taken out after printing: opening-pages.ts.)
  */
 import {bleed, type PageSize} from '../../document/page-sizes.ts'
 
@@ -12,6 +15,8 @@ export interface PageStyleOptions {
   title: string
   /** Add the bleed around every page. */
   printReady: boolean
+  /** Book sizes: the chapters' titles, for the rectos' heads (named pages `chapter-1`, …). */
+  chapters?: string[]
 }
 
 const mm = (value: number) => `${Number(value.toFixed(3))}mm`
@@ -21,7 +26,7 @@ export function cssString(text: string): string {
   return `"${text.replace(/[\\"]/g, '\\$&').replace(/[\n\r\f]/g, ' ')}"`
 }
 
-export function pageStyle({pageSize, title, printReady}: PageStyleOptions): string {
+export function pageStyle({pageSize, title, printReady, chapters = []}: PageStyleOptions): string {
   const extra = printReady ? bleed : 0
   const {margin} = pageSize
   const [top, bottom, inner, outer] = [margin.top, margin.bottom, margin.inner, margin.outer].map((value) => mm(value + extra))
@@ -36,7 +41,8 @@ export function pageStyle({pageSize, title, printReady}: PageStyleOptions): stri
   if (pageSize.book) {
     rules.push(
       `@page :left { margin-left: ${outer}; margin-right: ${inner}; @bottom-left { content: counter(page); font-family: 'Source Sans 3', sans-serif; font-size: 8.5pt; color: #4a4a4a; } }`,
-      `@page :right { margin-left: ${inner}; margin-right: ${outer}; @bottom-right { content: counter(page); font-family: 'Source Sans 3', sans-serif; font-size: 8.5pt; color: #4a4a4a; } }`
+      `@page :right { margin-left: ${inner}; margin-right: ${outer}; @bottom-right { content: counter(page); font-family: 'Source Sans 3', sans-serif; font-size: 8.5pt; color: #4a4a4a; } }`,
+      ...chapters.map((chapter, index) => `@page chapter-${index + 1}:right { @top-center { content: ${cssString(chapter)}; } }`)
     )
   } else {
     rules.push('@page { @bottom-center { content: counter(page); } }')

@@ -65,9 +65,14 @@ export function printPage(options: PrintPageOptions): Root {
     stylesheet('base'),
     stylesheet('print'),
     ...workStylesheets(document),
-    pageStyle({pageSize, title: metadata.title, printReady: options.printReady})
+    pageStyle({pageSize, title: metadata.title, printReady: options.printReady, ...(namedChapters(options) ? {chapters: document.chapters.map((chapter) => chapter.title)} : {})})
   ].join('\n')
   return page
+}
+
+/** On book sizes, each chapter of a work with several is a named page: its rectos carry its title. */
+function namedChapters(options: PrintPageOptions): boolean {
+  return options.pageSize.book && options.document.chapters.length > 1
 }
 
 /** The chapters, each on a new page; a part's title on a page of its own before its chapters. */
@@ -80,7 +85,9 @@ function text(options: PrintPageOptions): ElementContent[] {
     const partPage: ElementContent[] = part
       ? [...blank(part.id), h('section', {className: ['part-page'], role: 'doc-part', ariaLabelledBy: part.id}, [h('h1', {className: ['part-title'], id: part.id}, part.title)])]
       : []
-    return [...partPage, ...(chapter.anchor ? blank(chapter.anchor) : []), chapterSection(chapter, chapters[index]!.children as ElementContent[])]
+    const section = chapterSection(chapter, chapters[index]!.children as ElementContent[])
+    if (namedChapters(options)) section.properties.style = `page: chapter-${index + 1}`
+    return [...partPage, ...(chapter.anchor ? blank(chapter.anchor) : []), section]
   })
 }
 

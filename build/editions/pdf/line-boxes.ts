@@ -1,0 +1,471 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * The print page's paragraphs, read from Chromium: the widths of their
+ * words (set in a canvas with each text's font: a thousand words cost a
+ * millisecond, where asking the layout for each word's box costs a
+ * hundred), where their lines break as laid out, and whether they break
+ * where they were planned to. `inPage` runs inside the page (whose own
+ * JavaScript stays off); it is sent there as source, so it uses nothing
+ * from outside its own body, and it keeps its state under a symbol, which
+ * no element's id can shadow.
+ *
+ * Soft hyphens are named by their ordinal among those in `main`, in
+ * document order; paragraphs (the blocks that hold soft hyphens) by their
+ * index in document order: the same in every printing of the same text.
+ * Places in a paragraph are a text node (by index) and a count of the
+ * characters before it other than soft hyphens: they stay put when one is
+ * taken out.
+ */
+
+/** What comes after a segment: where the line may break. */
+export type Separator = 'space' | 'soft' | 'hard' | 'dash' | 'end'
+
+/** A piece of text between two places a line may break (named by its index in the paragraph). */
+export interface Segment {
+  /** Its natural width, in CSS pixels. */
+  width: number
+  separator: Separator
+  /** The soft hyphen after it (its ordinal), when the separator is one. */
+  soft?: number
+}
+
+/**
+ * Segments as they cross from the page: widths in thousandths of a pixel,
+ * separators one letter each (s, -, h, d, e), the soft hyphens' ordinals in
+ * order (a book's words, each an object, made a JSON answer of megabytes).
+ */
+export interface PackedSegments {
+  widths: number[]
+  separators: string
+  softs: number[]
+}
+
+export interface MeasuredParagraph {
+  /** Index among the paragraphs that hold soft hyphens. */
+  index: number
+  justified: boolean
+  rtl: boolean
+  /** Width of the content box. */
+  width: number
+  /** The first line's indent. */
+  indent: number
+  /** Natural width of a word space, and of the hyphen drawn at a soft hyphen taken. */
+  space: number
+  hyphen: number
+  segments: PackedSegments
+}
+
+/** How a line ends. */
+export type LineEnd = 'soft' | 'hard' | 'other'
+
+export interface LaidOutLine {
+  end: LineEnd
+  /** For a line that ends at a soft hyphen: every soft hyphen of the word it breaks. */
+  word?: number[]
+  /** The soft hyphen the line ends at. */
+  soft?: number
+}
+
+/** A change to the page's text, made before it is measured. */
+export interface LineBoxChange {
+  /** The paragraph it is made for, so that it can be undone with `revert`. */
+  paragraph?: number
+  /** Soft hyphens to take out, by ordinal. */
+  remove?: number[]
+  /** Join a segment to the one before it: the space between them becomes a no-break space. */
+  glue?: {index: number; segment: number}
+}
+
+export interface LineBoxRequest {
+  /** The width the page is laid out at: the page's content box when it is printed. */
+  width?: number
+  /** Made in order. */
+  changes?: LineBoxChange[]
+  /** The paragraphs' words and their widths. */
+  words?: boolean
+  /** The lines of these paragraphs (by index) as laid out. */
+  lines?: number[]
+  /** Whether these paragraphs break where planned: the segments that start their lines after the first. */
+  verify?: Array<{index: number; starts: number[]}>
+  /** Undo the changes made for these paragraphs, before measuring. */
+  revert?: number[]
+  /** Once the changes are made, put the page back as it is laid out for print. */
+  done?: boolean
+}
+
+export interface LineBoxAnswer {
+  paragraphs: MeasuredParagraph[]
+  lines: Array<{index: number; lines: LaidOutLine[]}>
+  verified: boolean[]
+}
+
+/** Runs in the page. Keeps its state on the page's global between calls. */
+export function inPage(request: LineBoxRequest): LineBoxAnswer {
+  interface State {
+    paragraphs: Array<{element: HTMLElement; texts: Text[]}>
+    /** Soft hyphen ordinals of each text node, in order. */
+    softsOf: Map<Text, number[]>
+    nodeOf: Map<number, Text>
+    /** How to undo the changes made for each paragraph. */
+    undo: Map<number, Array<() => void>>
+    /** Where each segment of each paragraph starts, in the text as it was first read: a text node (by index) and a place in it. */
+    starts: Array<Array<[number, number]>>
+  }
+  const answer: LineBoxAnswer = {paragraphs: [], lines: [], verified: []}
+  const breaksAfter = (previous: string) => /[\s\u00AD\-\u2010\u2013\u2014]/.test(previous) && previous !== '\u00A0'
+  const separatorOf = (previous: string): Separator =>
+    /\s/.test(previous) ? 'space' : previous === '\u00AD' ? 'soft' : previous === '-' || previous === '\u2010' ? 'hard' : 'dash'
+  interface Walker {
+    /** A segment starts (at a text node, by index, and a place counted without soft hyphens); the separator before it and the soft hyphen it is, if one. */
+    segment: (start: [number, number], separator: Separator | undefined, soft: number | undefined) => void
+    /** A run of characters of a segment in one text node, from `at` to `end`. */
+    piece?: (node: Text, at: number, end: number, text: string) => void
+    /** A text node begins or ends. */
+    enter?: (node: Text) => void
+    leave?: (node: Text) => void
+  }
+  /** The segments of a paragraph's text: pieces between places a line may break. */
+  function walk(texts: Text[], softsOf: Map<Text, number[]>, walker: Walker): void {
+    let previous = ''
+    let lastOrdinal = -1
+    let count = 0
+    for (const [nodeIndex, node] of texts.entries()) {
+      walker.enter?.(node)
+      const data = node.data
+      const softs = softsOf.get(node) ?? []
+      let softIndex = 0
+      let place = -1
+      let piece = ''
+      let pieceStart = -1
+      const flush = (end: number) => {
+        if (piece && count > 0) walker.piece?.(node, pieceStart, end, piece)
+        piece = ''
+        pieceStart = -1
+      }
+      for (let at = 0; at < data.length; at++) {
+        const character = data[at]!
+        if (character !== '\u00AD') place++
+        if (character === '\u00AD') {
+          flush(at)
+          lastOrdinal = softs[softIndex++]!
+          previous = character
+          continue
+        }
+        if (/\s/.test(character) && character !== '\u00A0') {
+          flush(at)
+          previous = character
+          continue
+        }
+        if (count === 0 || breaksAfter(previous)) {
+          flush(at)
+          walker.segment([nodeIndex, place], count > 0 ? separatorOf(previous) : undefined, previous === '\u00AD' ? lastOrdinal : undefined)
+          count++
+        }
+        if (pieceStart === -1) pieceStart = at
+        // A no-break space inside a piece is measured as a space.
+        piece += character
+        previous = character
+      }
+      flush(data.length)
+      walker.leave?.(node)
+    }
+  }
+  const key = Symbol.for('folio.lineBoxes')
+  const scope = globalThis as unknown as {[key]?: State}
+  const root = document.documentElement
+  if (request.width !== undefined) root.style.setProperty('width', `${request.width}px`)
+
+  let state = scope[key]
+  if (!state) {
+    state = {paragraphs: [], softsOf: new Map(), nodeOf: new Map(), undo: new Map(), starts: []}
+    const main = document.querySelector('main') ?? document.body
+    const blockOf = (node: Node): Element => {
+      let block = node.parentElement!
+      while (block !== main && /^(inline|contents)/.test(getComputedStyle(block).display)) block = block.parentElement!
+      return block
+    }
+    const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT)
+    const texts = new Map<Element, Text[]>()
+    const hasSoft = new Set<Element>()
+    let ordinal = 0
+    for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
+      const block = blockOf(node)
+      const list = texts.get(block) ?? []
+      if (list.length === 0) texts.set(block, list)
+      list.push(node)
+      const softs: number[] = []
+      for (let at = node.data.indexOf('\u00AD'); at !== -1; at = node.data.indexOf('\u00AD', at + 1)) {
+        state.nodeOf.set(ordinal, node)
+        softs.push(ordinal++)
+      }
+      if (softs.length > 0) {
+        state.softsOf.set(node, softs)
+        hasSoft.add(block)
+      }
+    }
+    // In document order: the order in which each block's first text came.
+    for (const [block, list] of texts) if (hasSoft.has(block)) state.paragraphs.push({element: block as HTMLElement, texts: list})
+    for (const paragraph of state.paragraphs) {
+      const starts: Array<[number, number]> = []
+      walk(paragraph.texts, state.softsOf, {segment: (start) => starts.push(start)})
+      state.starts.push(starts)
+    }
+    scope[key] = state
+  }
+
+  /** The offset in a node of a place counted without soft hyphens. */
+  const offsetOf = (node: Text, place: number): number => {
+    let at = 0
+    for (let seen = 0; at < node.data.length && (seen < place || node.data[at] === '\u00AD'); at++) if (node.data[at] !== '\u00AD') seen++
+    return at
+  }
+
+  for (const index of request.revert ?? []) {
+    for (const step of (state.undo.get(index) ?? []).reverse()) step()
+    state.undo.delete(index)
+  }
+  for (const change of request.changes ?? []) {
+    const undo = change.paragraph === undefined ? [] : (state.undo.get(change.paragraph) ?? [])
+    if (change.paragraph !== undefined) state.undo.set(change.paragraph, undo)
+    // Soft hyphens out, node by node: one change of each node's text (a book takes out tens of thousands).
+    const byNode = new Map<Text, Set<number>>()
+    for (const ordinal of change.remove ?? []) {
+      const node = state.nodeOf.get(ordinal)
+      if (!node) continue
+      const set = byNode.get(node) ?? new Set<number>()
+      set.add(ordinal)
+      byNode.set(node, set)
+    }
+    for (const [node, ordinals] of byNode) {
+      const softs = state.softsOf.get(node)!
+      const before = {data: node.data, softs: softs.slice()}
+      let text = ''
+      let from = 0
+      let position = 0
+      for (let at = node.data.indexOf('\u00AD'); at !== -1; at = node.data.indexOf('\u00AD', at + 1), position++) {
+        if (!ordinals.has(before.softs[position]!)) continue
+        text += node.data.slice(from, at)
+        from = at + 1
+      }
+      node.data = text + node.data.slice(from)
+      state.softsOf.set(node, before.softs.filter((ordinal) => !ordinals.has(ordinal)))
+      for (const ordinal of ordinals) state.nodeOf.delete(ordinal)
+      undo.push(() => {
+        node.data = before.data
+        state!.softsOf.set(node, before.softs)
+        for (const ordinal of ordinals) state!.nodeOf.set(ordinal, node)
+      })
+    }
+    if (change.glue) {
+      const texts = state.paragraphs[change.glue.index]?.texts ?? []
+      const start = state.starts[change.glue.index]?.[change.glue.segment] ?? [0, 0]
+      let index = start[0]
+      // The space before the segment, in its node or at the end of an earlier one.
+      let at = texts[index] ? offsetOf(texts[index]!, start[1]) - 1 : -1
+      while (index > 0 && at < 0) at = texts[--index]!.data.length - 1
+      const node = texts[index]
+      if (node && at >= 0 && node.data[at] === ' ') {
+        node.replaceData(at, 1, '\u00A0')
+        undo.push(() => node.replaceData(at, 1, ' '))
+      }
+    }
+  }
+
+  if (request.done) {
+    root.style.removeProperty('width')
+    delete scope[key]
+    return answer
+  }
+
+  const range = document.createRange()
+  /** The boxes a character of a text node is drawn in (the last, for one after a soft hyphen taken). */
+  const rectOf = (node: Text, at: number): DOMRect | undefined => {
+    const code = node.data.charCodeAt(at)
+    range.setStart(node, at)
+    range.setEnd(node, at + (code >= 0xd800 && code < 0xdc00 ? 2 : 1))
+    const rects = range.getClientRects()
+    return rects[rects.length - 1]
+  }
+  if (request.words) {
+    const canvas = document.createElement('canvas').getContext('2d')!
+    const widths = new Map<string, number>()
+    const setFont = (style: CSSStyleDeclaration) => {
+      canvas.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`
+      canvas.fontKerning = style.fontKerning === 'none' ? 'none' : 'normal'
+      canvas.fontVariantCaps = (style.fontVariantCaps || 'normal') as CanvasFontVariantCaps
+      canvas.letterSpacing = style.letterSpacing === 'normal' ? '0px' : style.letterSpacing
+      return `${canvas.font}|${canvas.fontVariantCaps}|${canvas.letterSpacing}|${style.textTransform}`
+    }
+    const measure = (font: string, text: string) => {
+      const id = `${font}|${text}`
+      let width = widths.get(id)
+      if (width === undefined) widths.set(id, (width = canvas.measureText(text).width))
+      return width
+    }
+    for (const [index, paragraph] of state.paragraphs.entries()) {
+      const element = paragraph.element
+      const style = getComputedStyle(element)
+      const box = element.getBoundingClientRect()
+      const width = box.width - Number.parseFloat(style.borderLeftWidth) - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.borderRightWidth) - Number.parseFloat(style.paddingRight)
+      const base = setFont(style)
+      const measured: MeasuredParagraph = {
+        index,
+        justified: style.textAlign === 'justify',
+        rtl: style.direction === 'rtl',
+        width,
+        indent: Number.parseFloat(style.textIndent) || 0,
+        space: measure(base, ' ') + (Number.parseFloat(style.wordSpacing) || 0),
+        hyphen: Math.max(measure(base, '-'), measure(base, '\u2010')),
+        segments: {widths: [], separators: '', softs: []}
+      }
+      // The padding, border and margin of inline elements, at their first and last text.
+      const edges = new Map<Text, {left: number; right: number}>()
+      for (const inline of element.querySelectorAll('*')) {
+        const inlineStyle = getComputedStyle(inline)
+        if (!inlineStyle.display.startsWith('inline')) continue
+        const left = ['paddingLeft', 'borderLeftWidth', 'marginLeft'].reduce((sum, name) => sum + (Number.parseFloat(inlineStyle[name as 'paddingLeft']) || 0), 0)
+        const right = ['paddingRight', 'borderRightWidth', 'marginRight'].reduce((sum, name) => sum + (Number.parseFloat(inlineStyle[name as 'paddingRight']) || 0), 0)
+        if (left === 0 && right === 0) continue
+        const inside = paragraph.texts.filter((text) => inline.contains(text))
+        if (inside[0]) edges.set(inside[0], {left: (edges.get(inside[0])?.left ?? 0) + left, right: edges.get(inside[0])?.right ?? 0})
+        const last = inside.at(-1)
+        if (last) edges.set(last, {left: edges.get(last)?.left ?? 0, right: (edges.get(last)?.right ?? 0) + right})
+      }
+      const widths: number[] = []
+      const separators: string[] = []
+      const softs: number[] = []
+      let font = base
+      let upper = false
+      let figures = false
+      // An inline box's left edge goes with its first character, its right edge with its last.
+      let left = 0
+      walk(paragraph.texts, state.softsOf, {
+        enter: (node) => {
+          const parentStyle = getComputedStyle(node.parentElement!)
+          font = setFont(parentStyle)
+          upper = parentStyle.textTransform === 'uppercase'
+          // Figures in a style of their own (oldstyle, tabular) are not what a canvas sets: their box is asked for.
+          figures = parentStyle.fontVariantNumeric !== 'normal'
+          left = edges.get(node)?.left ?? 0
+        },
+        segment: (_start, separator, soft) => {
+          if (separator) separators.push(separator === 'space' ? 's' : separator === 'soft' ? '-' : separator === 'hard' ? 'h' : 'd')
+          if (soft !== undefined) softs.push(soft)
+          widths.push(0)
+        },
+        piece: (node, at, end, text) => {
+          let width: number
+          if (figures && /\d/.test(text)) {
+            range.setStart(node, at)
+            range.setEnd(node, end)
+            width = [...range.getClientRects()].reduce((sum, rect) => sum + rect.width, 0)
+          } else width = measure(font, upper ? text.toUpperCase() : text)
+          widths[widths.length - 1]! += width + left
+          left = 0
+        },
+        leave: (node) => {
+          if (widths.length > 0) widths[widths.length - 1]! += edges.get(node)?.right ?? 0
+        }
+      })
+      separators.push('e')
+      measured.segments = {widths: widths.map((width) => Math.round(width * 1000)), separators: separators.join(''), softs}
+      answer.paragraphs.push(measured)
+    }
+  }
+
+  /** The top of the line a place is on, and the top of the line the last character before it is on. */
+  const around = (texts: Text[], start: [number, number]): {top?: number; before?: number; height: number} => {
+    const node = texts[start[0]]!
+    const at = offsetOf(node, start[1])
+    const rect = rectOf(node, at)
+    let before: DOMRect | undefined
+    let index = start[0]
+    let offset = at - 1
+    while (index >= 0 && !before) {
+      for (; offset >= 0 && !before; offset--) {
+        const character = texts[index]!.data[offset]!
+        if (!/\s/.test(character) && character !== '\u00AD') before = rectOf(texts[index]!, offset)
+      }
+      index--
+      if (index >= 0) offset = texts[index]!.data.length - 1
+    }
+    return {top: rect?.top, before: before?.top, height: rect?.height ?? 0}
+  }
+  for (const {index, starts: segments} of request.verify ?? []) {
+    const texts = state.paragraphs[index]!.texts
+    const starts = segments.map((segment) => state!.starts[index]![segment]!)
+    // Each planned start begins a line, and the line before ends on the line the start before began.
+    let ok = true
+    let lineTop = rectOf(texts[0]!, offsetOf(texts[0]!, 0))?.top
+    for (const start of starts) {
+      const {top, before, height} = around(texts, start)
+      if (top === undefined || before === undefined || lineTop === undefined || Math.abs(before - lineTop) > height / 2 || top < before + height / 2) {
+        ok = false
+        break
+      }
+      lineTop = top
+    }
+    if (ok) {
+      // The last line ends on the line it began.
+      const last = texts.at(-1)!
+      let end = last.data.length - 1
+      while (end > 0 && /[\s\u00AD]/.test(last.data[end]!)) end--
+      const top = rectOf(last, end)?.top
+      const height = rectOf(last, end)?.height ?? 0
+      ok = top !== undefined && lineTop !== undefined && Math.abs(top - lineTop) <= height / 2
+    }
+    answer.verified.push(ok)
+  }
+
+  for (const index of request.lines ?? []) {
+    const paragraph = state.paragraphs[index]!
+    const lines: LaidOutLine[] = []
+    let lineTop = Number.NEGATIVE_INFINITY
+    let lineHeight = 0
+    let previous = ''
+    let word: number[] = []
+    let lastOrdinal = -1
+    for (const node of paragraph.texts) {
+      const data = node.data
+      const softs = state.softsOf.get(node) ?? []
+      let softIndex = 0
+      for (let at = 0; at < data.length; at++) {
+        const character = data[at]!
+        if (character === '\u00AD') {
+          lastOrdinal = softs[softIndex++]!
+          word.push(lastOrdinal)
+          previous = character
+          continue
+        }
+        if (/\s/.test(character)) {
+          // A new word begins after white space; a no-break space joins two words in one.
+          if (character !== '\u00A0') word = []
+          previous = character
+          continue
+        }
+        if (lines.length === 0 || breaksAfter(previous)) {
+          const rect = rectOf(node, at)
+          if (rect && rect.height > 0 && (lines.length === 0 || rect.top > lineTop + lineHeight / 2)) {
+            const ending = lines.at(-1)
+            if (ending) {
+              ending.end = previous === '\u00AD' ? 'soft' : previous === '-' || previous === '\u2010' ? 'hard' : 'other'
+              // The word goes on after the break: its list fills as it is read.
+              if (ending.end === 'soft') {
+                ending.word = word
+                ending.soft = lastOrdinal
+              }
+            }
+            lines.push({end: 'other'})
+            lineTop = rect.top
+            lineHeight = rect.height
+          }
+        }
+        previous = character
+      }
+    }
+    answer.lines.push({index, lines})
+  }
+
+  return answer
+}

@@ -1,0 +1,275 @@
+/**
+ * Line breaking a typesetter would sign off, on top of Chromium's line
+ * breaker, which fills each line in turn and knows none of the rules of the
+ * trade. The print page is laid out at the width of the printed page's
+ * text, its paragraphs are read back (line-boxes.ts), and each justified
+ * paragraph is broken again as a whole by the Knuth–Plass algorithm (npm
+ * `tex-linebreak`): the breaks that give the evenest word spaces, with few
+ * hyphens and never more than two hyphenated lines in a row. Chromium is
+ * then made to take those breaks: a word that would otherwise come up to a
+ * line is joined to the next by a no-break space, and the soft hyphens it
+ * would take instead are taken out. A paragraph that does not come out as
+ * planned is left to Chromium, with only its ladders of hyphens undone.
+ *
+ * The rules that need no layout (fewest letters before and after a break,
+ * no break in capitals, in a word with digits, in headings, captions and the
+ * like) are kept when the soft hyphens are inserted (hyphenation.ts).
+ *
+ * Chromium's screen layout and its print layout agree on nearly every line,
+ * not on all: when it prints, text comes out a hair (up to about 0.4 px a
+ * line) narrower or wider. Lines are planned that much short of the measure,
+ * and nothing depends on the layout for the text layer (text-layer.ts
+ * repairs that from the PDF).
+ */
+import type {Page} from 'puppeteer'
+import type {InputItem} from 'tex-linebreak'
+import {bleed, type PageSize} from '../../document/page-sizes.ts'
+import {requireFromProject} from '../../project.ts'
+import {inPage, type LaidOutLine, type LineBoxAnswer, type LineBoxChange, type LineBoxRequest, type MeasuredParagraph, type Segment} from './line-boxes.ts'
+
+// A CommonJS bundle whose names Node's ES module loader cannot see.
+const {breakLines, MAX_COST, MIN_COST} = requireFromProject('tex-linebreak') as typeof import('tex-linebreak')
+
+/** Hyphenated lines allowed in a row. */
+export const hyphenLimit = 2
+/** How far print may set a line wider than the screen layout measured it, in CSS pixels. */
+const tolerance = 0.6
+/**
+ * How far a word space may stretch, as a share of its width (TeX's plain
+ * format: a half), and what a hyphen costs (TeX's \hyphenpenalty: 50).
+ * Measured on the brief at A4, Letter and 6x9in: with these, no more
+ * hyphens than Chromium's own breaks and at most one loose line in four
+ * pages; a half and 50 gave 10% more hyphens, 1 and 200 loose lines.
+ */
+const stretch = 0.75
+const hyphenCost = 100
+/** Knuth–Plass demerits for two hyphens in a row and for a loose line beside a tight one (tex-linebreak adds them unsquared, as TeX does). */
+const doubleHyphenDemerits = 10000
+const adjacentLooseTightDemerits = 5000
+/** Rounds of a paragraph broken again to undo a ladder. */
+const maxRounds = 6
+
+/**
+ * The width Chromium lays the text out at when it prints: the page and its
+ * margins in CSS pixels, in its layout units (1/64 px), the page's width
+ * rounded and the margins floored (measured on A4, Letter and 6x9in).
+ */
+export function printWidth(pageSize: PageSize, printReady: boolean): number {
+  const extra = printReady ? bleed : 0
+  // As page-style.ts writes them: millimetres with three decimals.
+  const units = (millimetres: number) => ((Number(millimetres.toFixed(3)) * 96) / 25.4) * 64
+  const width = Math.round(units(pageSize.width + 2 * extra))
+  return (width - Math.floor(units(pageSize.margin.inner + extra)) - Math.floor(units(pageSize.margin.outer + extra))) / 64
+}
+
+/**
+ * `inPage` as source. A compiler that keeps function names (tsx does) calls
+ * its own `__name` helper inside: the page gets one that does nothing.
+ */
+const inPageSource = `(request) => { const __name = (target) => target; return (${inPage.toString()})(request) }`
+
+/**
+ * Evaluated through the DevTools protocol, which works with the page's
+ * JavaScript off (it stays off: the page runs no script of its own). The
+ * function is sent once a page and kept under a symbol; its answer comes
+ * back as one JSON string (the protocol is slow to copy a large object
+ * value by value).
+ */
+async function lineBoxes(page: Page, request: LineBoxRequest): Promise<LineBoxAnswer> {
+  const call = (run: string) => `(() => { const run = ${run}; return run ? JSON.stringify(run(${JSON.stringify(request)})) : '' })()`
+  const answer = (await page.evaluate(call(`globalThis[Symbol.for('folio.inPage')]`))) as string
+  if (answer) return JSON.parse(answer) as LineBoxAnswer
+  return JSON.parse((await page.evaluate(call(`(globalThis[Symbol.for('folio.inPage')] = ${inPageSource})`))) as string) as LineBoxAnswer
+}
+
+/**
+ * What was changed in a page's text to set it well, in order: to make
+ * again on the later printings of the same text.
+ */
+export type LineBreakSettings = LineBoxChange[]
+
+/** A measured paragraph with its segments unpacked. */
+interface Paragraph extends Omit<MeasuredParagraph, 'segments'> {
+  segments: Segment[]
+}
+
+const separatorNames: Record<string, Segment['separator']> = {s: 'space', '-': 'soft', h: 'hard', d: 'dash', e: 'end'}
+
+function unpack(paragraph: MeasuredParagraph): Paragraph {
+  const {widths, separators, softs} = paragraph.segments
+  let soft = 0
+  return {
+    ...paragraph,
+    segments: widths.map((width, index) => {
+      const separator = separatorNames[separators[index]!] ?? 'end'
+      return {width: width / 1000, separator, ...(separator === 'soft' ? {soft: softs[soft++]!} : {})}
+    })
+  }
+}
+
+/** Lines whose hyphen makes the third (or more) in a row, by index. */
+function ladderEnds(lines: LaidOutLine[]): number[] {
+  const ends: number[] = []
+  let run = 0
+  for (const [index, line] of lines.entries()) {
+    run = line.end === 'other' ? 0 : run + 1
+    if (run > hyphenLimit) {
+      ends.push(index)
+      run = 0
+    }
+  }
+  return ends
+}
+
+/** The soft hyphens to take out so that the line at `index` does not end a ladder. */
+function ladderFix(lines: LaidOutLine[], index: number): number[] {
+  for (let line = index; line > index - hyphenLimit - 1 && line >= 0; line--) {
+    const word = lines[line]!.word
+    if (lines[line]!.end === 'soft' && word) return word
+  }
+  return []
+}
+
+/** A paragraph as Knuth and Plass's boxes, glue and penalties: one box per segment, the separator after it. */
+function itemsOf(paragraph: Paragraph): {items: InputItem[]; breakAfter: Map<number, number>} {
+  const {space, hyphen} = paragraph
+  const items: InputItem[] = []
+  // Item index of each segment's separator: where a break after it is.
+  const breakAfter = new Map<number, number>()
+  if (paragraph.indent > 0) items.push({type: 'box', width: paragraph.indent})
+  for (const [index, segment] of paragraph.segments.entries()) {
+    items.push({type: 'box', width: segment.width})
+    breakAfter.set(index, items.length)
+    if (segment.separator === 'space') items.push({type: 'glue', width: space, stretch: space * stretch, shrink: 0})
+    else if (segment.separator === 'soft') items.push({type: 'penalty', width: hyphen, cost: hyphenCost, flagged: true})
+    else if (segment.separator === 'hard') items.push({type: 'penalty', width: 0, cost: hyphenCost, flagged: true})
+    else if (segment.separator === 'dash') items.push({type: 'penalty', width: 0, cost: 0, flagged: false})
+  }
+  items.push({type: 'glue', width: 0, stretch: 1e6, shrink: 0}, {type: 'penalty', width: 0, cost: MIN_COST, flagged: false})
+  return {items, breakAfter}
+}
+
+/** The segments after which the best lines break, with no more than two hyphens in a row; undefined when there is no such. */
+function bestBreaks(paragraph: Paragraph): number[] | undefined {
+  const {items, breakAfter} = itemsOf(paragraph)
+  const segmentAt = new Map([...breakAfter].map(([segment, item]) => [item, segment]))
+  const measure = paragraph.width - tolerance
+  for (let round = 0; round < maxRounds; round++) {
+    let breaks: number[]
+    try {
+      breaks = breakLines(items, measure, {doubleHyphenPenalty: doubleHyphenDemerits, adjacentLooseTightPenalty: adjacentLooseTightDemerits})
+    } catch {
+      return undefined
+    }
+    const chosen = breaks.slice(1, -1).map((item) => segmentAt.get(item))
+    if (chosen.some((segment) => segment === undefined)) return undefined
+    // A third hyphenated line in a row: that break is forbidden, and the paragraph broken again.
+    let run = 0
+    let ladder: number | undefined
+    for (const item of breaks.slice(1, -1)) {
+      const flagged = items[item]!.type === 'penalty' && (items[item] as {flagged: boolean}).flagged
+      run = flagged ? run + 1 : 0
+      if (run > hyphenLimit) {
+        ladder = item
+        break
+      }
+    }
+    if (ladder === undefined) return chosen as number[]
+    items[ladder] = {type: 'penalty', width: 0, cost: MAX_COST, flagged: false}
+  }
+  return undefined
+}
+
+/**
+ * The changes that make Chromium's line breaker, which fills each line as
+ * far as it can, break after the chosen segments: every soft hyphen but
+ * the chosen ones goes, and after each break the words that would still fit
+ * on the line are joined to the next by no-break spaces, until what follows
+ * the break no longer fits even if print sets it a hair narrower. Undefined
+ * when that would take a dash or a hyphen of the text.
+ */
+function enforce(paragraph: Paragraph, breaks: number[]): LineBoxChange[] | undefined {
+  const {segments, space, hyphen} = paragraph
+  const chosen = new Set(breaks)
+  const changes: LineBoxChange[] = [
+    {remove: segments.flatMap((segment, index) => (segment.separator === 'soft' && !chosen.has(index) ? [segment.soft!] : []))}
+  ]
+  let start = 0
+  for (const [index, end] of breaks.entries()) {
+    // The natural width of the planned line.
+    let used = index === 0 ? paragraph.indent : 0
+    for (let segment = start; segment <= end; segment++) {
+      used += segments[segment]!.width
+      if (segment < end && segments[segment]!.separator === 'space') used += space
+    }
+    const next = breaks[index + 1] ?? segments.length - 1
+    let extra = segments[end]!.separator === 'space' ? space : 0
+    for (let segment = end + 1; segment <= next; segment++) {
+      extra += segments[segment]!.width
+      const separator = segments[segment]!.separator
+      const taken = separator === 'soft' && chosen.has(segment) ? hyphen : 0
+      if (used + extra + taken > paragraph.width + tolerance) break
+      // A break here would still fit on the planned line: it may not be there.
+      if (segment === next) return undefined
+      if (separator === 'space') {
+        changes.push({glue: {index: paragraph.index, segment: segment + 1}})
+        extra += space
+      } else if (separator !== 'soft') return undefined
+    }
+    start = end + 1
+  }
+  return changes
+}
+
+/**
+ * Lay out the loaded print page and set each justified paragraph as
+ * Knuth–Plass would; in the others, undo ladders of hyphens. Only the soft
+ * hyphens at a line's end stay. Returns what was changed; leaves the page
+ * as it is to be printed.
+ */
+export async function settleLineBreaks(page: Page, width: number): Promise<LineBreakSettings> {
+  const started = performance.now()
+  const paragraphs = (await lineBoxes(page, {width, words: true})).paragraphs.map(unpack)
+  // Each justified paragraph broken as a whole, and kept where Chromium follows.
+  const planned = new Map<number, {starts: number[]; changes: LineBoxChange[]}>()
+  for (const paragraph of paragraphs) {
+    if (!paragraph.justified || paragraph.rtl || paragraph.segments.length < 2) continue
+    const breaks = bestBreaks(paragraph)
+    const changes = breaks && enforce(paragraph, breaks)
+    if (changes) planned.set(paragraph.index, {starts: breaks.map((segment) => segment + 1), changes: changes.map((change) => ({...change, paragraph: paragraph.index}))})
+  }
+  const plans = [...planned]
+  const {verified} = await lineBoxes(page, {
+    changes: plans.flatMap(([, plan]) => plan.changes),
+    verify: plans.map(([index, plan]) => ({index, starts: plan.starts}))
+  })
+  const failed = plans.filter((_, at) => !verified[at]).map(([index]) => index)
+  const settings: LineBreakSettings = plans.filter((_, at) => verified[at]).flatMap(([, plan]) => plan.changes)
+  // The others as Chromium breaks them: ladders undone, the soft hyphens not taken out.
+  const others = paragraphs.map((paragraph) => paragraph.index).filter((index) => !planned.has(index) || failed.includes(index))
+  let lines = others.length > 0 ? (await lineBoxes(page, {revert: failed, lines: others})).lines : []
+  for (let round = 0; round < maxRounds; round++) {
+    const remove = lines.flatMap((paragraph) => ladderEnds(paragraph.lines).flatMap((index) => ladderFix(paragraph.lines, index)))
+    if (remove.length === 0) break
+    const measure = lines.filter((paragraph) => ladderEnds(paragraph.lines).length > 0).map((paragraph) => paragraph.index)
+    settings.push({remove})
+    const again = (await lineBoxes(page, {changes: [{remove}], lines: measure})).lines
+    lines = lines.map((paragraph) => again.find((other) => other.index === paragraph.index) ?? paragraph)
+  }
+  const taken = new Set(lines.flatMap((paragraph) => paragraph.lines.flatMap((line) => (line.end === 'soft' && line.soft !== undefined ? [line.soft] : []))))
+  const notTaken = paragraphs
+    .filter((paragraph) => others.includes(paragraph.index))
+    .flatMap((paragraph) => paragraph.segments.flatMap((segment) => (segment.separator === 'soft' && !taken.has(segment.soft!) ? [segment.soft!] : [])))
+  if (notTaken.length > 0) settings.push({remove: notTaken})
+  await lineBoxes(page, {changes: notTaken.length > 0 ? [{remove: notTaken}] : [], done: true})
+  if (process.env.FOLIO_DEBUG_LINES) {
+    console.error(`line breaking: ${paragraphs.length} paragraphs, ${planned.size} planned, ${planned.size - failed.length} set by Knuth–Plass, ${Math.round(performance.now() - started)} ms`)
+  }
+  // The changes again, as they are made on a later printing: without the paragraphs' tags.
+  return settings.map(({paragraph: _, ...change}) => change)
+}
+
+/** Make the changes of `settleLineBreaks` to a loaded print page of the same text. */
+export async function applyLineBreaks(page: Page, settings: LineBreakSettings): Promise<void> {
+  if (settings.length > 0) await lineBoxes(page, {changes: settings, done: true})
+}

@@ -1,0 +1,323 @@
+/**
+ * The PDF's text layer made to read as the text does, in every tool. Chromium
+ * writes the text of a glyph twice: once in the font's ToUnicode map, where
+ * a glyph has one text only, and where that is not the text, again as an
+ * ActualText span around the glyph (PDF 32000-1, 14.9.4). Poppler reads the
+ * span; pdf.js and MuPDF read only the map. So:
+ *
+ * - a soft hyphen is drawn as a zero-width space glyph in a span saying
+ *   U+00AD (pdf.js and MuPDF then split the word there, poppler keeps the
+ *   U+00AD): the glyph and its span go. Where the line breaks there, the
+ *   hyphen drawn after it stays, and joining the lines gives the word back.
+ *   A ligature drawn across a soft hyphen (the ffi of "suf­fi­cient") has a
+ *   span saying "f­fi" and no text in the map: it is mended like the others.
+ * - a glyph shared by two characters is mapped to one of them (U+02BC for
+ *   the apostrophe U+2019, U+02BB for U+2018): when every span around a
+ *   glyph says the same, the map says it too and the spans go; when the
+ *   glyph also stands for what the map says elsewhere, the spans' glyphs are
+ *   drawn with a copy of the font whose map says what they are.
+ *
+ * Spans with white space (a no-break space) or around several glyphs other
+ * than a soft hyphen's are kept as they are.
+ */
+import {PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef} from 'pdf-lib'
+import {applyEdits, flateStream, glyphCodes, hexText, replaceStream, scanTextOperations, streamSource, type Operation} from './content-stream.ts'
+
+interface Font {
+  ref: PDFRef
+  dict: PDFDict
+  /** A Type 0 font with two-byte codes and a ToUnicode map: the kind Chromium writes, and the only kind mended. */
+  mendable: boolean
+  /** Code to text, from the font's ToUnicode map (two-byte codes). */
+  map: Map<number, string>
+  /** Texts the spans give each code. */
+  spans: Map<number, Set<string>>
+}
+
+/** A content stream and what is to change in it. */
+interface Canvas {
+  ref: PDFRef
+  stream: PDFRawStream
+  resources: PDFDict
+  source: string
+  operations: Operation[]
+  spans: Span[]
+}
+
+interface Span {
+  begin: number
+  end: number
+  text: string
+  /** Left as Chromium wrote it. */
+  kept: boolean
+  font?: Font
+  /** The font's resource name and size where the glyph is drawn. */
+  fontName?: string
+  fontSize?: string
+  /** Operations (by index) to drop: the soft hyphen's glyph. */
+  drop: number[]
+  /** The operation that draws the span's one glyph, and its code. */
+  glyph?: {operation: number; code: number}
+}
+
+/** Repair the text layer of a PDF printed by Chromium (in place). */
+export function repairTextLayer(pdf: PDFDocument): void {
+  const fonts = new Map<string, Font>()
+  const canvases: Canvas[] = []
+  const seen = new Set<string>()
+  const visit = (contents: unknown, resources: PDFDict | undefined) => {
+    if (!resources) return
+    const refs = contents instanceof PDFArray ? contents.asArray() : [contents]
+    for (const ref of refs) {
+      if (!(ref instanceof PDFRef) || seen.has(ref.toString())) continue
+      seen.add(ref.toString())
+      const stream = pdf.context.lookup(ref)
+      if (!(stream instanceof PDFRawStream)) continue
+      const canvas = read(pdf, ref, stream, resources, fonts)
+      if (canvas) canvases.push(canvas)
+    }
+    // Forms drawn on the page (an SVG image, for one) have streams and resources of their own.
+    const objects = resources.lookupMaybe(PDFName.of('XObject'), PDFDict)
+    for (const [, ref] of objects?.entries() ?? []) {
+      const form = ref instanceof PDFRef ? pdf.context.lookup(ref) : undefined
+      if (form instanceof PDFRawStream && form.dict.get(PDFName.of('Subtype')) === PDFName.of('Form')) {
+        visit(ref, form.dict.lookupMaybe(PDFName.of('Resources'), PDFDict))
+      }
+    }
+  }
+  for (const page of pdf.getPages()) visit(page.node.get(PDFName.of('Contents')), page.node.Resources())
+
+  // Is a code a span mends also drawn outside any span (its text is then the map's)? Counted by any font
+  // (a code another font also draws counts as drawn plainly: a copy of the font is made where none was needed).
+  const mended = new Set<number>()
+  for (const font of fonts.values()) for (const code of font.spans.keys()) mended.add(code)
+  const plain = new Set<number>()
+  for (const code of mended) {
+    const drawn = new RegExp(`<${hex4(code)}>\\s*Tj\\b`, 'gi')
+    let outside = 0
+    for (const canvas of canvases) {
+      outside += canvas.source.match(drawn)?.length ?? 0
+      for (const operation of canvas.operations) if (operation.operator === 'Tj' && glyphCodes(operation.operands[0] ?? '')?.includes(code)) outside--
+    }
+    if (outside > 0) plain.add(code)
+  }
+
+  // A code whose spans all say one text, and which is never drawn plainly, takes that text in the map.
+  const copies = new Map<string, {ref: PDFRef; name: string}>()
+  const changed = new Set<Font>()
+  for (const font of fonts.values()) {
+    for (const [code, texts] of font.spans) {
+      if (texts.size === 1 && !plain.has(code)) {
+        font.map.set(code, [...texts][0]!)
+        changed.add(font)
+      }
+    }
+  }
+  for (const font of changed) writeToUnicode(pdf, font.dict, font.map, true)
+
+  for (const canvas of canvases) {
+    const edits: Array<{start: number; end: number; text: string}> = []
+    for (const span of canvas.spans) {
+      if (span.kept) continue
+      const {operations} = canvas
+      const remove = (index: number) => edits.push({start: operations[index]!.start, end: operations[index]!.end, text: ''})
+      if (span.text === '') {
+        // Nothing but a soft hyphen: its glyph and its span go.
+        remove(span.begin)
+        remove(span.end)
+        for (const index of span.drop) remove(index)
+        continue
+      }
+      if (!span.glyph || !span.font) continue
+      const {font, glyph} = span
+      for (const index of span.drop) remove(index)
+      if (font.map.get(glyph.code) === span.text) {
+        remove(span.begin)
+        remove(span.end)
+        continue
+      }
+      // The glyph stands for another text elsewhere: drawn with a copy of the font that says this one.
+      const key = `${font.ref.toString()}:${glyph.code}:${span.text}`
+      let copy = copies.get(key)
+      if (!copy) {
+        const map = new Map(font.map).set(glyph.code, span.text)
+        const dict = font.dict.clone(pdf.context)
+        writeToUnicode(pdf, dict, map, false)
+        copy = {ref: pdf.context.register(dict), name: ''}
+        copies.set(key, copy)
+      }
+      const fontDict = canvas.resources.lookup(PDFName.of('Font'), PDFDict)
+      let name = [...fontDict.entries()].find(([, ref]) => ref === copy!.ref)?.[0].toString()
+      if (!name) {
+        let number = 1
+        while (fontDict.has(PDFName.of(`${span.fontName!.slice(1)}-${number}`))) number++
+        name = `${span.fontName}-${number}`
+        fontDict.set(PDFName.of(name.slice(1)), copy.ref)
+      }
+      const operation = operations[glyph.operation]!
+      const drawn = canvas.source.slice(operation.start, operation.end)
+      edits.push({start: operation.start, end: operation.end, text: `${name} ${span.fontSize} Tf ${drawn} ${span.fontName} ${span.fontSize} Tf`})
+      remove(span.begin)
+      remove(span.end)
+    }
+    if (edits.length > 0) replaceStream(pdf, canvas.ref, canvas.stream, applyEdits(canvas.source, edits))
+  }
+}
+
+const spanPattern = /\/Span\s*<<\s*\/ActualText\s*<[0-9A-Fa-f\s]*>\s*>>\s*BDC[^]*?\bEMC\b/g
+const fontChoice = /(\/[^\s/<>\[\]()%{}]+)\s+([-+.\d]+)\s+Tf$/
+
+/** Read a content stream's ActualText spans (the rest of it is not read: it is kept as it is). */
+function read(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PDFDict, fonts: Map<string, Font>): Canvas | undefined {
+  const source = streamSource(stream)
+  if (!source.includes('ActualText')) return {ref, stream, resources, source, operations: [], spans: []}
+  const fontDict = resources.lookupMaybe(PDFName.of('Font'), PDFDict)
+  const named = new Map<string, Font | undefined>()
+  const fontOf = (name: string): Font | undefined => {
+    if (named.has(name)) return named.get(name)
+    const fontRef = fontDict?.get(PDFName.of(name.slice(1)))
+    let font: Font | undefined
+    if (fontRef instanceof PDFRef) {
+      const key = fontRef.toString()
+      if (!fonts.has(key)) fonts.set(key, readFont(pdf, fontRef))
+      font = fonts.get(key)
+    }
+    named.set(name, font)
+    return font
+  }
+  const canvas: Canvas = {ref, stream, resources, source, operations: [], spans: []}
+  const {operations} = canvas
+  let state: {name?: string; size?: string} = {}
+  for (const match of source.matchAll(spanPattern)) {
+    // The font in use where the span begins: the last one chosen before it (Chromium chooses one in every text object).
+    const at = source.lastIndexOf('Tf', match.index)
+    const before = at === -1 ? null : fontChoice.exec(source.slice(Math.max(0, at - 120), at + 2))
+    if (before) state = {name: before[1], size: before[2]}
+    const inside = scanTextOperations(match[0]).map((operation) => ({...operation, start: operation.start + match.index, end: operation.end + match.index}))
+    const first = operations.length
+    operations.push(...inside)
+    const text = hexText(/\/ActualText\s*(<[^>]*>)/.exec(match[0])![1]!)
+    const span: Span = {begin: first, end: operations.length - 1, text: text ?? '', kept: text === undefined, drop: []}
+    const glyphs: Array<{operation: number; codes: number[]; font?: Font; name?: string; size?: string}> = []
+    for (let index = first + 1; index < operations.length - 1; index++) {
+      const {operator, operands} = operations[index]!
+      if (operator === 'Tf') state = {name: operands[0], size: operands[1]}
+      else if (operator === 'BDC' || operator === 'BMC' || operator === 'EMC') span.kept = true
+      else if (operator === 'Tj' || operator === 'text') {
+        const codes = operator === 'Tj' ? glyphCodes(operands[0] ?? '') : undefined
+        const font = state.name ? fontOf(state.name) : undefined
+        glyphs.push({operation: index, codes: codes ?? [], font, ...state})
+        // Not a run of two-byte glyphs: the span is left alone.
+        if (!codes || !font?.mendable) span.kept = true
+      }
+    }
+    settle(span, glyphs)
+    canvas.spans.push(span)
+  }
+  return canvas
+}
+
+/** Decide what becomes of a span from the glyphs inside it. */
+function settle(span: Span, glyphs: Array<{operation: number; codes: number[]; font?: Font; name?: string; size?: string}>): void {
+  if (span.kept) return
+  const soft = span.text.includes('\u00AD')
+  span.text = span.text.replaceAll('\u00AD', '')
+  if (soft) {
+    // The soft hyphen's own glyph: one that reads as a space, where the text has none.
+    for (const glyph of glyphs) {
+      if (!/\s/.test(span.text) && glyph.codes.length > 0 && glyph.codes.every((code) => glyph.font?.map.get(code) === ' ')) span.drop.push(glyph.operation)
+    }
+  }
+  if (span.text === '') return
+  const left = glyphs.filter((glyph) => !span.drop.includes(glyph.operation))
+  if (/^\s*$/.test(span.text) || left.length !== 1 || left[0]!.codes.length !== 1 || !left[0]!.font) {
+    // Several glyphs (a shaped cluster), or white space: left to the tools that read spans, as Chromium wrote it.
+    span.kept = true
+    return
+  }
+  const [glyph] = left
+  span.glyph = {operation: glyph!.operation, code: glyph!.codes[0]!}
+  const font = glyph!.font!
+  span.font = font
+  span.fontName = glyph!.name
+  span.fontSize = glyph!.size
+  const texts = font.spans.get(span.glyph.code) ?? new Set<string>()
+  texts.add(span.text)
+  font.spans.set(span.glyph.code, texts)
+}
+
+/** A Type 0 font with two-byte codes and its ToUnicode map. */
+function readFont(pdf: PDFDocument, ref: PDFRef): Font {
+  const dict = pdf.context.lookup(ref, PDFDict)
+  const map = new Map<number, string>()
+  const mapObject = dict.lookup(PDFName.of('ToUnicode'))
+  const toUnicode = mapObject instanceof PDFRawStream ? mapObject : undefined
+  const identity = dict.get(PDFName.of('Encoding')) === PDFName.of('Identity-H')
+  if (toUnicode && identity) {
+    const cmap = streamSource(toUnicode)
+    for (const block of cmap.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
+      for (const [, code, text] of block[1]!.matchAll(/<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]*)>/g)) map.set(Number.parseInt(code!, 16), utf16(text!))
+    }
+    for (const block of cmap.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
+      for (const [, low, high, target] of block[1]!.matchAll(/<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>\s*(<[0-9A-Fa-f]*>|\[[^\]]*\])/g)) {
+        const from = Number.parseInt(low!, 16)
+        const to = Number.parseInt(high!, 16)
+        if (target!.startsWith('[')) {
+          const texts = [...target!.matchAll(/<([0-9A-Fa-f]*)>/g)].map((match) => utf16(match[1]!))
+          for (let code = from; code <= to; code++) if (texts[code - from] !== undefined) map.set(code, texts[code - from]!)
+        } else {
+          const base = utf16(target!.slice(1, -1))
+          for (let code = from; code <= to; code++) {
+            map.set(code, base.slice(0, -1) + String.fromCharCode(base.charCodeAt(base.length - 1) + code - from))
+          }
+        }
+      }
+    }
+  }
+  return {ref, dict, mendable: toUnicode !== undefined && identity, map, spans: new Map()}
+}
+
+function utf16(hex: string): string {
+  const units: number[] = []
+  for (let index = 0; index + 4 <= hex.length; index += 4) units.push(Number.parseInt(hex.slice(index, index + 4), 16))
+  return String.fromCharCode(...units)
+}
+
+const hex4 = (value: number) => value.toString(16).toUpperCase().padStart(4, '0')
+
+/**
+ * Write a font's ToUnicode map anew (bfchar entries, a hundred to a block,
+ * PDF 32000-1, 9.10.3), in place of the old one or, for a copy of a font,
+ * as a new object.
+ */
+function writeToUnicode(pdf: PDFDocument, dict: PDFDict, map: Map<number, string>, inPlace: boolean): void {
+  const entries = [...map].sort(([a], [b]) => a - b).map(([code, text]) => `<${hex4(code)}> <${[...text].map((character) => {
+    const point = character.codePointAt(0)!
+    return point > 0xffff ? hex4(0xd800 + ((point - 0x10000) >> 10)) + hex4(0xdc00 + ((point - 0x10000) & 0x3ff)) : hex4(point)
+  }).join('')}>`)
+  const blocks: string[] = []
+  for (let index = 0; index < entries.length; index += 100) {
+    const block = entries.slice(index, index + 100)
+    blocks.push(`${block.length} beginbfchar\n${block.join('\n')}\nendbfchar`)
+  }
+  const cmap = [
+    '/CIDInit /ProcSet findresource begin',
+    '12 dict begin',
+    'begincmap',
+    '/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def',
+    '/CMapName /Adobe-Identity-UCS def',
+    '/CMapType 2 def',
+    '1 begincodespacerange',
+    '<0000> <FFFF>',
+    'endcodespacerange',
+    ...blocks,
+    'endcmap',
+    'CMapName currentdict /CMap defineresource pop',
+    'end',
+    'end'
+  ].join('\n')
+  const stream = flateStream(pdf, cmap)
+  const old = dict.get(PDFName.of('ToUnicode'))
+  if (inPlace && old instanceof PDFRef) pdf.context.assign(old, stream)
+  else dict.set(PDFName.of('ToUnicode'), pdf.context.register(stream))
+}

@@ -1,0 +1,168 @@
+/**
+ * The PDF reads as well as it looks: its text as pdf.js, poppler and MuPDF
+ * give it, its line breaks as poppler's word boxes show them, and the print
+ * conventions of a book. Built in this process with one shared Chromium.
+ */
+import assert from 'node:assert/strict'
+import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {before, describe, test} from 'node:test'
+import {toHtml} from 'hast-util-to-html'
+import {blocksOf, checkFidelity} from '../build/check/fidelity.ts'
+import {readPdf} from '../build/check/pdf-text.ts'
+import type {Document} from '../build/document/document.ts'
+import {loadWork} from '../build/pipeline/load-work.ts'
+import {editionSettings} from '../build/pipeline/settings.ts'
+import {pageSizes} from '../build/document/page-sizes.ts'
+import {buildPdfEdition, printableTree} from '../build/editions/pdf/index.ts'
+import {printPage} from '../build/editions/pdf/print-page.ts'
+import {fontResource} from '../build/editions/shipped-fonts.ts'
+import {findWorks} from '../build/read/discover-works.ts'
+import {browser, fixtures, projectRoot, scratchFolder, seedParagraphs, tool} from './harness.ts'
+import {measureLineBreaks, summarize, wordBoxes} from './line-breaks.ts'
+
+const brief = path.join(projectRoot, 'manuscript', 'winning-the-peace-in-ukraine.md')
+const bookGrade = path.join(fixtures, 'book-grade')
+
+async function documentOf(work: string, cwd = projectRoot): Promise<Document> {
+  const [source] = await findWorks([work], cwd)
+  const result = await loadWork(source!)
+  assert.ok(result.document, result.files.flatMap((file) => file.messages.map(String)).join('\n'))
+  return result.document
+}
+
+/** Every Markdown source of a work, as typeset (apostrophes curled): what a hard hyphen is looked up in. */
+function sourceText(work: string): string {
+  const files = work.endsWith('.md') ? [work] : ['context.md', 'findings.md', 'preface.md', 'about.md'].map((name) => path.join(work, name))
+  return files.map((file) => readFileSync(file, 'utf8')).join('\n').replace(/'/g, '’')
+}
+
+interface Built {
+  name: string
+  document: Document
+  pageSize: string
+  bytes: Uint8Array
+  file: string
+}
+
+describe('the PDF reads as well as it looks', () => {
+  const out = scratchFolder('pdf-text')
+  const built: Built[] = []
+  const build = async (name: string, document: Document, pageSize: string): Promise<Built> => {
+    const bytes = await buildPdfEdition({document, browser, settings: editionSettings(document, {pageSize, sourceDateEpoch: 1700000000})})
+    const file = path.join(out, `${name}.pdf`)
+    writeFileSync(file, bytes)
+    return {name, document, pageSize, bytes, file}
+  }
+  before(async () => {
+    const briefDocument = await documentOf(brief)
+    for (const size of ['a4', 'letter', '6x9in']) built.push(await build(`brief-${size}`, briefDocument, size))
+    built.push(await build('book-grade', await documentOf(bookGrade), '6x9in'))
+  })
+
+  test('pdf.js, poppler and MuPDF give back every paragraph word for word: no soft hyphen, zero-width character or U+02BC for U+2019', async () => {
+    for (const {name, document, pageSize, bytes} of built) {
+      const {readings, missing} = await readPdf(bytes, pageSizes[pageSize]!, false)
+      assert.deepEqual(missing, [], 'poppler and MuPDF are installed')
+      for (const reading of readings) {
+        const result = checkFidelity('pdf', blocksOf(document), reading.text, {cwd: projectRoot, tool: reading.tool, words: true})
+        assert.equal(result.status, 'pass', `${name}, ${reading.tool}: ${result.problems.join('\n')}`)
+        assert.doesNotMatch(reading.text, /[\u00AD\u200B-\u200D\u2060\u0000\uFFFD]/u, `${name}, ${reading.tool}`)
+        // U+02BC only where the manuscript has it: the Ukrainian word of the book.
+        assert.deepEqual(reading.text.match(/\S*\u02BC\S*/gu) ?? [], name === 'book-grade' ? ['памʼять;'] : [], `${name}, ${reading.tool}`)
+      }
+    }
+  })
+
+  test('the first line of the brief reads as printed, in pdf.js and in poppler', async () => {
+    const a4 = built.find((item) => item.name === 'brief-a4')!
+    const [pdfjs, poppler] = (await readPdf(a4.bytes, pageSizes.a4!, false)).readings
+    const first = (text: string) => text.split('\n').find((line) => line.startsWith('Over the past year'))
+    assert.equal(first(pdfjs!.text), 'Over the past year, much of America’s political and policy debate on the war in')
+    assert.equal(first(poppler!.text), 'Over the past year, much of America’s political and policy debate on the war in')
+    // Searching finds the words: every "America" of the brief, also where a line breaks it.
+    const whole = (await tool('pdftotext', [a4.file, '-'])).replace(/-\n/g, '')
+    assert.equal(whole.match(/America/g)?.length, readFileSync(brief, 'utf8').match(/America/g)?.length)
+  })
+
+  test('line breaks a typesetter signs off: no ladder, short fragment or broken capital word; at most one loose line in four pages', async () => {
+    for (const {name, file} of built) {
+      const report = measureLineBreaks(await wordBoxes(file), {source: sourceText(name === 'book-grade' ? bookGrade : brief)})
+      const summary = `${name}: ${summarize(report)}`
+      assert.ok(report.hyphenated.some((end) => !end.hard) || name === 'book-grade', `hyphenated at all: ${summary}`)
+      assert.equal(report.ladders.length, 0, summary)
+      assert.equal(report.shortFragments.length, 0, summary)
+      assert.equal(report.brokenCapitals.length, 0, summary)
+      assert.ok(report.loose.length <= Math.max(1, Math.floor(report.pages / 4)), summary)
+    }
+  })
+
+  test('Chromium\'s own text layer fails the check, at the word\'s place in the manuscript', async () => {
+    // The brief's print page as Chromium prints it, with every soft hyphen and no repair: the PDFs Folio wrote before.
+    const document = await documentOf(brief)
+    const chapters = document.chapters.map((chapter) => printableTree(chapter.tree, document.metadata.lang))
+    const html = toHtml(printPage({document, chapters, pageSize: pageSizes.a4!, printReady: false}))
+    const site = (pathname: string) => (pathname === '/index.html' ? {contentType: 'text/html', body: html} : fontResource(pathname))
+    const raw = new Uint8Array(await browser.run({site, description: 'printing raw'}, (page) => page.pdf({preferCSSPageSize: true, tagged: true})))
+    const {readings} = await readPdf(raw, pageSizes.a4!, false)
+    const line = readFileSync(brief, 'utf8').split('\n').findIndex((text) => text.startsWith('Over the past year')) + 1
+    const problems = readings.map((reading) => checkFidelity('pdf', blocksOf(document), reading.text, {cwd: projectRoot, tool: reading.tool, words: true}).problems[0])
+    assert.match(problems[0]!, new RegExp(`:${line}:29  Word altered in the pdf edition's text \\(pdf\\.js\\): “America’s” reads “Americaʼs”$`))
+    assert.match(problems[1]!, new RegExp(`:${line}:29  Word altered in the pdf edition's text \\(poppler\\): “America’s” reads “Amer<U\\+00AD>`))
+    assert.match(problems[2]!, new RegExp(`:${line}:29  Word split in the pdf edition's text \\(MuPDF\\): “America’s” reads “Amer ica`))
+  })
+
+  test('ligatures keep their letters, where a soft hyphen falls inside them too', async () => {
+    const folder = scratchFolder('ligatures')
+    writeFileSync(
+      path.join(folder, 'ligatures.md'),
+      '---\ntitle: Ligatures\nlang: en\n---\n\nThe sufficient office will baffle the affluent; efficient officials offer waffles, effluent and shuffled truffles. *Sufficient officials baffle.*\n'
+    )
+    const document = await documentOf(path.join(folder, 'ligatures.md'), folder)
+    const {bytes} = await build('ligatures', document, 'a4')
+    for (const reading of (await readPdf(bytes, pageSizes.a4!, false)).readings) {
+      const words = reading.text.replace(/-\n/g, '').split(/\s+/)
+      for (const word of ['sufficient', 'office', 'baffle', 'affluent;', 'efficient', 'officials', 'offer', 'waffles,', 'effluent', 'shuffled', 'truffles.', 'Sufficient']) {
+        assert.ok(words.includes(word), `${reading.tool} reads ${word}: ${reading.text}`)
+      }
+    }
+  })
+
+  test('the same input gives the same bytes', async () => {
+    const again = await buildPdfEdition({document: built[0]!.document, browser, settings: editionSettings(built[0]!.document, {pageSize: 'a4', sourceDateEpoch: 1700000000})})
+    assert.ok(Buffer.from(again).equals(Buffer.from(built[0]!.bytes)), 'the A4 brief, built twice')
+  })
+
+  test('book sizes: no head on an opening page, the book on versos and the chapter on rectos; dot leaders; plain notes; SVG text in house fonts', async () => {
+    const folder = scratchFolder('book-heads')
+    const filler = seedParagraphs().slice(2, 14).join('\n\n')
+    mkdirSync(path.join(folder, 'book'))
+    writeFileSync(path.join(folder, 'book', 'book.yaml'), 'title: The Book\nlang: en\npublisher: A Press\npage-size: 6x9in\nchapters:\n  - one.md\n  - two.md\n')
+    writeFileSync(path.join(folder, 'book', 'one.md'), `# First Chapter\n\n${filler}[^1]\n\n[^1]: A note.\n`)
+    writeFileSync(path.join(folder, 'book', 'two.md'), `# Second Chapter\n\n${filler}\n`)
+    const document = await documentOf(path.join(folder, 'book'), folder)
+    const {file} = await build('book-heads', document, '6x9in')
+    const pages = (await tool('pdftotext', ['-layout', file, '-'])).split('\f').slice(0, -1)
+    const head = (page: string) => page.split('\n').find((line) => line.trim() !== '')?.trim() ?? ''
+    const opens = (title: string) => pages.findIndex((page) => head(page) === title) + 1
+    const [first, second] = [opens('First Chapter'), opens('Second Chapter')]
+    assert.ok(first > 0 && second > first + 3, `chapters open on pages ${first} and ${second}, with their heading first`)
+    for (let number = first + 1; number < second; number++) {
+      const page = pages[number - 1]!
+      if (page.trim() === '') continue
+      assert.equal(head(page), number % 2 === 0 ? 'The Book' : 'First Chapter', `page ${number}`)
+    }
+    // The contents: dots, and the page numbers flush right, one under the other.
+    const contents = pages.find((page) => /CONTENTS/.test(page))!
+    assert.match(contents, /First Chapter[ .]{20,}\d+/)
+    const boxes = await wordBoxes(file)
+    const numbers = boxes[pages.indexOf(contents)]!.blocks.flatMap((block) => block.lines).filter((line) => /^\d+$/.test(line.words.at(-1)!.text)).map((line) => line.words.at(-1)!.xMax)
+    assert.ok(numbers.length >= 2 && Math.max(...numbers) - Math.min(...numbers) < 0.5, `page numbers end at ${numbers}`)
+    // Notes: no arrow back; the note's number links back instead.
+    assert.doesNotMatch(pages.join('\n'), /↑/)
+    assert.match(pages.join('\n'), /^\s*1\. +A note\.$/m)
+    // The book-grade SVG asks for sans-serif: set in Source Sans 3, not a host font.
+    const fonts = await tool('pdffonts', [built.find((item) => item.name === 'book-grade')!.file])
+    assert.doesNotMatch(fonts, /Liberation|DejaVu/)
+  })
+})
