@@ -18,7 +18,7 @@ import type {WorkSource} from '../read/discover-works.ts'
 import {hasErrors} from '../read/messages.ts'
 import {checkEditions, type EditionCheck} from '../check/check-editions.ts'
 import {writeReport} from '../output/build-report.ts'
-import {writeEdition} from '../output/write-edition.ts'
+import {writeEditions} from '../output/write-edition.ts'
 
 export interface SessionOptions {
   /** Output folder, absolute. */
@@ -127,19 +127,19 @@ export class PublishingSession {
     if (built.unchanged) return {work, unchanged: true, files: built.files, built: true, editions: []}
     if (!built.ok || !built.document) return {work, files: built.files, built: false, editions: []}
     const document = built.document
-    const outcomes: EditionOutcome[] = []
-    for (const edition of built.editions) {
-      const target = path.join(this.options.out, editionFileName(document, edition.format))
-      const written = await writeEdition(target, edition.bytes)
-      outcomes.push({
-        format: edition.format,
-        target,
-        bytes: edition.bytes.byteLength,
-        milliseconds: edition.milliseconds,
-        written,
-        ...(edition.format.startsWith('pdf') ? {pages: pageCount(edition.bytes)} : {})
-      })
-    }
+    const targets = built.editions.map((edition) => path.join(this.options.out, editionFileName(document, edition.format)))
+    // All or none: no edition is renamed into place until every one is written whole.
+    const written = await writeEditions(
+      built.editions.map((edition, index) => ({target: targets[index]!, bytes: edition.bytes, what: `the ${edition.format} edition of ${work.name}`}))
+    )
+    const outcomes: EditionOutcome[] = built.editions.map((edition, index) => ({
+      format: edition.format,
+      target: targets[index]!,
+      bytes: edition.bytes.byteLength,
+      milliseconds: edition.milliseconds,
+      written: written[index]!,
+      ...(edition.format.startsWith('pdf') ? {pages: pageCount(edition.bytes)} : {})
+    }))
     const checks = this.options.check
       ? await checkEditions(document, {out: this.options.out, formats: outcomes.map((edition) => edition.format), ...(this.options.pageSize ? {pageSize: this.options.pageSize} : {})})
       : undefined

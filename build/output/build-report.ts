@@ -60,5 +60,7 @@ export function buildReport(outcome: WorkOutcome, milliseconds: number): BuildRe
 
 export async function writeReport(outcome: WorkOutcome, out: string, milliseconds: number): Promise<void> {
   const report = buildReport(outcome, milliseconds)
-  await writeEdition(path.join(out, `${outcome.work.slug}.report.json`), new TextEncoder().encode(`${JSON.stringify(report, undefined, 2)}\n`))
+  await writeEdition(path.join(out, `${outcome.work.slug}.report.json`), new TextEncoder().encode(`${JSON.stringify(report, undefined, 2)}\n`), {
+    what: `the build report of ${outcome.work.name}`
+  })
 }
