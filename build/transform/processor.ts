@@ -22,6 +22,7 @@ import rehypeHeadingIds from './heading-ids.ts'
 import rehypeHeadingLevels from './heading-levels.ts'
 import rehypeLayoutHints from './layout-hints.ts'
 import remarkCdata from './cdata.ts'
+import rehypeContentModel from './content-model.ts'
 import remarkKnownDirectives from './directives.ts'
 import rehypeFigures from './figures.ts'
 import remarkImageAlt from './image-alt.ts'
@@ -98,6 +99,7 @@ export function chapterTransformer(options: TransformOptions): ChapterTransforme
     .use(rehypeForbiddenCharacters)
     .use(rehypeUrlPolicy, {root: options.root})
     .use(rehypeSanitizeManuscript)
+    .use(rehypeContentModel)
     .use(rehypeTableAlignment)
     .use(rehypeFigures)
     .use(rehypeLayoutHints, {dir: options.dir})
