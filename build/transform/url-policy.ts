@@ -107,7 +107,8 @@ function checkLink(node: Element, file: VFile, root: string, fromDir: string): b
     return false
   }
   if (target !== '' && (target.startsWith('/') || !isInside(root, path.resolve(fromDir, target)))) {
-    warn(file, `Link \`${href}\` leads outside the work's folder and will not work in the editions`, node, 'url-policy-link')
+    warn(file, `Link \`${href}\` leads outside the work's folder, where no edition can follow it; its text is kept`, node, 'url-policy-link')
+    return false
   }
   return true
 }
