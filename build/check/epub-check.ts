@@ -43,6 +43,8 @@ const references: Record<string, string[]> = {
   '*': ['xlink:href'],
   content: ['src']
 }
+/** Attributes that name ids of the same document. */
+const idReferences = ['aria-describedby', 'aria-labelledby', 'aria-controls', 'aria-owns', 'aria-flowto', 'headers', 'for']
 
 export async function checkEpub(bytes: Uint8Array): Promise<EpubReading> {
   const problems: string[] = []
@@ -123,6 +125,11 @@ export async function checkEpub(bytes: Uint8Array): Promise<EpubReading> {
     const tree = documents.get(name)
     if (!tree || (type !== 'application/xhtml+xml' && type !== 'application/x-dtbncx+xml' && type !== 'image/svg+xml')) continue
     walk(tree, (element) => {
+      for (const attribute of idReferences) {
+        const value = element.attributes[attribute]
+        if (typeof value !== 'string') continue
+        for (const id of value.split(/\s+/).filter(Boolean)) if (!ids.get(name)?.has(id)) problems.push(`${name}: <${element.name} ${attribute}="${value}"> names #${id}, which the document does not have`)
+      }
       for (const attribute of [...(references[element.name] ?? []), ...references['*']!]) {
         const value = element.attributes[attribute]
         if (typeof value !== 'string') continue
