@@ -7,6 +7,7 @@
  */
 import {stat} from 'node:fs/promises'
 import type {Browser, Page} from 'puppeteer'
+import {defaultStepSeconds} from '../time-limit.ts'
 import {BrowserError, BrowserTimeoutError} from './errors.ts'
 import {findBrowser} from './find-browser.ts'
 import {answer, origin, type Site} from './virtual-origin.ts'
@@ -18,8 +19,8 @@ export interface BrowserOptions {
   launchTimeout?: number
 }
 
-/** Seconds from FOLIO_BROWSER_TIMEOUT, for very long books on slow machines. */
-const defaultJobTimeout = Number(process.env.FOLIO_BROWSER_TIMEOUT) || 120
+/** Seconds from FOLIO_TIMEOUT or FOLIO_BROWSER_TIMEOUT, for very long books on slow machines (../time-limit.ts). */
+const defaultJobTimeout = defaultStepSeconds
 
 export interface Job {
   /** What the page may load; `/index.html` is the page itself. */

@@ -19,6 +19,7 @@ import {hasErrors} from '../read/messages.ts'
 import {checkEditions, type EditionCheck} from '../check/check-editions.ts'
 import {writeReport} from '../output/build-report.ts'
 import {writeEditions} from '../output/write-edition.ts'
+import {TimeLimit} from '../time-limit.ts'
 
 export interface SessionOptions {
   /** Output folder, absolute. */
@@ -33,6 +34,8 @@ export interface SessionOptions {
   pageSize?: string
   /** Check the editions after writing them. */
   check?: boolean
+  /** Seconds each step may take (reading the work, each edition); FOLIO_TIMEOUT else. */
+  stepSeconds?: number
 }
 
 export interface EditionOutcome {
@@ -98,7 +101,7 @@ export class PublishingSession {
    * @param force Build even when the sources did not change since the last build (a template did).
    */
   async build(work: WorkSource, force = true): Promise<BuiltWork> {
-    const result = await loadWork(work, this.cache)
+    const result = await loadWork(work, this.cache, new TimeLimit(`Reading ${work.name}`, this.options.stepSeconds))
     const key = work.file ?? work.root
     if (!force && result.fingerprint !== undefined && this.#published.get(key) === result.fingerprint) {
       return {work, unchanged: true, files: result.files, ok: true, editions: []}
@@ -165,14 +168,17 @@ export class PublishingSession {
     return Promise.all(
       this.chosen.map(async (edition) => {
         const started = performance.now()
+        const timeLimit = new TimeLimit(`The ${edition.format} edition of ${name}`, this.options.stepSeconds)
         try {
           const bytes = await edition.build({
+            timeLimit,
             document,
             browser: this.browser,
             siblings: siblings.filter((sibling) => sibling.format !== edition.format),
             ...(this.options.pageSize ? {pageSize: this.options.pageSize} : {}),
             ...(this.options.sourceDateEpoch === undefined ? {} : {sourceDateEpoch: this.options.sourceDateEpoch})
           })
+          timeLimit.check('its end')
           return {format: edition.format, bytes, milliseconds: performance.now() - started}
         } catch (error) {
           if (error instanceof FolioError) throw error

@@ -41,7 +41,7 @@ export function tableGrid(table: Element): TableGrid {
   const closeLoose = () => {
     if (loose.length === 0) return
     groups.push({element: undefined, start: rows.length, end: rows.length + loose.length})
-    rows.push(...loose)
+    for (const row of loose) rows.push(row)
     loose = []
   }
   for (const child of table.children) {

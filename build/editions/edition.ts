@@ -4,6 +4,7 @@
  */
 import type {BrowserService} from '../browser/browser-service.ts'
 import type {Document} from '../document/document.ts'
+import type {TimeLimit} from '../time-limit.ts'
 
 export interface EditionContext {
   document: Document
@@ -15,6 +16,8 @@ export interface EditionContext {
   browser: BrowserService
   /** Page size from the command line (overrides the manuscript's). */
   pageSize?: string
+  /** How long the edition may take to build (checked as it goes). */
+  timeLimit?: TimeLimit
 }
 
 export interface Edition {

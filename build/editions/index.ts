@@ -6,7 +6,10 @@
  */
 import type {Edition, EditionContext} from './edition.ts'
 
-const date = (context: EditionContext) => (context.sourceDateEpoch === undefined ? {} : {sourceDateEpoch: context.sourceDateEpoch})
+const date = (context: EditionContext) => ({
+  ...(context.sourceDateEpoch === undefined ? {} : {sourceDateEpoch: context.sourceDateEpoch}),
+  ...(context.timeLimit ? {timeLimit: context.timeLimit} : {})
+})
 
 const pdf = (printReady: boolean) => async (context: EditionContext) =>
   (await import('./pdf/index.ts')).buildPdfEdition({

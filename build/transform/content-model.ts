@@ -103,10 +103,10 @@ function fixContainer(parent: Root | Element, report: Report, inInteractive: boo
       return
     }
     if (phrasingOnly.has(child.tagName)) {
-      children.push(...split(child, report, inInteractive || interactive.has(child.tagName)))
+      for (const piece of split(child, report, inInteractive || interactive.has(child.tagName))) children.push(piece)
       return
     }
-    children.push(...fixStructure(child, report))
+    for (const moved of fixStructure(child, report)) children.push(moved)
     fixContainer(child, report, inInteractive || interactive.has(child.tagName))
     children.push(child)
   }
@@ -131,7 +131,7 @@ function split(element: Element, report: Report, inInteractive: boolean): Elemen
       first = false
       pieces.push({...element, properties, children: run})
     } else if (run.length > 0 && pieces.length > 0) {
-      pieces.push(...run)
+      for (const node of run) pieces.push(node)
     }
     run = []
   }
@@ -149,9 +149,9 @@ function split(element: Element, report: Report, inInteractive: boolean): Elemen
     if (blocks.has(child.tagName)) {
       report(`<${child.tagName}> cannot stand inside <${element.tagName}>; the <${element.tagName}> is split around it`, child)
       flush()
-      if (phrasingOnly.has(child.tagName)) pieces.push(...split(child, report, false))
+      if (phrasingOnly.has(child.tagName)) for (const piece of split(child, report, false)) pieces.push(piece)
       else {
-        pieces.push(...fixStructure(child, report))
+        for (const moved of fixStructure(child, report)) pieces.push(moved)
         fixContainer(child, report, false)
         pieces.push(child)
       }

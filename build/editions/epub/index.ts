@@ -16,6 +16,7 @@ import {checkEpub} from '../../check/epub-check.ts'
 import {contentsOf, partOpenedBy, type ContentsEntry} from '../../document/contents.ts'
 import type {Chapter, Document} from '../../document/document.ts'
 import {EditionError} from '../../errors.ts'
+import type {TimeLimit} from '../../time-limit.ts'
 import {stringsFor} from '../../strings.ts'
 import {chapterSection, chapterSemantics, hasImprint} from '../imprint.ts'
 import {fontBytes} from '../shipped-fonts.ts'
@@ -37,6 +38,7 @@ export interface EpubEditionOptions {
   document: Document
   browser: BrowserService
   sourceDateEpoch?: number
+  timeLimit?: TimeLimit
 }
 
 const extensions: Record<string, string> = {
@@ -127,6 +129,7 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     chapterPages[index]!
   ])
 
+  options.timeLimit?.check('its chapters')
   const cover = await coverImage(document, options.browser)
   const coverHref = `images/cover.${cover.mediaType === 'image/png' ? 'png' : 'jpg'}`
   const coverPage = page(strings.cover, undefined, [
@@ -202,6 +205,7 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     ...images.map((image) => ({path: `EPUB/${image.href}`, content: image.image.bytes, stored: image.image.mediaType !== 'image/svg+xml'})),
     ...fonts.map((font) => ({path: `EPUB/${font.href}`, content: fontBytes(font.file.file), stored: true}))
   ]
+  options.timeLimit?.check('its pages')
   const book = zipBook(files, modified)
   // Nothing leaves this function that Folio's own checks refuse: a build that exits 0 wrote a valid EPUB.
   const {result} = await checkEpub(book)

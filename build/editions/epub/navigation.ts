@@ -44,7 +44,7 @@ export function navigationBody(entries: NavEntry[], landmarks: Landmark[], strin
 /** toc.ncx (NCX, from EPUB 2) with the same entries. */
 export function ncx(entries: NavEntry[], metadata: Metadata): string {
   let order = 0
-  const depthOf = (items: NavEntry[]): number => (items.length === 0 ? 0 : 1 + Math.max(...items.map((item) => depthOf(item.children))))
+  const depthOf = (items: NavEntry[]): number => items.reduce((deepest, item) => Math.max(deepest, 1 + depthOf(item.children)), 0)
   const points = (items: NavEntry[]): Element[] =>
     items.map((entry) => {
       order++

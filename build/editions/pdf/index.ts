@@ -14,9 +14,10 @@ import type {Site} from '../../browser/virtual-origin.ts'
 import type {Document} from '../../document/document.ts'
 import {contentsOf, countContents, partOpenedBy} from '../../document/contents.ts'
 import {defaultPageSize, pageSizes} from '../../document/page-sizes.ts'
+import type {TimeLimit} from '../../time-limit.ts'
 import {fontResource} from '../shipped-fonts.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
-import {hyphenateTree} from './hyphenation.ts'
+import {breakRunawayWords, hyphenateTree} from './hyphenation.ts'
 import {printPage} from './print-page.ts'
 
 export interface PdfEditionOptions {
@@ -27,6 +28,7 @@ export interface PdfEditionOptions {
   /** The print-ready variant. */
   printReady?: boolean
   sourceDateEpoch?: number
+  timeLimit?: TimeLimit
 }
 
 /** Table-of-contents passes before giving up on page numbers settling. */
@@ -37,7 +39,10 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   const {document} = options
   const pageSize = pageSizes[options.pageSize ?? document.layout.pageSize ?? defaultPageSize]!
   const printReady = options.printReady ?? false
-  const chapters = document.chapters.map((chapter) => printableTree(chapter.tree, document.metadata.lang))
+  const chapters = document.chapters.map((chapter) => {
+    options.timeLimit?.check(`hyphenating ${chapter.source}`)
+    return printableTree(chapter.tree, document.metadata.lang)
+  })
   const contents = contentsOf(document)
   const showToc = document.chapters.length > 1 || countContents(contents) > 6
   // On book sizes, parts and chapters open on a right-hand (odd) page.
@@ -47,6 +52,7 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   let headings: Headings | undefined
   let blanks = new Set<string>()
   for (let pass = 1; pass <= maxPasses; pass++) {
+    options.timeLimit?.check(`printing, pass ${pass}`)
     const page = printPage({
       document,
       chapters,
@@ -108,6 +114,7 @@ function sameSet(a: Set<string>, b: Set<string>): boolean {
 /** A copy of a chapter for print: hyphenated, images served from the virtual origin. */
 export function printableTree(tree: Root, lang: string): Root {
   const copy = structuredClone(tree)
+  breakRunawayWords(copy)
   hyphenateTree(copy, lang)
   visit(copy, 'element', (node) => {
     if (node.tagName === 'img' && typeof node.properties.src === 'string') {
