@@ -28,6 +28,8 @@ export interface Strings {
   pullquote: string
   figure: string
   table: string
+  /** A part of a table printed in parts: `{from}`, `{to}`, `{count}` are column numbers. */
+  tableColumns: string
   editedBy: string
   translatedBy: string
   illustratedBy: string

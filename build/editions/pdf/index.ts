@@ -5,7 +5,10 @@
  * `pdf-print` is the print-ready variant: 3 mm bleed, TrimBox and BleedBox,
  * links in the text colour.
  */
-import type {Root} from 'hast'
+import type {Element, Root} from 'hast'
+import type {VFile} from 'vfile'
+import {warn} from '../../read/messages.ts'
+import {stringsFor} from '../../strings.ts'
 import {toHtml} from 'hast-util-to-html'
 import {PDFDocument} from 'pdf-lib'
 import {visit} from 'unist-util-visit'
@@ -19,6 +22,7 @@ import {fontResource} from '../shipped-fonts.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
 import {breakRunawayWords, hyphenateTree} from './hyphenation.ts'
 import {printPage} from './print-page.ts'
+import {sliceWideTables} from './wide-tables.ts'
 
 export interface PdfEditionOptions {
   document: Document
@@ -39,9 +43,12 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   const {document} = options
   const pageSize = pageSizes[options.pageSize ?? document.layout.pageSize ?? defaultPageSize]!
   const printReady = options.printReady ?? false
+  const strings = stringsFor(document.metadata.lang)
   const chapters = document.chapters.map((chapter) => {
     options.timeLimit?.check(`hyphenating ${chapter.source}`)
-    return printableTree(chapter.tree, document.metadata.lang)
+    const tree = printableTree(chapter.tree, document.metadata.lang)
+    sliceWideTables(tree, {pageSize, strings, report: (table, reason) => warnOnce(chapter.file, reason, table)})
+    return tree
   })
   const contents = contentsOf(document)
   const showToc = document.chapters.length > 1 || countContents(contents) > 6
@@ -109,6 +116,13 @@ function rectoBlanks(openers: string[], pages: Map<string, number>, blanks: Set<
 
 function sameSet(a: Set<string>, b: Set<string>): boolean {
   return a.size === b.size && [...a].every((item) => b.has(item))
+}
+
+/** A warning from the PDF edition, once, though the pdf and pdf-print editions both find it. */
+function warnOnce(file: VFile, reason: string, node: Element): void {
+  const place = node.position?.start
+  if (file.messages.some((message) => message.reason === reason && message.line === place?.line && message.column === place?.column)) return
+  warn(file, reason, node, 'table-width')
 }
 
 /** A copy of a chapter for print: hyphenated, images served from the virtual origin. */
