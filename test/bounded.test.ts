@@ -141,3 +141,11 @@ describe('the time limit covers every step', () => {
   })
 })
 
+
+describe('URL schemes are case-insensitive', () => {
+  test('MAILTO: and HTTPS: keep their links, in a chapter with raw HTML too (the sanitiser knows them in lower case)', async () => {
+    const file = new VFile({path: path.join(fixtures, 'schemes.md'), value: '<MAILTO:X@Y.Z> [web](HTTPS://example.com) <a href="MAILTO:x@y.z">raw</a> <span>html</span>\n'})
+    const html = toHtml(await chapterTransformer({lang: 'en', dir: 'ltr', root: fixtures}).run(parseChapter(file), file))
+    assert.equal(html, '<p><a href="mailto:X@Y.Z">MAILTO:X@Y.Z</a> <a href="https://example.com">web</a> <a href="mailto:x@y.z">raw</a> <span>html</span></p>')
+  })
+})
