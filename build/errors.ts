@@ -26,3 +26,8 @@ export class TemplateError extends FolioError {
 export class OutputError extends FolioError {
   override name = 'OutputError'
 }
+
+/** An edition failed a check it must pass before it is written (an EPUB that is not valid, say). */
+export class EditionError extends FolioError {
+  override name = 'EditionError'
+}

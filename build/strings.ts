@@ -39,6 +39,8 @@ export interface Strings {
   bibliography: string
   /** The bibliography's heading with an author-date or numeric style. */
   references: string
+  /** A part of a table printed in parts: `{from}`, `{to}`, `{count}` are column numbers. */
+  tableColumns: string
   editedBy: string
   translatedBy: string
   illustratedBy: string

@@ -140,6 +140,24 @@ export async function epubCheck(file: string): Promise<EpubCheckReport> {
   return JSON.parse(readFileSync(report, 'utf8')) as EpubCheckReport
 }
 
+/**
+ * EPUBCheck over several EPUBs in one Java process (test/tools/EpubCheckMany.java):
+ * each file's errors and warnings, as `SEVERITY(ID): message`.
+ */
+export async function epubCheckMany(files: string[]): Promise<Map<string, string[]>> {
+  const jar = process.env.EPUBCHECK_JAR ?? '/usr/share/java/epubcheck.jar'
+  const program = path.join(projectRoot, 'test', 'tools', 'EpubCheckMany.java')
+  const {stderr} = await run('java', ['-cp', jar, program, ...files], {maxBuffer: 64 * 1024 * 1024}).catch((error: {stderr?: string}) => ({stderr: error.stderr ?? String(error)}))
+  const found = new Map<string, string[]>(files.map((file) => [file, []]))
+  let current: string[] | undefined
+  for (const line of stderr.split('\n')) {
+    if (line.startsWith('FILE ')) current = found.get(line.slice(5))
+    else if (/^(FATAL|ERROR|WARNING)\(/.test(line)) (current ?? found.get(files[0]!)!).push(line.replace(/^(\w+\([\w-]+\)): \S+?\.epub\/?/, '$1: '))
+  }
+  if (found.size !== files.length || ![...stderr.matchAll(/^FILE /gm)].length) throw new Error(`EPUBCheck did not run: ${stderr.slice(0, 500)}`)
+  return found
+}
+
 /** Ace by DAISY on one EPUB, with the system's Chromium; its violations. */
 export async function aceCheck(file: string): Promise<string[]> {
   const out = `${file}.ace`

@@ -395,8 +395,9 @@ describe('faults', () => {
     const project = scratchFolder('leftover')
     cpSync(path.join(projectRoot, 'manuscript', 'winning-the-peace-in-ukraine.md'), path.join(project, 'brief.md'))
     mkdirSync(path.join(project, 'out'))
-    const old = path.join(project, 'out', 'brief.html.3735928559')
-    const recent = path.join(project, 'out', 'brief.html.1234567')
+    // Named by the process that wrote it: one that died long ago, and this one (still running).
+    const old = path.join(project, 'out', '.brief.html.folio-999999999-deadbeef.tmp')
+    const recent = path.join(project, 'out', `.brief.html.folio-${process.pid}-0badf00d.tmp`)
     writeFileSync(old, 'half an edition')
     writeFileSync(recent, 'another build, still writing')
     utimesSync(old, new Date(Date.UTC(2020, 0, 1)), new Date(Date.UTC(2020, 0, 1)))

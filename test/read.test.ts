@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict'
-import {mkdirSync, symlinkSync, writeFileSync} from 'node:fs'
+import {spawnSync} from 'node:child_process'
+import {mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
-import {test} from 'node:test'
+import {describe, test} from 'node:test'
+import {loadWork} from '../build/pipeline/load-work.ts'
 import {findWorks} from '../build/read/discover-works.ts'
-import {readSourceFile} from '../build/read/source-file.ts'
+import {sourceFile} from '../build/read/source-file.ts'
 import {readWorkSources} from '../build/read/work-sources.ts'
 import {UsageError} from '../build/errors.ts'
 import {scratchFolder} from './harness.ts'
@@ -76,7 +78,7 @@ test('encodings: UTF-8 with BOM, CRLF and CR line ends, UTF-16 are read; Latin-1
   const folder = scratchFolder('encodings')
   const write = (name: string, bytes: Uint8Array | string) => {
     writeFileSync(path.join(folder, name), bytes)
-    return readSourceFile(path.join(folder, name))
+    return sourceFile(path.join(folder, name), new Uint8Array(readFileSync(path.join(folder, name))))
   }
   assert.equal(String((await write('bom.md', '\uFEFFtitle\r\nline\rend')).value), 'title\nline\nend')
   const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Привіт\n', 'utf16le')])
@@ -87,4 +89,67 @@ test('encodings: UTF-8 with BOM, CRLF and CR line ends, UTF-16 are read; Latin-1
   assert.match(latin1.messages[0]!.reason, /not valid UTF-8/)
   const binary = await write('binary.md', new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0, 0, 0]))
   assert.match(binary.messages[0]!.reason, /not a text file/)
+})
+
+describe('every file is read through one guard: inside the work, a regular file, under a size limit', () => {
+  const project = scratchFolder('guard')
+  const work = (name: string, files: Record<string, string> = {}) => {
+    const folder = path.join(project, name)
+    mkdirSync(folder, {recursive: true})
+    for (const [file, text] of Object.entries({'one.md': '# One\n\nText.\n', ...files})) writeFileSync(path.join(folder, file), text)
+    return folder
+  }
+  const errorsOf = async (folder: string) => {
+    const [source] = await findWorks([folder], project)
+    const result = await loadWork(source!)
+    return result.files.flatMap((file) => file.messages.map((message) => `${path.basename(file.path)}:${message.line}:${message.column} ${message.fatal ? 'error' : 'warning'} ${message.reason}`))
+  }
+  writeFileSync(path.join(project, 'secret.yaml'), 'title: A Secret From Outside\nchapters:\n  - one.md\n')
+
+  test('a book.yaml that is a link out of the work, even to /etc/passwd or /dev/zero, is not read', async () => {
+    for (const [name, target] of [['out', path.join(project, 'secret.yaml')], ['passwd', '/etc/passwd'], ['zero', '/dev/zero']] as const) {
+      const folder = work(name)
+      symlinkSync(target, path.join(folder, 'book.yaml'))
+      const messages = await errorsOf(folder)
+      assert.deepEqual(messages, ["book.yaml:1:1 error `book.yaml` leads outside the work's folder (a symbolic link); it is not read"], name)
+    }
+  })
+
+  test('a book.yaml that is a named pipe or a folder is an error, never a wait', async () => {
+    const fifo = work('fifo')
+    assert.equal(spawnSync('mkfifo', [path.join(fifo, 'book.yaml')]).status, 0)
+    assert.deepEqual(await errorsOf(fifo), ['book.yaml:1:1 error `book.yaml` is a named pipe (FIFO), not a file; it is not read'])
+    const folder = work('folder')
+    mkdirSync(path.join(folder, 'book.yaml'))
+    assert.deepEqual(await errorsOf(folder), ['book.yaml:1:1 error `book.yaml` is a folder, not a file; it is not read'])
+  })
+
+  test('a named pipe given as the work is a usage error', async () => {
+    assert.equal(spawnSync('mkfifo', [path.join(project, 'pipe.md')]).status, 0)
+    await assert.rejects(findWorks(['pipe.md'], project), (error: Error) => error instanceof UsageError && /^pipe\.md is a named pipe \(FIFO\): name a Markdown file or a folder of chapters$/.test(error.message))
+  })
+
+  test('a 3 GB chapter or image is refused by its size, at its place, without reading it', async () => {
+    const folder = work('huge', {'book.yaml': 'title: Huge\nlang: en\nchapters:\n  - one.md\n  - big.md\n', 'one.md': '# One\n\n![A picture](big.png)\n'})
+    // Sparse files: nothing is written to the disk, and nothing must be read from it.
+    for (const name of ['big.md', 'big.png']) {
+      writeFileSync(path.join(folder, name), '')
+      truncateSync(path.join(folder, name), 3 * 1024 ** 3)
+    }
+    assert.deepEqual(await errorsOf(folder), [
+      'book.yaml:5:5 error Chapter `big.md` is too large: it is 3.2 GB, and Folio reads at most 50 MB of this kind of file',
+      'one.md:3:1 warning Image `big.png` is too large: it is 3.2 GB, and Folio reads at most 100 MB of this kind of file; its alt text stands in its place'
+    ])
+  })
+
+  test('a chapter or an image that is a named pipe or a device is refused', async () => {
+    const folder = work('pipes', {'one.md': '---\ntitle: Pipes\nlang: en\n---\n\n![Pipe](pipe.png) ![Zero](zero.png)\n'})
+    assert.equal(spawnSync('mkfifo', [path.join(folder, 'pipe.png')]).status, 0)
+    assert.equal(spawnSync('mkfifo', [path.join(folder, 'two.md')]).status, 0)
+    const device = spawnSync('mknod', [path.join(folder, 'zero.png'), 'c', '1', '5']).status === 0
+    const messages = await errorsOf(folder)
+    assert.ok(messages.includes('two.md:1:1 error Chapter `two.md` is a named pipe (FIFO), not a file; it is not read'), messages.join('\n'))
+    assert.ok(messages.includes('one.md:6:1 warning Image `pipe.png` is a named pipe (FIFO), not a file; its alt text stands in its place'), messages.join('\n'))
+    if (device) assert.ok(messages.includes('one.md:6:19 warning Image `zero.png` is a device, not a file; its alt text stands in its place'), messages.join('\n'))
+  })
 })

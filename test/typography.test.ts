@@ -76,3 +76,14 @@ test('Slavic one-letter words keep to the word after them', () => {
   assert.equal(typeset('Żyje w Warszawie i pracuje', 'pl'), 'Żyje w\u00A0Warszawie i\u00A0pracuje')
   assert.equal(typeset('Jim lives in a house', 'en'), 'Jim lives in a house')
 })
+
+test('a straight double quote is never a single mark: after markup kept as text, after punctuation, after a number', async () => {
+  assert.equal(await typesetMarkdown('a*"foo"*'), 'a\\*“foo”\\*')
+  assert.equal(typeset('!"#'), '!”#')
+  assert.equal(typeset(`5'10"`), '5′10″')
+  assert.equal(typeset(`He is 5'10" tall and "quite" tall`), 'He is 5′10″ tall and “quite” tall')
+  assert.equal(typeset('"Chapter 5" is short'), '“Chapter 5” is short')
+  assert.equal(typeset(`Zürich's 1'000'000`, 'de-CH'), 'Zürich’s 1’000’000')
+  assert.equal(typeset('"Guillemets"', 'fr'), '«\u202FGuillemets\u202F»')
+  assert.equal(typeset('x"', 'de'), 'x“')
+})

@@ -5,10 +5,14 @@
  * one costs more than loading one) and the browser is closed at the end of
  * the run, on errors and on Ctrl-C. Every step has a time limit.
  */
-import {stat} from 'node:fs/promises'
+import {mkdtemp, rm, stat} from 'node:fs/promises'
+import os from 'node:os'
+import path from 'node:path'
 import type {Browser, Page} from 'puppeteer'
+import {defaultStepSeconds} from '../time-limit.ts'
 import {BrowserError, BrowserTimeoutError} from './errors.ts'
 import {findBrowser} from './find-browser.ts'
+import {profilePrefix, removeStaleProfiles, Watchdog} from './watchdog.ts'
 import {answer, origin, type Site} from './virtual-origin.ts'
 
 export interface BrowserOptions {
@@ -18,8 +22,8 @@ export interface BrowserOptions {
   launchTimeout?: number
 }
 
-/** Seconds from FOLIO_BROWSER_TIMEOUT, for very long books on slow machines. */
-const defaultJobTimeout = Number(process.env.FOLIO_BROWSER_TIMEOUT) || 120
+/** Seconds from FOLIO_TIMEOUT or FOLIO_BROWSER_TIMEOUT, for very long books on slow machines (../time-limit.ts). */
+const defaultJobTimeout = defaultStepSeconds
 
 export interface Job {
   /** What the page may load; `/index.html` is the page itself. */
@@ -43,6 +47,7 @@ export class BrowserService {
   /** Pages waiting for a job: opening a page costs more than loading one (about 100 ms). */
   #idle: PooledPage[] = []
   #initialPage: Page | undefined
+  #watchdog: Watchdog | undefined
   readonly jobTimeout: number
   readonly launchTimeout: number
 
@@ -116,7 +121,7 @@ export class BrowserService {
     this.#launch().catch(() => undefined)
   }
 
-  /** Close the browser if one was started. Safe to call more than once. */
+  /** Close the browser if one was started, and remove its profile folder. Safe to call more than once. */
   async close(): Promise<void> {
     const pending = this.#browser
     this.#browser = undefined
@@ -125,6 +130,12 @@ export class BrowserService {
     if (!pending) return
     const browser = await pending.catch(() => undefined)
     await browser?.close().catch(() => undefined)
+    const watchdog = this.#watchdog
+    this.#watchdog = undefined
+    if (watchdog) {
+      await rm(watchdog.profile, {recursive: true, force: true, maxRetries: 5}).catch(() => undefined)
+      watchdog.release()
+    }
   }
 
   #launch(): Promise<Browser> {
@@ -136,10 +147,18 @@ export class BrowserService {
     const {executablePath, headless} = await findBrowser()
     const {default: puppeteer} = await import('puppeteer')
     const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+    // Our own profile folder, watched over (./watchdog.ts): nothing is left behind when Folio is killed.
+    await removeStaleProfiles()
+    const profile = await mkdtemp(path.join(os.tmpdir(), `${profilePrefix}${process.pid}-`))
+    const watchdog = new Watchdog(profile)
+    this.#watchdog = watchdog
     try {
       const browser = await puppeteer.launch({
         executablePath,
         headless,
+        userDataDir: profile,
+        // Over a pipe, not a socket: Chromium exits by itself when the pipe closes (Folio died).
+        pipe: true,
         // The commands close the browser themselves on Ctrl-C (cli/main.ts); on exit, Puppeteer kills it.
         handleSIGINT: false,
         handleSIGTERM: false,
@@ -159,10 +178,14 @@ export class BrowserService {
           '--font-render-hinting=none'
         ]
       })
+      watchdog.guard(browser.process()?.pid)
       this.#initialPage = (await browser.pages())[0]
       return browser
     } catch (error) {
       this.#browser = undefined
+      this.#watchdog = undefined
+      await rm(profile, {recursive: true, force: true}).catch(() => undefined)
+      watchdog.release()
       const message = (error as Error).message.split('\n')[0]
       if ((error as Error).name === 'TimeoutError') {
         throw new BrowserTimeoutError(`Chromium (${executablePath}) did not start within ${this.launchTimeout} s`, {cause: error})

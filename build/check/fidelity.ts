@@ -1,6 +1,8 @@
 /**
  * Text fidelity: every paragraph and heading of the manuscript is in an
- * edition's text, in order. Texts are compared without white space, soft or
+ * edition's text, in order, and every cell of every table is in it, between
+ * the text before the table and the text after it (a PDF may print a wide
+ * table in parts, so its cells are not compared in order). Texts are compared without white space, soft or
  * hard hyphens (line breaks and hyphenation move them) and with quotes and
  * apostrophes of every kind made one, so that only words count. A missing
  * or misplaced paragraph is reported at its line in the manuscript.
@@ -27,7 +29,7 @@ import {skipped, verdict, type CheckResult} from './results.ts'
 import {compareWords} from './word-fidelity.ts'
 
 export interface Block {
-  kind: 'paragraph' | 'heading' | 'citation'
+  kind: 'paragraph' | 'heading' | 'cell' | 'citation'
   text: string
   /** The text as it is compared; `\0` where Folio's own words stand between the manuscript's. */
   key: string
@@ -91,6 +93,12 @@ export function blocksOf(document: Document): Block[] {
     visit(chapter.tree, 'element', (node) => {
       if (node.tagName === 'section' && node.properties.dataFootnotes !== undefined) return SKIP
       const heading = headingRank(node)
+      if (node.tagName === 'td' || node.tagName === 'th') {
+        const text = toString(node).trim()
+        const key = comparable(ownWords(node))
+        if (key.replaceAll('\0', '').length > 0 && node.position) blocks.push({kind: 'cell', text, key, file: chapter.file, node, notes: new Set()})
+        return SKIP
+      }
       if (node.tagName !== 'p' && !heading) return undefined
       // Folio's own words (a callout's label, a chapter's title from its front matter) are not the manuscript's.
       if (!node.position) return SKIP
@@ -204,9 +212,40 @@ export function checkFidelity(edition: string, blocks: Block[], text: string, op
   // Paragraphs and headings in order; citations in their own order (a note's may come after the text).
   const from = {text: 0, citations: 0}
   let unread = 0
-  for (const block of blocks) {
+  let cells = 0
+  const report = (block: Block, reason: string, at: {line: number; column: number} | Element = block.node) => {
+    const message = fail(block.file, reason, at, 'fidelity')
+    problems.push(`${path.relative(options.cwd, block.file.path)}:${message.line}:${message.column}  ${reason}`)
+  }
+  for (let index = 0; index < blocks.length; index++) {
+    const block = blocks[index]!
     if (unreadable(block)) {
       unread++
+      continue
+    }
+    if (block.kind === 'cell') {
+      // The table's cells, up to the next paragraph or heading: each between here and there, in any order
+      // (a table too wide for the page is printed in parts, column group after column group).
+      let end = index
+      while (end < blocks.length && blocks[end]!.kind === 'cell') end++
+      const next = blocks[end]
+      const until = next && next.kind !== 'citation' ? findPieces(haystack, next.key, from.text) : undefined
+      const limit = until ? until.start : haystack.length
+      let furthest = from.text
+      for (const cell of blocks.slice(index, end)) {
+        if (unreadable(cell)) {
+          unread++
+          continue
+        }
+        cells++
+        const found = findPieces(haystack, cell.key, from.text)
+        if (!found || found.end > limit) {
+          const quoted = cell.text.length > 80 ? `${cell.text.slice(0, 77)}…` : cell.text
+          report(cell, `Table cell missing from the ${edition} edition${by}: “${quoted}”`)
+        } else furthest = Math.max(furthest, found.end)
+      }
+      from.text = furthest
+      index = end - 1
       continue
     }
     const cursor = block.kind === 'citation' ? 'citations' : 'text'
@@ -219,10 +258,7 @@ export function checkFidelity(edition: string, blocks: Block[], text: string, op
         const fault = compareWords(block.text, region, block.notes)
         if (fault) {
           const kind = fault.kind === 'split' ? 'split' : fault.kind === 'joined' ? 'run into the next' : 'altered'
-          const reason = `Word ${kind} in the ${edition} edition's text${by}: “${fault.word}” reads “${fault.read}”`
-          const place = placeOf(block.node, fault.at)
-          const message = fail(block.file, reason, place ?? block.node, 'fidelity')
-          problems.push(`${path.relative(options.cwd, block.file.path)}:${message.line}:${message.column}  ${reason}`)
+          report(block, `Word ${kind} in the ${edition} edition's text${by}: “${fault.word}” reads “${fault.read}”`, placeOf(block.node, fault.at) ?? block.node)
         }
       }
       continue
@@ -230,17 +266,15 @@ export function checkFidelity(edition: string, blocks: Block[], text: string, op
     const elsewhere = findPieces(haystack, block.key, 0) !== undefined
     const what = block.kind === 'heading' ? 'Heading' : block.kind === 'citation' ? 'Citation' : 'Paragraph'
     const quoted = block.text.length > 80 ? `${block.text.slice(0, 77)}…` : block.text
-    const reason = elsewhere ? `${what} out of order in the ${edition} edition${by}: “${quoted}”` : `${what} missing from the ${edition} edition${by}: “${quoted}”`
-    const message = fail(block.file, reason, block.node, 'fidelity')
-    problems.push(`${path.relative(options.cwd, block.file.path)}:${message.line}:${message.column}  ${reason}`)
+    report(block, elsewhere ? `${what} out of order in the ${edition} edition${by}: “${quoted}”` : `${what} missing from the ${edition} edition${by}: “${quoted}”`)
   }
-  const compared = blocks.length - unread
   const counted = (kind: Block['kind']) => blocks.filter((block) => block.kind === kind && !unreadable(block)).length
+  const paragraphs = counted('paragraph')
   const headings = counted('heading')
   const citations = counted('citation')
   const note = unread > 0 ? `; ${unread} in a shaped script (Arabic, Indic) not compared: a PDF's text cannot give them back` : ''
   const cited = citations > 0 ? `, ${citations} citation${citations === 1 ? '' : 's'}` : ''
+  const cellNote = cells > 0 ? `, ${cells} table cell${cells === 1 ? '' : 's'}` : ''
   if (unread === blocks.length && blocks.length > 0) return skipped(edition, 'text fidelity', `all ${unread} paragraphs and headings in a shaped script (Arabic, Indic): a PDF's text cannot give them back`)
-  const paragraphs = compared - headings - citations
-  return verdict(edition, 'text fidelity', problems, `${paragraphs} paragraph${paragraphs === 1 ? '' : 's'} and ${headings} heading${headings === 1 ? '' : 's'}${cited} in order${note}`)
+  return verdict(edition, 'text fidelity', problems, `${paragraphs} paragraph${paragraphs === 1 ? '' : 's'} and ${headings} heading${headings === 1 ? '' : 's'}${cited} in order${cellNote}${note}`)
 }

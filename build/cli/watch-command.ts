@@ -94,8 +94,16 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
     const watched = [...new Set([...works.map((work) => work.root), templatesFolder])]
     const watcher = chokidar.watch(watched, {
       ignoreInitial: true,
-      ignored: (file) => isInside(out, file) || /(^|[/\\])(\.|node_modules$)/.test(path.relative(options.cwd, file)),
+      ignored: (file) => isInside(out, file) || hidden(file, watched),
+      // A link may lead out of the work (`all -> /`) or round in a loop (`up -> ..`): none is followed.
+      followSymlinks: false,
       awaitWriteFinish: false
+    })
+    // A folder that cannot be read (EACCES) or a link loop (ELOOP) is reported, and watching goes on.
+    watcher.on('error', (error) => {
+      const {code, path: where} = error as NodeJS.ErrnoException
+      const what = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ELOOP' ? 'its links go round in a loop' : (error as Error).message
+      console.err(`folio: ${where ? `${path.relative(options.cwd, where) || where} is not watched` : 'watching'}: ${what}`)
     })
     const changed = new Set<string>()
     let timer: NodeJS.Timeout | undefined
@@ -140,6 +148,17 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
     await server?.close()
     await session.close()
   }
+}
+
+/**
+ * Files watch mode leaves alone: below a hidden folder or file (`.git`,
+ * an editor's `.brief.md.swp`) or node_modules, counted from the watched
+ * folder that holds them, so that a work anywhere on disk is watched.
+ */
+function hidden(file: string, watched: string[]): boolean {
+  const root = watched.find((folder) => isInside(folder, file))
+  const relative = root === undefined ? path.basename(file) : path.relative(root, file)
+  return /(^|[/\\])(\.|node_modules$)/.test(relative)
 }
 
 /**

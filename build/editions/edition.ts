@@ -10,6 +10,7 @@ import type {CheckResult, EditionReading} from '../check/results.ts'
 import type {Document} from '../document/document.ts'
 import type {EditionSettings} from '../document/settings.ts'
 import type {Strings} from '../strings.ts'
+import type {TimeLimit} from '../time-limit.ts'
 
 export interface EditionContext {
   document: Document
@@ -18,6 +19,8 @@ export interface EditionContext {
   siblings: Array<{edition: EditionFormat; fileName: string}>
   /** The run's one browser, started on first use. */
   browser: BrowserService
+  /** How long the edition may take to build (checked as it goes). */
+  timeLimit?: TimeLimit
 }
 
 export interface EditionFormat {

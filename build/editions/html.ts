@@ -82,7 +82,7 @@ function text(document: Document, strings: Strings): ElementContent[] {
         ])
       )
     } else if (chapter.part === undefined) {
-      result.push(...chapters[index]!)
+      for (const node of chapters[index]!) result.push(node)
     }
   }
   return result

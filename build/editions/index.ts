@@ -18,7 +18,8 @@ const pdf = (printReady: boolean): EditionFormat => ({
   usesBrowser: true,
   preview: 'inline',
   ...(printReady ? {} : {download: {text: 'downloadPdf', label: 'downloadPdfLabel'}}),
-  build: async ({document, settings, browser}) => (await import('./pdf/index.ts')).buildPdfEdition({document, settings, browser, printReady}),
+  build: async ({document, settings, browser, timeLimit}) =>
+    (await import('./pdf/index.ts')).buildPdfEdition({document, settings, browser, printReady, ...(timeLimit ? {timeLimit} : {})}),
   pages: pdfPageCount,
   read: async (bytes, {document, settings}) =>
     (await import('../check/pdf-check.ts')).checkPdf(bytes, {edition: printReady ? 'pdf-print' : 'pdf', document, pageSize: settings.pageSize, printReady}),
@@ -49,7 +50,8 @@ export const editions: EditionFormat[] = [
     usesBrowser: false,
     preview: 'attachment',
     download: {text: 'downloadEpub', label: 'downloadEpubLabel'},
-    build: async ({document, settings, browser}) => (await import('./epub/index.ts')).buildEpubEdition({document, settings, browser}),
+    build: async ({document, settings, browser, timeLimit}) =>
+      (await import('./epub/index.ts')).buildEpubEdition({document, settings, browser, ...(timeLimit ? {timeLimit} : {})}),
     read: async (bytes) => (await import('../check/epub-check.ts')).checkEpub(bytes),
     validators: [async (file) => (await tools()).runEpubcheck(file), async (file) => (await tools()).runAce(file)],
     difference: async (first, second) => (await differences()).zipDifference(first, second)

@@ -9,7 +9,7 @@ import {toString} from 'hast-util-to-string'
 import type {VFile} from 'vfile'
 import type {EditionCheck} from '../check/results.ts'
 import type {Document} from '../document/document.ts'
-import {writeEdition} from './write-edition.ts'
+import {writeEdition} from '../write-whole.ts'
 
 /** An edition as a build wrote it. */
 export interface WrittenEdition {
@@ -86,5 +86,8 @@ export function buildReport(outcome: ReportedWork, milliseconds: number, cwd: st
 
 export async function writeReport(outcome: ReportedWork, out: string, milliseconds: number, cwd: string): Promise<void> {
   const report = buildReport(outcome, milliseconds, cwd)
-  await writeEdition(path.join(out, `${outcome.work.slug}.report.json`), new TextEncoder().encode(`${JSON.stringify(report, undefined, 2)}\n`))
+  await writeEdition(path.join(out, `${outcome.work.slug}.report.json`), new TextEncoder().encode(`${JSON.stringify(report, undefined, 2)}
+`), {
+    what: `the build report of ${outcome.work.name}`
+  })
 }

@@ -4,6 +4,12 @@
  * page after each rebuild, through server-sent events), its PDF inline for
  * the browser's viewer and its EPUB as a download. When the last build of a
  * work failed, its messages are shown in the page.
+ *
+ * Only a browser on this machine that asked for this server by a loopback
+ * name is answered: the `Host` must be 127.0.0.1, localhost or [::1] with
+ * this port (a web page whose name was rebound to 127.0.0.1 sends its own),
+ * an `Origin`, when sent, must be this server, and only GET and HEAD are
+ * answered. No answer shows a path on this machine.
  */
 import {readFile} from 'node:fs/promises'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
@@ -23,6 +29,9 @@ export interface PreviewWork {
 }
 
 const events = '/__folio/events'
+
+/** The names a browser on this machine uses for the loopback interface. */
+const loopbackNames = ['127.0.0.1', 'localhost', '[::1]']
 
 /** The script served pages get: reload after a rebuild; show the messages of a failed one. */
 const problemsStyle =
@@ -56,10 +65,32 @@ export class PreviewServer {
 
   constructor() {
     this.#server = createServer((request, response) => {
-      this.#answer(request, response).catch((error: Error) => {
-        response.writeHead(500, {'content-type': 'text/plain; charset=utf-8'}).end(error.message)
+      const refusal = this.#refuse(request)
+      if (refusal) {
+        response.writeHead(refusal.status, {'content-type': 'text/plain; charset=utf-8', ...refusal.headers}).end(refusal.text)
+        return
+      }
+      this.#answer(request, response).catch(() => {
+        // The reason (and the file's path) is no business of a web page.
+        if (!response.headersSent) response.writeHead(500, {'content-type': 'text/plain; charset=utf-8'})
+        response.end('The edition could not be read; rebuild it')
       })
     })
+  }
+
+  /** Why a request is not answered, or undefined when it may be. */
+  #refuse(request: IncomingMessage): {status: number; text: string; headers?: Record<string, string>} | undefined {
+    if (request.method !== 'GET' && request.method !== 'HEAD') return {status: 405, text: 'Only GET and HEAD', headers: {allow: 'GET, HEAD'}}
+    const port = (this.#server.address() as {port?: number} | null)?.port
+    const names = loopbackNames.map((name) => `${name}:${port}`)
+    if (!names.includes((request.headers.host ?? '').toLowerCase())) {
+      return {status: 421, text: `This preview answers only at http://127.0.0.1:${port}/`}
+    }
+    const origin = request.headers.origin
+    if (origin !== undefined && !names.some((name) => origin.toLowerCase() === `http://${name}`)) {
+      return {status: 403, text: 'Pages of other sites may not read this preview'}
+    }
+    return undefined
   }
 
   /** Listen on 127.0.0.1; resolves with the address. */
@@ -91,7 +122,13 @@ export class PreviewServer {
     const {pathname} = new URL(request.url ?? '/', 'http://127.0.0.1')
     if (pathname === events) return this.#subscribe(response)
     if (pathname === '/') return this.#index(response)
-    const found = editionOfFile(decodeURIComponent(pathname.slice(1)))
+    let name: string
+    try {
+      name = decodeURIComponent(pathname.slice(1))
+    } catch {
+      name = ''
+    }
+    const found = editionOfFile(name)
     const file = found ? this.#works.get(found.slug)?.editions.get(found.edition.format) : undefined
     // Only the editions of the works being watched: no other file is served.
     if (!found || !file) {
@@ -105,7 +142,9 @@ export class PreviewServer {
       const box = problems.length > 0
         ? `<pre id="folio-problems" role="alert" style="${problemsStyle}">${escape([problemsHeading, '', ...problems].join('\n'))}</pre>`
         : ''
-      const html = bytes.toString('utf8').replace(/<\/body>/i, `${box}${reloadScript}</body>`)
+      // After the whole page, where no text or attribute of the manuscript can be around it: a
+      // browser puts what follows </html> at the end of the body.
+      const html = `${bytes.toString('utf8')}${box}${reloadScript}`
       response.writeHead(200, {'content-type': `${edition.mediaType}; charset=utf-8`, 'cache-control': 'no-store'}).end(html)
       return
     }

@@ -203,49 +203,59 @@ interface LinkContext {
   anchorOf: (index: number) => string
 }
 
-/** Same-chapter and cross-chapter links become `#id` with the work-wide id. */
+/**
+ * Same-chapter and cross-chapter links become `#id` with the work-wide id.
+ * Every other link without a scheme (to an image, a page, a file that is no
+ * chapter, a heading that does not exist) would lead nowhere in some
+ * edition: the link is removed and its text kept, with a warning. A link to
+ * a heading another chapter lacks goes to that chapter.
+ */
 function resolveLinks(draft: ChapterDraft, index: number, context: LinkContext): void {
   const {root, renames, taken, bySource, anchorOf} = context
   const inChapter = (chapter: number, id: string): string | undefined =>
     renames[chapter]!.get(id) ?? (taken.has(id) ? id : undefined)
+  const unlink = (node: Element, parent: Element | Root, position: number, reason: string): number => {
+    warn(draft.file, `${reason}; the link is removed, its text kept`, node, 'link-target')
+    parent.children.splice(position, 1, ...node.children)
+    return position
+  }
 
-  visit(draft.tree, 'element', (node) => {
+  visit(draft.tree, 'element', (node, position, parent) => {
     for (const key of idReferences) {
       const value = node.properties[key]
       if (Array.isArray(value)) node.properties[key] = value.map((id) => inChapter(index, String(id)) ?? id)
     }
-    if (node.tagName !== 'a' || typeof node.properties.href !== 'string') return
+    if (node.tagName !== 'a' || typeof node.properties.href !== 'string' || !parent || position === undefined) return undefined
     const href = node.properties.href
-    if (/^[a-z][a-z\d+.-]*:/i.test(href) || href.startsWith('//')) return
+    if (/^[a-z][a-z\d+.-]*:/i.test(href) || href.startsWith('//')) return undefined
     const hash = href.indexOf('#')
     const target = decode(hash === -1 ? href : href.slice(0, hash))
     const fragment = hash === -1 ? undefined : decode(href.slice(hash + 1))
 
     let chapter = index
-    if (target !== '') {
+    if (target.split('?')[0] !== '') {
       const resolved = path.resolve(path.dirname(draft.file.path), target.split('?')[0]!)
       const found = bySource.get(resolved)
       if (found === undefined) {
-        // A link out of the work was reported by the URL policy already.
-        if (isMarkdown(resolved) && isInside(root, resolved)) {
-          warn(draft.file, `Link to \`${target}\`, which is not a chapter of this work`, node, 'link-target')
-        }
-        return
+        const what = isMarkdown(resolved) && isInside(root, resolved) ? 'which is not a chapter of this work' : 'which is not part of the editions (only chapters, and addresses such as https:, can be linked to)'
+        return unlink(node, parent, position, `Link to \`${target}\`, ${what}`)
       }
       chapter = found
       if (!fragment) {
         node.properties.href = `#${anchorOf(chapter)}`
-        return
+        return undefined
       }
     }
-    if (fragment === undefined || fragment === '') return
+    if (fragment === undefined || fragment === '') return undefined
     const id = inChapter(chapter, fragment)
     if (id === undefined) {
-      const where = chapter === index ? 'in this chapter' : `in ${path.basename(target)}`
-      warn(draft.file, `Link target \`#${fragment}\` not found ${where}`, node, 'link-target')
-      return
+      if (chapter === index) return unlink(node, parent, position, `Link target \`#${fragment}\` not found in this chapter`)
+      warn(draft.file, `Link target \`#${fragment}\` not found in ${path.basename(target)}; the link goes to the start of that chapter`, node, 'link-target')
+      node.properties.href = `#${anchorOf(chapter)}`
+      return undefined
     }
     node.properties.href = `#${id}`
+    return undefined
   })
 }
 
@@ -262,12 +272,27 @@ function chapterTitle(draft: ChapterDraft, workTitle: string | undefined): strin
   if (draft.title) return draft.title
   let heading: string | undefined
   visit(draft.tree, 'element', (node) => {
-    if (heading === undefined && headingRank(node)) heading = toString(node)
+    if (heading === undefined && headingRank(node)) heading = headingLabel(node) || undefined
   })
   return heading ?? path.basename(draft.file.path, path.extname(draft.file.path))
 }
 
-/** Headings of level 1 to `tocDepth`, nested; notes sections are not part of it. */
+/** What a heading says: its text, else the alt text of its images (a heading that is a picture). */
+function headingLabel(heading: Element): string {
+  const text = toString(heading).replace(/\s+/g, ' ').trim()
+  if (text) return text
+  const alts: string[] = []
+  visit(heading, 'element', (node) => {
+    if (node.tagName === 'img' && typeof node.properties.alt === 'string' && node.properties.alt.trim()) alts.push(node.properties.alt.trim())
+  })
+  return alts.join(' ')
+}
+
+/**
+ * Headings of level 1 to `tocDepth`, nested; notes sections are not part of
+ * it, nor are headings that say nothing (`##` alone): a table of contents
+ * cannot show them (and an EPUB's navigation may not).
+ */
 function tableOfContents(drafts: ChapterDraft[]): {toc: TocEntry[]; count: number} {
   const toc: TocEntry[] = []
   const stack: TocEntry[] = []
@@ -277,7 +302,12 @@ function tableOfContents(drafts: ChapterDraft[]): {toc: TocEntry[]; count: numbe
       if (node.tagName === 'section' && node.properties.dataFootnotes !== undefined) return SKIP
       const depth = headingRank(node)
       if (!depth || depth > tocDepth) return undefined
-      const entry: TocEntry = {id: String(node.properties.id), depth, title: toString(node).trim(), chapter, children: []}
+      const title = headingLabel(node)
+      if (!title) {
+        warn(draft.file, 'Heading without text (or alt text): it is left out of the table of contents', node, 'heading-empty')
+        return SKIP
+      }
+      const entry: TocEntry = {id: String(node.properties.id), depth, title, chapter, children: []}
       while (stack.length > 0 && stack.at(-1)!.depth >= depth) stack.pop()
       const parent = stack.at(-1)
       if (parent) parent.children.push(entry)

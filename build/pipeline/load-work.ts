@@ -24,6 +24,7 @@ import {assembleDocument, type ChapterDraft} from './assemble.ts'
 import {ChapterCache} from './chapter-cache.ts'
 import type {Asset, ChapterType, Document} from '../document/document.ts'
 import {defaultLang, toMetadata} from './metadata.ts'
+import type {TimeLimit} from '../time-limit.ts'
 
 /** What a chapter's front matter says, and whether text follows it. */
 interface ChapterHead {
@@ -58,9 +59,11 @@ export interface WorkResult {
 
 /**
  * @param cache Chapters read before (watch mode keeps one for the session).
+ * @param limit How long reading may take (checked between chapters).
  */
-export async function loadWork(work: WorkSource, cache = new ChapterCache()): Promise<WorkResult> {
+export async function loadWork(work: WorkSource, cache = new ChapterCache(), limit?: TimeLimit): Promise<WorkResult> {
   const sources = await readWorkSources(work)
+  limit?.check('its files')
   const files = [...(sources.book ? [sources.book] : []), ...sources.refused, ...sources.chapters]
   if (sources.chapters.length === 0) {
     if (!hasErrors(files)) {
@@ -107,6 +110,7 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache()): Pr
   const options = ChapterCache.hash(lang, dir, work.root, version, JSON.stringify(stringsFor(lang)), ...(apparatus ? [JSON.stringify(citations)] : []))
   const drafts: ChapterDraft[] = []
   for (const chapter of parsed) {
+    limit?.check(path.basename(chapter.file.path))
     const tree = await transformChapter(chapter.file, chapter.head, ChapterCache.hash(chapter.contentHash, options), transformer, work.root, cache)
     drafts.push({file: chapter.file, tree, ...(chapter.title ? {title: chapter.title} : {}), ...(chapter.type ? {type: chapter.type} : {})})
   }
@@ -145,7 +149,7 @@ async function fingerprintOf(book: VFile | undefined, contentHashes: string[], d
 function chapterHead(file: VFile, holdsWorkFields: boolean, contentHash: string, cache: ChapterCache): ChapterHead {
   const cached = cache.fields<ChapterHead>(file, contentHash)
   if (cached?.fields) {
-    file.messages.push(...cached.messages)
+    for (const message of cached.messages) file.messages.push(message)
     return cached.fields
   }
   const before = file.messages.length
@@ -180,7 +184,7 @@ async function transformChapter(
 ): Promise<HastRoot> {
   const cached = await cache.transform(file, key)
   if (cached) {
-    file.messages.push(...cached.messages)
+    for (const message of cached.messages) file.messages.push(message)
     file.data.assets = cached.assets
     file.data.imagesWithoutAlt = cached.imagesWithoutAlt
     return structuredClone(cached.tree)

@@ -16,11 +16,12 @@ import {defaultEditions, editions as allEditions, formats} from '../editions/ind
 import {FolioError, UsageError} from '../errors.ts'
 import {hasErrors} from '../messages.ts'
 import {writeReport, type WrittenEdition} from '../output/build-report.ts'
-import {writeEdition} from '../output/write-edition.ts'
+import {writeEditions} from '../write-whole.ts'
 import {ChapterCache} from '../pipeline/chapter-cache.ts'
 import {loadWork} from '../pipeline/load-work.ts'
 import {editionSettings} from '../pipeline/settings.ts'
 import type {WorkSource} from '../read/discover-works.ts'
+import {TimeLimit} from '../time-limit.ts'
 import {checkEditions} from './check-editions.ts'
 
 export interface SessionOptions {
@@ -38,6 +39,8 @@ export interface SessionOptions {
   pageSize?: string
   /** Check the editions after writing them. */
   check?: boolean
+  /** Seconds each step may take (reading the work, each edition); FOLIO_TIMEOUT else. */
+  stepSeconds?: number
 }
 
 export type EditionOutcome = WrittenEdition
@@ -98,7 +101,7 @@ export class PublishingSession {
    * @param force Build even when the sources did not change since the last build (a template did).
    */
   async build(work: WorkSource, force = true): Promise<BuiltWork> {
-    const result = await loadWork(work, this.cache)
+    const result = await loadWork(work, this.cache, new TimeLimit(`Reading ${work.name}`, this.options.stepSeconds))
     const key = work.file ?? work.root
     if (!force && result.fingerprint !== undefined && this.#published.get(key) === result.fingerprint) {
       return {work, unchanged: true, files: result.files, ok: true, editions: []}
@@ -128,13 +131,15 @@ export class PublishingSession {
     if (built.unchanged) return {work, unchanged: true, files: built.files, built: true, editions: []}
     if (!built.ok || !built.document || !built.settings) return {work, files: built.files, built: false, editions: []}
     const {document, settings} = built
-    const outcomes: EditionOutcome[] = []
-    for (const {edition, bytes, milliseconds} of built.editions) {
-      const target = path.join(this.options.out, editionFileName(document, edition))
-      const written = await writeEdition(target, bytes)
+    const targets = built.editions.map(({edition}) => path.join(this.options.out, editionFileName(document, edition)))
+    // All or none: no edition is renamed into place until every one is written whole.
+    const written = await writeEditions(
+      built.editions.map(({edition, bytes}, index) => ({target: targets[index]!, bytes, what: `the ${edition.format} edition of ${work.name}`}))
+    )
+    const outcomes: EditionOutcome[] = built.editions.map(({edition, bytes, milliseconds}, index) => {
       const pages = edition.pages?.(bytes)
-      outcomes.push({format: edition.format, target, bytes: bytes.byteLength, milliseconds, written, ...(pages === undefined ? {} : {pages})})
-    }
+      return {format: edition.format, target: targets[index]!, bytes: bytes.byteLength, milliseconds, written: written[index]!, ...(pages === undefined ? {} : {pages})}
+    })
     const checks = this.options.check
       ? await checkEditions(document, settings, {out: this.options.out, editions: built.editions.map(({edition}) => edition), cwd: this.options.cwd})
       : undefined
@@ -157,8 +162,10 @@ export class PublishingSession {
     return Promise.all(
       this.chosen.map(async (edition) => {
         const started = performance.now()
+        const timeLimit = new TimeLimit(`The ${edition.format} edition of ${name}`, this.options.stepSeconds)
         try {
-          const bytes = await edition.build({document, settings, browser: this.browser, siblings: siblings.filter((sibling) => sibling.edition !== edition)})
+          const bytes = await edition.build({document, settings, browser: this.browser, timeLimit, siblings: siblings.filter((sibling) => sibling.edition !== edition)})
+          timeLimit.check('its end')
           return {edition, bytes, milliseconds: performance.now() - started}
         } catch (error) {
           if (error instanceof FolioError) throw error

@@ -3,6 +3,7 @@
  * the work's folder) or a folder of chapters. `manuscript/` itself holds
  * works: each `.md` file directly in it, and each sub-folder with chapters.
  */
+import type {Dirent} from 'node:fs'
 import {readdir, realpath, stat} from 'node:fs/promises'
 import path from 'node:path'
 import slugify from '@sindresorhus/slugify'
@@ -49,6 +50,8 @@ export async function findWorks(requests: string[], cwd: string): Promise<WorkSo
     if (info.isFile()) {
       if (!isMarkdown(absolute)) throw new UsageError(`Not a Markdown file: ${request} (expected .md)`)
       works.push(await fileWork(absolute, cwd))
+    } else if (!info.isDirectory()) {
+      throw new UsageError(`${request} is ${info.isFIFO() ? 'a named pipe (FIFO)' : info.isSocket() ? 'a socket' : 'a device'}: name a Markdown file or a folder of chapters`)
     } else if (path.basename(absolute) === manuscriptFolder || !(await holdsChapters(absolute))) {
       // `manuscript/`, or any folder of works rather than of chapters.
       works.push(...(await worksIn(absolute, cwd)))
@@ -60,7 +63,7 @@ export async function findWorks(requests: string[], cwd: string): Promise<WorkSo
 }
 
 async function worksIn(folder: string, cwd: string): Promise<WorkSource[]> {
-  const entries = (await readdir(folder, {withFileTypes: true}))
+  const entries = (await listFolder(folder))
     .filter((entry) => !entry.name.startsWith('.'))
     .sort((a, b) => naturalOrder(a.name, b.name))
   const works: WorkSource[] = []
@@ -97,8 +100,19 @@ async function folderWork(absolute: string, cwd: string): Promise<WorkSource> {
 }
 
 async function holdsChapters(folder: string): Promise<boolean> {
-  const names = await readdir(folder)
+  const names = (await listFolder(folder)).map((entry) => entry.name)
   return names.some((name) => name === 'book.yaml' || (isMarkdown(name) && !name.startsWith('.')))
+}
+
+/** A folder's entries; one that cannot be read is a usage error that says why. */
+async function listFolder(folder: string): Promise<Dirent[]> {
+  try {
+    return await readdir(folder, {withFileTypes: true})
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code
+    const reason = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message
+    throw new UsageError(`The folder ${folder} cannot be read: ${reason}`, {cause: error})
+  }
 }
 
 export function isMarkdown(name: string): boolean {

@@ -4,12 +4,11 @@
  * the name. An image over 4 megapixels or 5 MB also gets a reduced copy for
  * the screen and e-reader editions (the PDF keeps the original).
  */
-import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {fileTypeFromBuffer} from 'file-type'
 import type {Asset} from '../document/document.ts'
 import {cleanSvg} from './svg.ts'
-import {resolveInsideWork} from './work-folder.ts'
+import {readInsideWork, readLimits} from './work-folder.ts'
 
 /** Image types every edition can carry. */
 const imageTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp', 'image/avif', 'image/svg+xml'])
@@ -46,13 +45,15 @@ export async function readImage(root: string, fromDir: string, src: string): Pro
   } catch {
     return {ok: false, reason: `Image \`${src}\` is not a valid path`}
   }
-  const found = await resolveInsideWork(root, fromDir, reference)
+  const found = await readInsideWork(root, fromDir, reference, readLimits.image)
   if (!found.ok) {
     if (found.reason === 'outside') return {ok: false, reason: `Image \`${src}\` refused: it is outside the work's folder`}
     if (found.reason === 'missing') return {ok: false, reason: `Image not found: ${src}`}
-    return {ok: false, reason: `Image \`${src}\` is not a file`}
+    if (found.reason === 'not-a-file') return {ok: false, reason: `Image \`${src}\` is ${found.detail ?? 'not a regular file'}, not a file`}
+    if (found.reason === 'too-large') return {ok: false, reason: `Image \`${src}\` is too large: ${found.detail}`}
+    return {ok: false, reason: `Image \`${src}\` cannot be read: ${found.detail}`}
   }
-  const bytes = new Uint8Array(await readFile(found.absolute))
+  const bytes = found.bytes
   if (bytes.byteLength === 0) return {ok: false, reason: `Image \`${src}\` is an empty file`}
   const mediaType = await sniff(bytes, found.absolute)
   if (!mediaType) return {ok: false, reason: `Image \`${src}\` is not a PNG, JPEG, GIF, WebP, AVIF or SVG image`}

@@ -3,16 +3,15 @@
  * without BOM, UTF-16 with BOM) and normalises line ends to LF, so that
  * every later step sees the same text and the same line numbers.
  */
-import {readFile} from 'node:fs/promises'
 import {VFile} from 'vfile'
 import {fail} from '../messages.ts'
 
 /**
  * @param absolute Path of the file.
+ * @param bytes Its bytes, as `readInsideWork` (./work-folder.ts) read them.
  * @returns The file; when it cannot be decoded, an empty file with an error.
  */
-export async function readSourceFile(absolute: string): Promise<VFile> {
-  const bytes = await readFile(absolute)
+export function sourceFile(absolute: string, bytes: Uint8Array): VFile {
   const file = new VFile({path: absolute})
   const text = decode(bytes, file)
   file.value = text === undefined ? '' : text.replace(/\r\n?/g, '\n')

@@ -11,8 +11,8 @@ import {isMarkdown, naturalOrder, type WorkSource} from './discover-works.ts'
 import {bookSchema, type BookFields} from './front-matter-schema.ts'
 import {readFields} from './front-matter.ts'
 import {fail} from '../messages.ts'
-import {readSourceFile} from './source-file.ts'
-import {resolveInsideWork} from './work-folder.ts'
+import {sourceFile} from './source-file.ts'
+import {readInsideWork, readLimits, type Refusal} from './work-folder.ts'
 
 /** Name of the file that lists a folder's chapters and holds its metadata. */
 export const bookFileName = 'book.yaml'
@@ -33,33 +33,46 @@ export interface WorkSources {
 }
 
 export async function readWorkSources(work: WorkSource): Promise<WorkSources> {
-  if (work.file) return {chapters: [await readSourceFile(work.file)], parts: [], refused: []}
+  if (work.file) {
+    const name = path.basename(work.file)
+    const read = await readInsideWork(work.root, work.root, name, readLimits.text)
+    if (read.ok) return {chapters: [sourceFile(read.absolute, read.bytes)], parts: [], refused: []}
+    return {chapters: [], parts: [], refused: [refusedFile(work, name, `\`${name}\` ${refusal(read)}`)]}
+  }
 
-  const names = await readdir(work.root)
+  let names: string[]
+  try {
+    names = await readdir(work.root)
+  } catch (error) {
+    return {chapters: [], parts: [], refused: [refusedFile(work, '.', `The work's folder cannot be read: ${(error as Error).message}`)]}
+  }
   if (!names.includes(bookFileName)) {
     const chapters: VFile[] = []
     const refused: VFile[] = []
     for (const name of names.filter((name) => isMarkdown(name) && !name.startsWith('.')).sort(naturalOrder)) {
-      const found = await resolveInsideWork(work.root, work.root, name)
-      if (found.ok) chapters.push(await readSourceFile(found.absolute))
-      else {
-        const file = new VFile({path: path.join(work.root, name)})
-        fail(file, chapterProblem[found.reason](name), undefined, 'chapter-missing')
-        refused.push(file)
-      }
+      const read = await readChapter(work, name)
+      if (read.ok) chapters.push(read.file)
+      else refused.push(refusedFile(work, name, read.reason))
     }
     return {chapters, parts: [], refused}
   }
 
-  const book = await readSourceFile(path.join(work.root, bookFileName))
+  const bookRead = await readInsideWork(work.root, work.root, bookFileName, readLimits.book)
+  if (!bookRead.ok) {
+    const book = new VFile({path: path.join(work.root, bookFileName)})
+    fail(book, `\`${bookFileName}\` ${refusal(bookRead)}`, {line: 1, column: 1}, 'book-file')
+    return {book, chapters: [], parts: [], refused: []}
+  }
+  const book = sourceFile(bookRead.absolute, bookRead.bytes)
+  if (book.messages.length > 0) return {book, chapters: [], parts: [], refused: []}
   const {fields, placeOf} = readFields(String(book.value), book, {line: 1, column: 1}, bookSchema)
   if (!fields) return {book, chapters: [], parts: [], refused: []}
   const chapters: VFile[] = []
   const parts: WorkSources['parts'] = []
   const add = async (entry: string, keys: Array<string | number>): Promise<number | undefined> => {
-    const found = await resolveInsideWork(work.root, work.root, entry)
-    if (found.ok) return chapters.push(await readSourceFile(found.absolute)) - 1
-    fail(book, chapterProblem[found.reason](entry), placeOf(keys), 'chapter-missing')
+    const read = await readChapter(work, entry)
+    if (read.ok) return chapters.push(read.file) - 1
+    fail(book, read.reason, placeOf(keys), 'chapter-missing')
     return undefined
   }
   for (const [index, entry] of fields.chapters.entries()) {
@@ -77,8 +90,34 @@ export async function readWorkSources(work: WorkSource): Promise<WorkSources> {
   return {book, bookFields: fields, bookPlaceOf: placeOf, chapters, parts, refused: []}
 }
 
-const chapterProblem = {
-  outside: (entry: string) => `Chapter \`${entry}\` is outside the work's folder: chapters must be inside it`,
-  missing: (entry: string) => `Chapter file not found: ${entry}`,
-  'not-a-file': (entry: string) => `Chapter \`${entry}\` is not a file`
+/** A chapter read through the guard, or why it was not. */
+async function readChapter(work: WorkSource, entry: string): Promise<{ok: true; file: VFile} | {ok: false; reason: string}> {
+  const read = await readInsideWork(work.root, work.root, entry, readLimits.text)
+  if (read.ok) return {ok: true, file: sourceFile(read.absolute, read.bytes)}
+  if (read.reason === 'missing') return {ok: false, reason: `Chapter file not found: ${entry}`}
+  if (read.reason === 'outside') return {ok: false, reason: `Chapter \`${entry}\` is outside the work's folder: chapters must be inside it`}
+  return {ok: false, reason: `Chapter \`${entry}\` ${refusal(read)}`}
+}
+
+/** A file refused before reading, with its message. */
+function refusedFile(work: WorkSource, name: string, reason: string): VFile {
+  const file = new VFile({path: path.join(work.root, name)})
+  fail(file, reason, {line: 1, column: 1}, 'chapter-missing')
+  return file
+}
+
+/** Why a file was not read, after its name: `is a named pipe (FIFO), not a file`. */
+export function refusal(read: {reason: Refusal; detail?: string}): string {
+  switch (read.reason) {
+    case 'outside':
+      return 'leads outside the work\'s folder (a symbolic link); it is not read'
+    case 'missing':
+      return 'is not there'
+    case 'not-a-file':
+      return `is ${read.detail ?? 'not a regular file'}, not a file; it is not read`
+    case 'too-large':
+      return `is too large: ${read.detail ?? ''}`
+    default:
+      return `cannot be read: ${read.detail ?? 'unknown error'}`
+  }
 }

@@ -5,7 +5,8 @@
  * the sanitiser applied. The split lets the work's language, which the front
  * matter names, steer the transform.
  */
-import type {Root as HastRoot} from 'hast'
+import type {ElementContent, Root as HastRoot} from 'hast'
+import type {Position} from 'unist'
 import type {Root as MdastRoot} from 'mdast'
 import {raw} from 'hast-util-raw'
 import remarkDirective from 'remark-directive'
@@ -15,7 +16,7 @@ import remarkParse from 'remark-parse'
 import remarkRehype from 'remark-rehype'
 import {unified, type Processor} from 'unified'
 import {EXIT, visit} from 'unist-util-visit'
-import type {VFile} from 'vfile'
+import {VFile} from 'vfile'
 import {locatorTerms} from '../read/citation-style.ts'
 import {stringsFor} from '../strings.ts'
 import {citationToHast, remarkCitations} from './citations/index.ts'
@@ -25,7 +26,10 @@ import rehypeForbiddenCharacters from './forbidden-characters.ts'
 import rehypeHeadingIds from './heading-ids.ts'
 import rehypeHeadingLevels from './heading-levels.ts'
 import rehypeLayoutHints from './layout-hints.ts'
+import remarkBoundedMarkdown, {boundedTree, checkNesting, checkRawNesting, footnoteReference, maxTreeDepth, parseBounded, tooDeep} from './bounded-markdown.ts'
+import {fail} from '../messages.ts'
 import remarkCdata from './cdata.ts'
+import rehypeContentModel from './content-model.ts'
 import remarkKnownDirectives from './directives.ts'
 import rehypeFigures from './figures.ts'
 import remarkImageAlt from './image-alt.ts'
@@ -48,25 +52,43 @@ declare module 'vfile' {
  */
 function rehypeRawHtml() {
   return (tree: HastRoot, file: VFile): HastRoot => {
-    let found = false
-    visit(tree, 'raw', () => {
-      found = true
-      return EXIT
+    const raws: Array<{value: string; position?: Position}> = []
+    visit(tree, 'raw', (node) => {
+      raws.push(node)
     })
-    file.data.rawHtml = found
-    return found ? (raw(tree, {file}) as HastRoot) : tree
+    file.data.rawHtml = raws.length > 0
+    if (raws.length === 0) return tree
+    // HTML nested without end is refused before it is parsed; what the parser builds is checked again.
+    if (!checkRawNesting(raws, file)) return {type: 'root', children: []}
+    const parsed = raw(tree, {file}) as HastRoot
+    const deep = tooDeep(parsed)
+    if (!deep) return parsed
+    fail(file, `The text nests more than ${maxTreeDepth} levels deep here; Folio does not read deeper structures`, deep as unknown as ElementContent, 'markdown-limit')
+    return {type: 'root', children: []}
   }
 }
 
-const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDirective).freeze()
+const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDirective).use(remarkBoundedMarkdown).freeze()
 
-/** Markdown (with YAML front matter and GFM) to mdast. */
+/**
+ * Markdown (with YAML front matter and GFM) to mdast. Text that nests too
+ * deep to be read in bounded time gives an error and an empty tree.
+ */
 export function parseChapter(file: VFile): MdastRoot {
-  let tree = parser.parse(file)
+  if (!checkNesting(file)) return frontMatterOf(file)
+  let tree = parseBounded(file, () => parser.parse(file))
   // Raw HTML left open would hide the rest of the file: its opener becomes text, and the text is
   // parsed again (another may have been hidden by the first).
-  for (let pass = 0; pass < 10 && escapeUnclosedHtml(tree, file); pass++) tree = parser.parse(file)
-  return tree
+  for (let pass = 0; pass < 10 && escapeUnclosedHtml(tree, file); pass++) tree = parseBounded(file, () => parser.parse(file))
+  return boundedTree(tree, file)
+}
+
+/** Only the front matter of a chapter whose text is not read (so that its fields are still checked). */
+function frontMatterOf(file: VFile): MdastRoot {
+  const match = /^---\n[\s\S]*?\n---(?=\n|$)/.exec(String(file.value))
+  if (!match) return {type: 'root', children: []}
+  const tree = parser.parse(new VFile({path: file.path, value: match[0]}))
+  return {type: 'root', children: tree.children.filter((node) => node.type === 'yaml')}
 }
 
 export interface TransformOptions {
@@ -104,12 +126,13 @@ export function chapterTransformer(options: TransformOptions): ChapterTransforme
       footnoteBackLabel: (referenceIndex: number) => strings.backToReference.replace('{n}', String(referenceIndex + 1)),
       // ↑ is in the shipped fonts; the usual ↩ would come from a host font.
       footnoteBackContent: '↑',
-      handlers: {citation: citationToHast}
+      handlers: {citation: citationToHast, footnoteReference}
     })
     .use(rehypeRawHtml)
     .use(rehypeForbiddenCharacters)
     .use(rehypeUrlPolicy, {root: options.root})
     .use(rehypeSanitizeManuscript)
+    .use(rehypeContentModel)
     .use(rehypeTableAlignment)
     .use(rehypeFigures)
     .use(rehypeLayoutHints, {dir: options.dir})

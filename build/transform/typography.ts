@@ -62,6 +62,9 @@ const noBreakSpace = '\u00A0'
 /** Characters after which a quote opens: nothing, space, opening brackets and quotes, dashes. */
 const opensAfter = /[\s([{<\u2014\u2013\-/"'“‘«„‚‹]/u
 const letterOrDigit = /[\p{L}\p{N}]/u
+/** Characters that end something: a quote after one closes (`!"#` is `!”#`). */
+const closesAfter = /[.,;:!?)\]}…%'"’”»›]/u
+const digit = /\p{Nd}/u
 
 export function quoteStyleFor(lang: string): QuoteStyle {
   const locale = new Intl.Locale(lang)
@@ -102,15 +105,26 @@ export function typesetText(value: string, style: QuoteStyle, before = '', after
 }
 
 function doubleQuote(style: QuoteStyle, previous: string, next: string, state: QuoteState): string {
-  const opens = (previous === '' || opensAfter.test(previous)) && next !== '' && !/\s/.test(next)
+  const opens =
+    next !== '' &&
+    !/\s/.test(next) &&
+    (previous === '' ||
+      opensAfter.test(previous) ||
+      // After other punctuation (`*"foo"`, markup kept as text), a quote before a word opens.
+      (!letterOrDigit.test(previous) && !closesAfter.test(previous) && (letterOrDigit.test(next) || opensAfter.test(next))))
+  // Inches: a quote right after a number, with no quotation open (5'10").
+  if (!opens && state.open === 0 && digit.test(previous) && !letterOrDigit.test(next)) return '\u2033'
   if (opens) state.open++
-  const marks = state.open % 2 === 0 ? style.secondary : style.primary
+  // Closing with no quotation open is closing a primary one, never the inner marks.
+  const marks = state.open % 2 === 0 && state.open > 0 ? style.secondary : style.primary
   if (!opens) state.open = Math.max(0, state.open - 1)
   if (!opens) return style.french ? narrowNoBreakSpace + marks[1] : marks[1]
   return style.french ? marks[0] + narrowNoBreakSpace : marks[0]
 }
 
 function singleQuote(style: QuoteStyle, previous: string, next: string, text: string, offset: number): string {
+  // Feet before inches: 5'10".
+  if (digit.test(previous) && /^\d{1,2}(\.\d+)?"/.test(text.slice(offset + 1, offset + 8))) return '\u2032'
   if (letterOrDigit.test(previous) && letterOrDigit.test(next)) return style.apostrophe
   const atBoundary = previous === '' || opensAfter.test(previous)
   if (!atBoundary) return style === english ? style.apostrophe : style.secondary[1]

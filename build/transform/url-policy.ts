@@ -91,7 +91,11 @@ function checkLink(node: Element, file: VFile, root: string, fromDir: string): b
   const href = normaliseUrl(String(node.properties.href))
   const scheme = schemeOf(href)
   if (scheme !== undefined) {
-    if (linkSchemes.has(scheme)) return true
+    if (linkSchemes.has(scheme)) {
+      // Schemes are case-insensitive (RFC 3986 §3.1); the sanitiser's list, and some readers, know them in lower case.
+      node.properties.href = scheme + href.slice(scheme.length)
+      return true
+    }
     warn(file, `Link to a \`${scheme}:\` URL refused; its text is kept`, node, 'url-policy-link')
     return false
   }
@@ -107,7 +111,8 @@ function checkLink(node: Element, file: VFile, root: string, fromDir: string): b
     return false
   }
   if (target !== '' && (target.startsWith('/') || !isInside(root, path.resolve(fromDir, target)))) {
-    warn(file, `Link \`${href}\` leads outside the work's folder and will not work in the editions`, node, 'url-policy-link')
+    warn(file, `Link \`${href}\` leads outside the work's folder, where no edition can follow it; its text is kept`, node, 'url-policy-link')
+    return false
   }
   return true
 }

@@ -7,11 +7,11 @@ import {createHash} from 'node:crypto'
 import {mkdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {toHtml} from 'hast-util-to-html'
-import writeFileAtomic from 'write-file-atomic'
 import type {Text} from 'hast'
 import type {BrowserService} from '../../browser/browser-service.ts'
 import type {Document} from '../../document/document.ts'
 import {projectRoot} from '../../project.ts'
+import {writeFileWhole} from '../../write-whole.ts'
 import {fontResource, shippedFontFaces} from '../shipped-fonts.ts'
 import {stylesheet} from '../stylesheets.ts'
 import {fillTemplate, loadTemplate} from '../template.ts'
@@ -40,7 +40,8 @@ export async function coverImage(document: Document, browser: BrowserService): P
   const key = createHash('sha256').update(html).update(await browser.identity()).digest('hex')
   const file = path.join(coverCache, `${key}.jpg`)
   const known = drawn.get(key) ?? (await readFile(file).then((bytes) => new Uint8Array(bytes)).catch(() => undefined))
-  if (known) {
+  // A cached picture cut short (a disk that filled up under an older version) is drawn again.
+  if (known && wholeJpeg(known)) {
     drawn.set(key, known)
     return {mediaType: 'image/jpeg', bytes: known}
   }
@@ -61,9 +62,15 @@ export async function coverImage(document: Document, browser: BrowserService): P
   drawn.set(key, image)
   // A cache that cannot be written (a read-only install) only costs the next build a drawing.
   await mkdir(coverCache, {recursive: true})
-    .then(() => writeFileAtomic(file, Buffer.from(image)))
+    .then(() => writeFileWhole(file, image, {what: 'the cache of drawn covers'}))
     .catch(() => undefined)
   return {mediaType: 'image/jpeg', bytes: image}
+}
+
+/** A JPEG from its start-of-image to its end-of-image marker. */
+function wholeJpeg(bytes: Uint8Array): boolean {
+  const end = bytes.byteLength
+  return end > 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[end - 2] === 0xff && bytes[end - 1] === 0xd9
 }
 
 function coverPage(document: Document) {

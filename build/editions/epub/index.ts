@@ -12,9 +12,13 @@ import type {Element, ElementContent, Root} from 'hast'
 import {h} from 'hastscript'
 import {visit} from 'unist-util-visit'
 import type {BrowserService} from '../../browser/browser-service.ts'
+import {checkEpub} from '../../check/epub-check.ts'
 import {contentsOf, partOpenedBy, type ContentsEntry} from '../../document/contents.ts'
 import type {Chapter, Document} from '../../document/document.ts'
 import type {EditionSettings} from '../../document/settings.ts'
+import {EditionError} from '../../errors.ts'
+import {stringsFor} from '../../strings.ts'
+import type {TimeLimit} from '../../time-limit.ts'
 import {chapterSection, chapterSemantics, hasImprint} from '../imprint.ts'
 import {fontBytes} from '../shipped-fonts.ts'
 import {stylesheet, workStylesheets} from '../stylesheets.ts'
@@ -23,6 +27,7 @@ import {fontFaceRules, fontFilesFor} from '../typefaces.ts'
 import {accessibilityFacts} from './accessibility.ts'
 import {zipBook, type BookFile} from './container.ts'
 import {copyrightPageSection, partSection, titleBlock, titlePageSection} from './book-pages.ts'
+import {asCoreImage} from './core-media.ts'
 import {coverImage} from './cover.ts'
 import {navigationBody, ncx, type Landmark, type NavEntry} from './navigation.ts'
 import {popUpNotes} from './notes.ts'
@@ -34,6 +39,8 @@ export interface EpubEditionOptions {
   document: Document
   settings: EditionSettings
   browser: BrowserService
+  /** How long the edition may take to build (checked as it goes). */
+  timeLimit?: TimeLimit
 }
 
 const extensions: Record<string, string> = {
@@ -66,11 +73,14 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
   for (const [index, part] of document.parts.entries()) fileOfId.set(part.id, partHrefs[index]!)
 
   // Images get safe names (no spaces; the extension of their real type).
-  const images = [...document.assets.values()].map((asset, index) => {
-    const image = asset.reduced ?? asset
+  // Types an e-reader need not show (WebP, AVIF) become PNG or JPEG.
+  const images = await Promise.all([...document.assets.values()].map(async (asset, index) => {
+    const chosen = asset.reduced ?? asset
+    const core = await asCoreImage(chosen)
+    const image = core === chosen ? chosen : {...chosen, ...core}
     const stem = slugify(path.basename(asset.path, path.extname(asset.path))) || 'image'
     return {asset, image, id: `image-${index + 1}`, href: `images/${index + 1}-${stem}.${extensions[image.mediaType] ?? 'bin'}`}
-  })
+  }))
   const imageOf = new Map(images.map((image) => [image.asset.path, image]))
 
   const page = (title: string, bodyType: string | undefined, text: ElementContent[], stylesheetHref: string): Root =>
@@ -121,6 +131,7 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     chapterPages[index]!
   ])
 
+  options.timeLimit?.check('its chapters')
   const cover = await coverImage(document, options.browser)
   const coverHref = `images/cover.${cover.mediaType === 'image/png' ? 'png' : 'jpg'}`
   const coverPage = page(strings.cover, undefined, [
@@ -197,7 +208,16 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     ...images.map((image) => ({path: `EPUB/${image.href}`, content: image.image.bytes, stored: image.image.mediaType !== 'image/svg+xml'})),
     ...fonts.map((font) => ({path: `EPUB/${font.href}`, content: fontBytes(font.file.file), stored: true}))
   ]
-  return zipBook(files, modified)
+  options.timeLimit?.check('its pages')
+  const book = zipBook(files, modified)
+  // Nothing leaves this function that Folio's own checks refuse: a build that exits 0 wrote a valid EPUB.
+  const {result} = await checkEpub(book)
+  if (result.status === 'fail') {
+    const shown = result.problems.slice(0, 5).join('; ')
+    const more = result.problems.length > 5 ? ` (and ${result.problems.length - 5} more)` : ''
+    throw new EditionError(`The EPUB of ${document.slug} fails Folio's own checks, so it is not written: ${shown}${more}`)
+  }
+  return book
 }
 
 /**

@@ -5,11 +5,11 @@
  */
 import type {ElementContent} from 'hast'
 import {h} from 'hastscript'
-import {toXml} from 'xast-util-to-xml'
 import {x} from 'xastscript'
 import type {Element} from 'xast'
 import type {Metadata} from '../../document/document.ts'
 import type {Strings} from '../../strings.ts'
+import {xmlText} from './xml.ts'
 
 export interface NavEntry {
   title: string
@@ -44,7 +44,7 @@ export function navigationBody(entries: NavEntry[], landmarks: Landmark[], strin
 /** toc.ncx (NCX, from EPUB 2) with the same entries. */
 export function ncx(entries: NavEntry[], metadata: Metadata): string {
   let order = 0
-  const depthOf = (items: NavEntry[]): number => (items.length === 0 ? 0 : 1 + Math.max(...items.map((item) => depthOf(item.children))))
+  const depthOf = (items: NavEntry[]): number => items.reduce((deepest, item) => Math.max(deepest, 1 + depthOf(item.children)), 0)
   const points = (items: NavEntry[]): Element[] =>
     items.map((entry) => {
       order++
@@ -64,5 +64,5 @@ export function ncx(entries: NavEntry[], metadata: Metadata): string {
     x('docTitle', [x('text', metadata.title)]),
     x('navMap', points(entries))
   ])
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${toXml(tree, {closeEmptyElements: true})}\n`
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${xmlText(tree, {closeEmptyElements: true})}\n`
 }

@@ -10,14 +10,16 @@ import {SKIP, visit} from 'unist-util-visit'
 
 /** Rewrite the notes of a chapter tree (changed in place). */
 export function popUpNotes(tree: Root): void {
-  visit(tree, 'element', (node, index, parent) => {
+  // Calls first, those inside notes (a note citing a note) too: the heading they were described by goes.
+  visit(tree, 'element', (node) => {
     if (node.tagName === 'a' && node.properties.dataFootnoteRef !== undefined) {
       node.properties['epub:type'] = 'noteref'
       node.properties.role = 'doc-noteref'
       delete node.properties.dataFootnoteRef
       delete node.properties.ariaDescribedBy
-      return undefined
     }
+  })
+  visit(tree, 'element', (node, index, parent) => {
     if (node.tagName !== 'section' || node.properties.dataFootnotes === undefined || !parent || index === undefined) return undefined
     const items = node.children.flatMap((child) =>
       child.type === 'element' && child.tagName === 'ol' ? child.children.filter((item): item is Element => item.type === 'element') : []

@@ -3,11 +3,11 @@
  * spine. Only what the manuscript says goes in: no creator, publisher or
  * rights it does not name; dates from SOURCE_DATE_EPOCH or the manuscript.
  */
-import {toXml} from 'xast-util-to-xml'
 import {x} from 'xastscript'
 import type {Element} from 'xast'
 import type {Metadata} from '../../document/document.ts'
 import type {AccessibilityFacts} from './accessibility.ts'
+import {xmlText} from './xml.ts'
 
 export interface ManifestItem {
   id: string
@@ -87,7 +87,7 @@ export function packageDocument(options: PackageOptions): string {
       )
     ]
   )
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${toXml(indent(tree), {closeEmptyElements: true})}\n`
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${xmlText(indent(tree), {closeEmptyElements: true})}\n`
 }
 
 /** One element per line, for people who open the file. */

@@ -5,7 +5,8 @@
  */
 import type {Element, Root} from 'hast'
 import {toXast} from 'hast-util-to-xast'
-import {toXml} from 'xast-util-to-xml'
+import type {Root as XastRoot} from 'xast'
+import {xmlText} from './xml.ts'
 
 export const epubNamespace = 'http://www.idpf.org/2007/ops'
 
@@ -18,7 +19,7 @@ export function toXhtml(page: Root): string {
   }
   // The HTML <meta charset> is replaced by the XML declaration.
   const withoutCharset = removeCharset(page)
-  const body = toXml(toXast(withoutCharset), {closeEmptyElements: true})
+  const body = xmlText(toXast(withoutCharset) as XastRoot, {closeEmptyElements: true})
   return `<?xml version="1.0" encoding="UTF-8"?>\n${body.replace(/^<!doctype html>/i, '<!DOCTYPE html>')}\n`
 }
 

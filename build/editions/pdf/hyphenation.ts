@@ -133,6 +133,14 @@ function lastWordWhole(element: Element): boolean {
   return false
 }
 
+/**
+ * Words longer than this are not hyphenated: Liang's patterns take time
+ * that grows with the square of a word's length (a 40,000-letter word took
+ * 20 s), and no word of any language is this long; the browser breaks such
+ * a word where it must.
+ */
+export const maxHyphenatedWord = 100
+
 /** A hyphenated word without the breaks that leave fewer letters than the minimums on either side. */
 function withinMinimums(word: string): string {
   const pieces = word.split('\u00AD')
@@ -154,8 +162,34 @@ function withinMinimums(word: string): string {
  */
 function hyphenateText(text: string, hyphenate: (word: string) => string): string {
   return text.replace(/(?<![\p{L}\p{M}\p{N}@./:_\-\u2010])[\p{L}\p{M}]{6,}(?![\p{L}\p{M}\p{N}@_\-\u2010]|[./:][\p{L}\p{N}])/gu, (word) =>
-    word === word.toLocaleUpperCase() ? word : hyphenate(word)
+    word === word.toLocaleUpperCase() || word.length > maxHyphenatedWord ? word : hyphenate(word)
   )
+}
+
+/** A run without a break longer than this gets a break opportunity every `runawayStep` characters. */
+export const runawayLength = 1000
+const runawayStep = 100
+
+/**
+ * Runs of characters without any break opportunity longer than
+ * `runawayLength` (no word or address is) get a zero-width space every
+ * hundred characters: Chromium's line breaker takes time that grows with the
+ * square of such a run (a 200 kB "word" took minutes to print). The text
+ * layer carries the zero-width spaces, which readers and text fidelity
+ * ignore. Changes the tree in place, every text node, code included.
+ */
+export function breakRunawayWords(tree: Root): void {
+  const stack: Array<Root | Element> = [tree]
+  const runaway = new RegExp(`[^\\s\u200B]{${runawayLength + 1},}`, 'gu')
+  while (stack.length > 0) {
+    const node = stack.pop()!
+    for (const child of node.children) {
+      if (child.type === 'element') stack.push(child)
+      else if (child.type === 'text' && child.value.length > runawayLength) {
+        child.value = child.value.replace(runaway, (run) => [...run].reduce((result, character, index) => result + (index > 0 && index % runawayStep === 0 ? '\u200B' : '') + character, ''))
+      }
+    }
+  }
 }
 
 /** A link whose text is its address (`https://…`, `www.…`, an e-mail address). */

@@ -5,7 +5,9 @@
  * `pdf-print` is the print-ready variant: 3 mm bleed, TrimBox and BleedBox,
  * links in the text colour.
  */
-import type {Root} from 'hast'
+import type {Element, Root} from 'hast'
+import type {VFile} from 'vfile'
+import {warn} from '../../messages.ts'
 import {toHtml} from 'hast-util-to-html'
 import {PDFDocument} from 'pdf-lib'
 import type {Page} from 'puppeteer'
@@ -15,18 +17,20 @@ import type {Site} from '../../browser/virtual-origin.ts'
 import type {Document} from '../../document/document.ts'
 import {contentsOf, countContents, partOpenedBy} from '../../document/contents.ts'
 import type {EditionSettings} from '../../document/settings.ts'
+import {stringsFor} from '../../strings.ts'
+import type {TimeLimit} from '../../time-limit.ts'
+import {fillPageReferences, pageReferenceTargets} from '../../transform/cross-references.ts'
 import {hasImprint} from '../imprint.ts'
 import {fontResource} from '../shipped-fonts.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
-import {stringsFor} from '../../strings.ts'
-import {fillPageReferences, pageReferenceTargets} from '../../transform/cross-references.ts'
-import {hyphenateTree} from './hyphenation.ts'
+import {breakRunawayWords, hyphenateTree} from './hyphenation.ts'
 import {applyLineBreaks, printWidth, settleLineBreaks, type LineBreakSettings} from './line-breaking.ts'
 import {clearRunningHeads} from './opening-pages.ts'
 import {pagesOfTargets} from './page-references.ts'
 import {printNotes} from './print-notes.ts'
 import {svgInHouseFonts} from './svg-fonts.ts'
 import {printPage} from './print-page.ts'
+import {sliceWideTables} from './wide-tables.ts'
 
 export interface PdfEditionOptions {
   document: Document
@@ -34,6 +38,8 @@ export interface PdfEditionOptions {
   browser: BrowserService
   /** The print-ready variant. */
   printReady?: boolean
+  /** How long the edition may take to build (checked as it goes). */
+  timeLimit?: TimeLimit
 }
 
 /** Table-of-contents passes before giving up on page numbers settling. */
@@ -44,7 +50,13 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   const {document, settings} = options
   const {pageSize} = settings
   const printReady = options.printReady ?? false
-  const chapters = document.chapters.map((chapter) => printableTree(chapter.tree, document.metadata.lang))
+  const strings = stringsFor(document.metadata.lang)
+  const chapters = document.chapters.map((chapter) => {
+    options.timeLimit?.check(`hyphenating ${chapter.source}`)
+    const tree = printableTree(chapter.tree, document.metadata.lang)
+    sliceWideTables(tree, {pageSize, strings, report: (table, reason) => warnOnce(chapter.file, reason, table)})
+    return tree
+  })
   const contents = contentsOf(document)
   const showToc = document.chapters.length > 1 || countContents(contents) > 6
   // On book sizes, parts and chapters open on a right-hand (odd) page.
@@ -55,7 +67,7 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   let blanks = new Set<string>()
   // "Figure 2 on page 7": the pages of what cross-references name, settled by the same passes.
   const targets = pageReferenceTargets(chapters)
-  const onPage = stringsFor(document.metadata.lang).onPage
+  const onPage = strings.onPage
   let targetPages: Map<string, number> | undefined
   // The breaks are settled on the first printing; the later ones print the same text,
   // unless a page reference's number changed it: then they are settled again.
@@ -65,6 +77,7 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
     else lineBreaks = await settleLineBreaks(page, printWidth(pageSize, printReady))
   }
   for (let pass = 1; pass <= maxPasses; pass++) {
+    options.timeLimit?.check(`printing, pass ${pass}`)
     for (const chapter of chapters) fillPageReferences(chapter, targetPages, onPage)
     const page = printPage({
       document,
@@ -133,9 +146,17 @@ function sameSet(a: Set<string>, b: Set<string>): boolean {
   return a.size === b.size && [...a].every((item) => b.has(item))
 }
 
+/** A warning from the PDF edition, once, though the pdf and pdf-print editions both find it. */
+function warnOnce(file: VFile, reason: string, node: Element): void {
+  const place = node.position?.start
+  if (file.messages.some((message) => message.reason === reason && message.line === place?.line && message.column === place?.column)) return
+  warn(file, reason, node, 'table-width')
+}
+
 /** A copy of a chapter for print: hyphenated, notes as in print, images served from the virtual origin. */
 export function printableTree(tree: Root, lang: string): Root {
   const copy = structuredClone(tree)
+  breakRunawayWords(copy)
   hyphenateTree(copy, lang)
   printNotes(copy)
   visit(copy, 'element', (node) => {
