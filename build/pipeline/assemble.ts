@@ -15,7 +15,8 @@ import {warn} from '../messages.ts'
 import {isInside} from '../read/work-folder.ts'
 import {stringsFor, type Strings} from '../strings.ts'
 import GithubSlugger from 'github-slugger'
-import type {Asset, Chapter, ChapterType, Document, Layout, Metadata, Part, TocEntry} from '../document/document.ts'
+import type {Asset, Chapter, ChapterType, Citation, Document, Layout, Metadata, Part, TocEntry} from '../document/document.ts'
+import type {Theme} from '../document/theme.ts'
 
 const slugger = {slug: (text: string) => new GithubSlugger().slug(text)}
 
@@ -34,6 +35,8 @@ export interface AssembleOptions {
   root: string
   metadata: Metadata
   layout: Layout
+  theme: Theme
+  citation?: Citation
   cover?: Asset
   /** Parts from book.yaml: titles over indices of `drafts`. */
   parts?: Array<{title: string; chapters: number[]}>
@@ -106,7 +109,9 @@ export function assembleDocument(options: AssembleOptions): Document {
     assets,
     layout: options.layout,
     ...(options.cover ? {cover: options.cover} : {}),
-    imagesWithoutAlt
+    imagesWithoutAlt,
+    theme: options.theme,
+    ...(options.citation ? {citation: options.citation} : {})
   }
 }
 

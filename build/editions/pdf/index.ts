@@ -14,10 +14,10 @@ import type {Site} from '../../browser/virtual-origin.ts'
 import type {Document} from '../../document/document.ts'
 import {contentsOf, countContents, partOpenedBy} from '../../document/contents.ts'
 import type {EditionSettings} from '../../document/settings.ts'
-import {fontResource} from '../shipped-fonts.ts'
+import {fontSite} from '../fonts.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
 import {hyphenateTree} from './hyphenation.ts'
-import {printPage} from './print-page.ts'
+import {logoPath, printPage} from './print-page.ts'
 
 export interface PdfEditionOptions {
   document: Document
@@ -121,15 +121,21 @@ async function print(browser: BrowserService, html: string, document: Document):
   )
 }
 
-/** The print page, the work's images and the shipped fonts; nothing else. */
+/** The print page, the work's images, the theme's logo and the fonts; nothing else. */
 function printSite(html: string, document: Document): Site {
+  const fonts = fontSite(document.theme)
+  const logos = [document.theme.logo?.light, document.theme.logo?.dark].filter((image) => image !== undefined)
   return (pathname) => {
     if (pathname === '/index.html') return {contentType: 'text/html; charset=utf-8', body: html}
     if (pathname.startsWith(assetsPath)) {
       const asset = document.assets.get(pathname.slice(assetsPath.length))
       return asset ? {contentType: asset.mediaType, body: asset.bytes} : undefined
     }
-    return fontResource(pathname)
+    if (pathname.startsWith(logoPath)) {
+      const logo = logos.find((image) => image.path === pathname.slice(logoPath.length))
+      return logo ? {contentType: logo.mediaType, body: logo.bytes} : undefined
+    }
+    return fonts(pathname)
   }
 }
 
