@@ -15,6 +15,7 @@ import {contrast} from '../build/document/colors.ts'
 import {colorSchemes, textOnBackground} from '../build/document/theme.ts'
 import {tokenValues, withValues} from '../build/editions/theme-styles.ts'
 import {resolveTheme} from '../build/pipeline/theme.ts'
+import {templateSlots} from '../build/templates-folder.ts'
 import {fixtures, folio, pdfText, projectRoot, scratchFolder, tool} from './harness.ts'
 
 const example = path.join(projectRoot, 'examples', 'lindenfeld-institute', 'manuscript')
@@ -191,4 +192,15 @@ describe('layouts', () => {
     assert.ok(entries('brief.epub').includes('EPUB/colophon.xhtml'))
     assert.ok(entries('book.epub').includes('EPUB/titlepage.xhtml') && entries('book.epub').includes('EPUB/copyright.xhtml'))
   })
+})
+
+test('the slots are one list: Folio\'s templates use them, docs/templates.md names them all', () => {
+  const docs = readFileSync(path.join(projectRoot, 'docs', 'templates.md'), 'utf8')
+  for (const [name, slots] of Object.entries(templateSlots)) {
+    const source = readFileSync(path.join(projectRoot, 'templates', name), 'utf8').replace(/<!--[\s\S]*?-->/g, '')
+    const used = new Set([...source.matchAll(/data-slot(?:-[\w:-]+)?="([^"]+)"/g)].map((match) => match[1]!))
+    assert.deepEqual([...used].filter((slot) => !slots.includes(slot)), [], `${name} uses no slot outside its list`)
+    assert.deepEqual(slots.filter((slot) => !used.has(slot)), [], `${name} uses every slot of its list`)
+    assert.deepEqual(slots.filter((slot) => !docs.includes(`\`${slot}\``)), [], `docs/templates.md names every slot of ${name}`)
+  }
 })
