@@ -28,6 +28,17 @@ export interface Strings {
   pullquote: string
   figure: string
   table: string
+  /** Cross-references to several: "Figures 2 and 3". */
+  figures: string
+  tables: string
+  section: string
+  sections: string
+  /** A cross-reference's page in the PDF; `{n}` is the page number. */
+  onPage: string
+  /** The bibliography's heading with a note style. */
+  bibliography: string
+  /** The bibliography's heading with an author-date or numeric style. */
+  references: string
   editedBy: string
   translatedBy: string
   illustratedBy: string

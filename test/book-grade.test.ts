@@ -117,7 +117,7 @@ describe('a book with every book-grade element', () => {
     )
     // The closing sections, in the default theme's order: the recommended citation, rights, the imprint.
     const footer = /<footer class="colophon">[\s\S]*?<\/footer>/.exec(html)![0]
-    assert.match(footer, /<h2 id="folio-citation">Recommended citation<\/h2><p class="citation">Kovalenko, Olena, and John Smith\. “After the War: Security, reconstruction and the shape of a lasting peace”\. Example Policy Papers, no\. 7\. The Example Institute, 1 March 2024\.<\/p>/)
+    assert.match(footer, /<h2 id="folio-citation">Recommended citation<\/h2><p class="citation">Kovalenko, Olena, and John Smith\. <i>After the War: Security, Reconstruction and the Shape of a Lasting Peace<\/i>\. Edited by Jane Doe\. Example Policy Papers 7\. The Example Institute, 2024\.<\/p>/)
     assert.match(footer, /<section class="rights"><p>© 2024 The Example Institute\. All rights reserved\.<\/p><\/section><section class="imprint"><p>The Example Institute<\/p><p>ISBN 978-3-16-148410-0<\/p><\/section>/)
   })
 

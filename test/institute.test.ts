@@ -18,7 +18,7 @@ import {browser, folio, pdfText, projectRoot, scratchFolder, tool, visibleText, 
 const manuscript = path.join(projectRoot, 'examples', 'lindenfeld-institute', 'manuscript')
 const slug = 'winning-the-peace-in-ukraine'
 const citation =
-  'Marchenko, Olena, and Daniel Hart. “Winning the Peace in Ukraine: Why security guarantees and NATO membership for Kyiv represent the sole avenue for stability and security in Europe after the fighting stops.” Lindenfeld Policy Briefs, no. 7. Lviv: Lindenfeld Institute, March 2023. https://doi.org/10.5555/lindenfeld.2023.07.'
+  'Marchenko, Olena, and Daniel Hart. Winning the Peace in Ukraine: Why Security Guarantees and NATO Membership for Kyiv Represent the Sole Avenue for Stability and Security in Europe after the Fighting Stops. LPB-2023-07. Lindenfeld Policy Briefs 7. Lindenfeld Institute, 2023. https://doi.org/10.5555/lindenfeld.2023.07.'
 
 /** Text with its line breaks and hyphenation undone, for finding a sentence in a PDF. */
 const flat = (text: string) => text.replace(/\u00AD\s*/g, '').replace(/[\u200C]/g, '').replace(/\s+/g, ' ')

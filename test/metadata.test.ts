@@ -158,17 +158,34 @@ describe('the recommended citation', () => {
     })
   })
 
-  test('in Chicago: authors, “Title: Subtitle.” Series no. Place: Publisher, Month Year. DOI', () => {
+  test('in Chicago, by citeproc-js with the CSL style and locale Folio ships', () => {
     const citation = recommendedCitation(brief, {style: 'chicago', kind: 'report', strings: stringsFor('en')})!
     assert.equal(
       citation.text,
-      'Marchenko, Olena, and Daniel Hart. “Winning the Peace in Ukraine: Why security guarantees matter.” Lindenfeld Policy Briefs, no. 7. Lviv: Lindenfeld Institute, March 2023. https://doi.org/10.5555/lindenfeld.2023.07.'
+      'Marchenko, Olena, and Daniel Hart. Winning the Peace in Ukraine: Why Security Guarantees Matter. Lindenfeld Policy Briefs 7. Lindenfeld Institute, 2023. https://doi.org/10.5555/lindenfeld.2023.07.'
     )
-    const link = citation.content.find((node) => node.type === 'element' && node.tagName === 'a')
+    const element = (tag: string) => citation.content.find((node) => node.type === 'element' && node.tagName === tag)
+    const link = element('a')
     assert.equal(link?.type === 'element' ? link.properties.href : undefined, 'https://doi.org/10.5555/lindenfeld.2023.07')
+    assert.ok(element('i'), 'the title in italics')
+    const ukrainian = recommendedCitation({...brief, lang: 'uk'}, {style: 'chicago', kind: 'report', strings: stringsFor('uk')})!
+    assert.match(ukrainian.text, /^Marchenko, Olena, і Daniel Hart\. /, 'the uk-UA locale\'s words')
+    assert.equal(
+      recommendedCitation(brief, {style: 'apa', kind: 'report', strings: stringsFor('en')})!.text,
+      'Marchenko, O., & Hart, D. (2023). Winning the Peace in Ukraine: Why security guarantees matter (Lindenfeld Policy Briefs 7). Lindenfeld Institute. https://doi.org/10.5555/lindenfeld.2023.07'
+    )
   })
 
-  test('localized: British punctuation and date, Ukrainian words and quotation marks', () => {
+  test('in a language without a CSL locale, Folio\'s own formatter, in the language\'s words', () => {
+    assert.equal(
+      recommendedCitation({...brief, lang: 'ru'}, {style: 'chicago', kind: 'report', strings: stringsFor('ru')})!.text,
+      'Marchenko, Olena и Daniel Hart. «Winning the Peace in Ukraine: Why security guarantees matter». Lindenfeld Policy Briefs, № 7. Lviv: Lindenfeld Institute, 1 марта 2023 г. https://doi.org/10.5555/lindenfeld.2023.07.'
+    )
+    const own = formatCitation(cslItem(brief, 'report'), 'chicago', {lang: 'en', strings: stringsFor('en')})
+    assert.equal(own.text, 'Marchenko, Olena, and Daniel Hart. “Winning the Peace in Ukraine: Why security guarantees matter.” Lindenfeld Policy Briefs, no. 7. Lviv: Lindenfeld Institute, March 2023. https://doi.org/10.5555/lindenfeld.2023.07.')
+  })
+
+  test('Folio\'s own formatter, localized: British punctuation and date, Ukrainian words and quotation marks', () => {
     const british = formatCitation(cslItem({...brief, lang: 'en-GB'}, 'report'), 'chicago', {lang: 'en-GB', strings: stringsFor('en-GB')})
     assert.match(british.text, /“Winning the Peace in Ukraine: Why security guarantees matter”\. Lindenfeld Policy Briefs, no\. 7\. Lviv: Lindenfeld Institute, 1 March 2023\./)
     const ukrainian = formatCitation(cslItem({...brief, lang: 'uk'}, 'report'), 'chicago', {lang: 'uk', strings: stringsFor('uk')})
@@ -178,7 +195,7 @@ describe('the recommended citation', () => {
     )
   })
 
-  test('in APA 7, the title in italics', () => {
+  test('Folio\'s own formatter in APA 7, the title in italics', () => {
     const apa = formatCitation(cslItem(brief, 'report'), 'apa', {lang: 'en', strings: stringsFor('en')})
     assert.equal(apa.text, 'Marchenko, O., & Hart, D. (2023, March 1). Winning the Peace in Ukraine: Why security guarantees matter (Lindenfeld Policy Briefs No. 7). Lindenfeld Institute. https://doi.org/10.5555/lindenfeld.2023.07')
     assert.match(apa.html, /<i>Winning the Peace in Ukraine: Why security guarantees matter<\/i>/)

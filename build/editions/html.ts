@@ -12,8 +12,8 @@ import {contentsOf, countContents, partOpenedBy, type ContentsEntry} from '../do
 import type {Document} from '../document/document.ts'
 import type {Strings} from '../strings.ts'
 import type {EditionContext} from './edition.ts'
-import {byline, closingSections, dateElement, logoAlt} from './imprint.ts'
-import {chapterSection} from './imprint.ts'
+import {byline, chapterSection, closingSections, dateElement, logoAlt} from './imprint.ts'
+import {workStylesheets} from './stylesheets.ts'
 import {fillTemplate, loadTemplate} from './template.ts'
 import {embeddedFontBytes} from './fonts.ts'
 import {screenStyles} from './theme-styles.ts'
@@ -70,7 +70,7 @@ export async function buildHtmlEdition({document, settings, siblings}: Pick<Edit
   const files = fontFilesFor(page, theme)
   const bytes = await Promise.all(files.map((file) => embeddedFontBytes(file)))
   const fonts = fontFaceRules(files, (file) => ({url: dataUri('font/woff2', bytes[files.indexOf(file)]!), format: 'woff2'}))
-  styles.value = [fonts, screenStyles(theme)].join('\n')
+  styles.value = [fonts, screenStyles(theme, workStylesheets(document))].join('\n')
   return serializer.stringify(page)
 }
 

@@ -38,13 +38,18 @@ export function withValues(css: string, values: Map<string, string>): string {
   return css.replace(/var\(\s*(--[\w-]+)\s*(?:,[^()]*(?:\([^()]*\)[^()]*)*)?\)/g, (match, name: string) => values.get(name) ?? match)
 }
 
-/** The HTML page's stylesheet (without its @font-face rules). */
-export function screenStyles(theme: Theme): string {
+/**
+ * The HTML page's stylesheet (without its @font-face rules).
+ *
+ * @param extra Stylesheets the work needs besides the shared ones (its bibliography's), before the theme's.
+ */
+export function screenStyles(theme: Theme, extra: string[] = []): string {
   const {styles} = theme
   return [
     customProperties(theme),
     stylesheet('base'),
     stylesheet('screen'),
+    ...extra,
     styles.all ?? '',
     styles.screen ?? '',
     `@media print {\n${stylesheet('print')}\n${styles.print ?? ''}\n}`
@@ -52,15 +57,15 @@ export function screenStyles(theme: Theme): string {
 }
 
 /** The PDF page's stylesheet (without @font-face rules), with the page's own rules after it. */
-export function printStyles(theme: Theme, pageRules: string): string {
+export function printStyles(theme: Theme, pageRules: string, extra: string[] = []): string {
   const {styles} = theme
-  return withValues([stylesheet('base'), stylesheet('print'), styles.all ?? '', styles.print ?? '', pageRules].filter(Boolean).join('\n'), tokenValues(theme, 'print'))
+  return withValues([stylesheet('base'), stylesheet('print'), ...extra, styles.all ?? '', styles.print ?? '', pageRules].filter(Boolean).join('\n'), tokenValues(theme, 'print'))
 }
 
 /** The EPUB's stylesheet (without @font-face rules). */
-export function ereaderStyles(theme: Theme): string {
+export function ereaderStyles(theme: Theme, extra: string[] = []): string {
   const {styles} = theme
-  return withValues([stylesheet('base'), stylesheet('ereader'), styles.all ?? '', styles.ereader ?? ''].filter(Boolean).join('\n'), tokenValues(theme, 'light'))
+  return withValues([stylesheet('base'), stylesheet('ereader'), ...extra, styles.all ?? '', styles.ereader ?? ''].filter(Boolean).join('\n'), tokenValues(theme, 'light'))
 }
 
 /** The drawn cover's stylesheet. */

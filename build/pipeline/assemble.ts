@@ -13,7 +13,10 @@ import type {VFile} from 'vfile'
 import {isMarkdown, slugOf} from '../read/discover-works.ts'
 import {warn} from '../messages.ts'
 import {isInside} from '../read/work-folder.ts'
+import type {Apparatus} from '../read/apparatus.ts'
 import {stringsFor, type Strings} from '../strings.ts'
+import {citationPlaceholders, renderCitations} from '../transform/citations/index.ts'
+import {crossReferenceLabels, resolveCrossReferences} from '../transform/cross-references.ts'
 import GithubSlugger from 'github-slugger'
 import type {Asset, Chapter, ChapterType, Citation, Document, Layout, Metadata, Part, TocEntry} from '../document/document.ts'
 import type {Theme} from '../document/theme.ts'
@@ -41,6 +44,8 @@ export interface AssembleOptions {
   /** Parts from book.yaml: titles over indices of `drafts`. */
   parts?: Array<{title: string; chapters: number[]}>
   drafts: ChapterDraft[]
+  /** The work's sources and citation style, when it names a bibliography. */
+  apparatus?: Apparatus
 }
 
 /** Headings deeper than this stay out of the table of contents. */
@@ -57,8 +62,14 @@ export function assembleDocument(options: AssembleOptions): Document {
   const chapterIds = uniqueChapterIds(drafts)
   // A chapter titled in its front matter that does not open with a heading gets one: readers see its title.
   if (drafts.length > 1) for (const draft of drafts) if (draft.title) openWithTitle(draft)
+  // Labels as written (`{#fig:map}`), before a label defined twice gets a second id.
+  const labels = crossReferenceLabels(drafts)
   const taken = new Set<string>()
   const renames = drafts.map((draft) => makeIdsUnique(draft.tree, taken))
+  const strings = stringsFor(metadata.lang)
+  const citations = citationPlaceholders(drafts)
+  // Before links are resolved, so that `[see](#ref-doe99)` finds its entry.
+  if (options.apparatus) renderCitations(citations, drafts, options.apparatus, {strings, claimId: (id) => freeId(id, taken)})
   const bySource = new Map(drafts.map((draft, index) => [draft.file.path, index]))
   const anchors = new Map<number, string>()
   const anchorOf = (index: number): string => {
@@ -73,7 +84,8 @@ export function assembleDocument(options: AssembleOptions): Document {
   for (const [index, draft] of drafts.entries()) {
     resolveLinks(draft, index, {root, renames, taken, bySource, anchorOf})
   }
-  numberFigures(drafts, taken, stringsFor(metadata.lang))
+  const numbers = numberFigures(drafts, taken, strings)
+  resolveCrossReferences(citations, drafts, labels, {strings, lang: metadata.lang, numbers})
   // Every chapter of several can be linked to (contents, navigation), by its first element's id.
   if (drafts.length > 1) for (const index of drafts.keys()) anchorOf(index)
 
@@ -125,15 +137,17 @@ function openWithTitle(draft: ChapterDraft): void {
   )
 }
 
-/** "Figure 2." and "Table 3." before the captions, counted across the work; an id for each. */
-function numberFigures(drafts: ChapterDraft[], taken: Set<string>, strings: Strings): void {
+/** "Figure 2." and "Table 3." before the captions, counted across the work; an id for each. Returns each one's number. */
+function numberFigures(drafts: ChapterDraft[], taken: Set<string>, strings: Strings): Map<Element, number> {
   const counts = {figure: 0, table: 0}
+  const numbers = new Map<Element, number>()
   for (const draft of drafts) {
     visit(draft.tree, 'element', (node) => {
       const classes = Array.isArray(node.properties.className) ? node.properties.className.map(String) : []
       const kind = node.tagName === 'figure' && classes.includes('figure') ? 'figure' : node.tagName === 'table' && classes.includes('captioned') ? 'table' : undefined
       if (!kind) return undefined
       const number = ++counts[kind]
+      numbers.set(node, number)
       if (node.properties.id === undefined) node.properties.id = freeId(`${kind}-${number}`, taken)
       const caption = node.children.find((child): child is Element => child.type === 'element' && (child.tagName === 'figcaption' || child.tagName === 'caption'))
       caption?.children.unshift(
@@ -143,6 +157,7 @@ function numberFigures(drafts: ChapterDraft[], taken: Set<string>, strings: Stri
       return undefined
     })
   }
+  return numbers
 }
 
 function uniqueChapterIds(drafts: ChapterDraft[]): string[] {

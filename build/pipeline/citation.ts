@@ -3,20 +3,25 @@
  * theme's house style (Chicago unless the theme says APA), in the work's
  * language (docs/decisions/0012-recommended-citation.md).
  *
- * The metadata first becomes a CSL-JSON item, the input of every CSL
- * processor (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html);
- * `formatCitation` turns the item into text and HTML. It is a small
- * formatter of Folio's own for the one kind of item a work is (a report,
- * or a book), behind the interface a CSL processor (citeproc-js with the
- * styles' CSL files) would take its place behind: item, style and locale
- * in, text and HTML out.
+ * The metadata becomes a CSL-JSON item, the input of every CSL processor
+ * (https://citeproc-js.readthedocs.io/en/latest/csl-json/markup.html), and
+ * citeproc-js writes its bibliography entry with the CSL style and locale
+ * Folio ships (templates/csl/): `citeprocCitation`. `formatCitation`, a
+ * small formatter of Folio's own written before citeproc-js was in Folio,
+ * stands behind the same interface (item, style and locale in, text and
+ * HTML out) and is kept for a style or language the shipped CSL files do
+ * not have.
  */
+import CSL from 'citeproc'
 import type {ElementContent, Root} from 'hast'
+import * as htmlWriter from 'hast-util-to-html'
+import {toString} from 'hast-util-to-string'
 import rehypeParse from 'rehype-parse'
 import {unified} from 'unified'
 import type {Citation, Contributor, Metadata} from '../document/document.ts'
 import type {CitationStyle} from '../document/theme.ts'
 import {machineDate, writtenDate} from '../document/written-date.ts'
+import {cslLocale, cslLocaleTag, shippedStyle} from '../read/citation-style.ts'
 import type {Strings} from '../strings.ts'
 import {quoteStyleFor} from '../transform/typography.ts'
 
@@ -181,10 +186,39 @@ function escape(text: string): string {
  * one made in the theme's style, for a work that names an author or a
  * publisher; else none.
  */
-export function recommendedCitation(metadata: Metadata, options: {style: CitationStyle; kind: 'report' | 'book'; strings: Strings}, formatter: CitationFormatter = formatCitation): Citation | undefined {
+export function recommendedCitation(metadata: Metadata, options: {style: CitationStyle; kind: 'report' | 'book'; strings: Strings}, formatter: CitationFormatter = citeprocCitation): Citation | undefined {
   if (metadata.citation) return {style: 'manuscript', text: metadata.citation, content: [{type: 'text', value: metadata.citation}]}
   if (metadata.authors.length === 0 && !metadata.publisher) return undefined
   const {text, html} = formatter(cslItem(metadata, options.kind), options.style, {lang: metadata.lang, strings: options.strings})
   const tree = unified().use(rehypeParse, {fragment: true}).parse(html) as Root
   return {style: options.style, text, content: tree.children as ElementContent[]}
+}
+
+/** The CSL style Folio ships for each house style: the bibliography entry is the citation. */
+const cslStyles: Record<CitationStyle, string> = {chicago: 'chicago-notes-bibliography', apa: 'apa'}
+
+/**
+ * citeproc-js's bibliography entry for the item, in the shipped CSL style
+ * and the shipped locale nearest the work's language (en-US, en-GB, uk-UA,
+ * de-DE, fr-FR; another language falls back to Folio's own formatter,
+ * which has its words from templates/strings/).
+ */
+export const citeprocCitation: CitationFormatter = (item, style, locale) => {
+  const tag = cslLocaleTag(locale.lang)
+  const xml = shippedStyle(cslStyles[style])?.xml
+  if (!xml || tag.split('-')[0] !== new Intl.Locale(locale.lang).language) return formatCitation(item, style, locale)
+  const engine = new CSL.Engine({retrieveLocale: (lang) => cslLocale(lang), retrieveItem: (id) => (id === item.id ? {...item} : undefined)}, xml, tag, true)
+  // DOIs and addresses as links, as in the work's bibliography.
+  engine.opt.development_extensions.wrap_url_and_doi = true
+  engine.updateItems([item.id])
+  const bibliography = engine.makeBibliography()
+  const entry = bibliography ? bibliography[1][0] : undefined
+  if (!entry) return formatCitation(item, style, locale)
+  // The entry's own <div class="csl-entry"> goes; its content is the citation.
+  const tree = unified().use(rehypeParse, {fragment: true}).parse(entry.trim()) as Root
+  const div = tree.children.find((node) => node.type === 'element')
+  const content = div && div.type === 'element' ? div.children : tree.children
+  const fragment: Root = {type: 'root', children: content as Root['children']}
+  const {toHtml} = htmlWriter
+  return {text: toString(fragment).replace(/\s+/g, ' ').trim(), html: toHtml(fragment).trim()}
 }

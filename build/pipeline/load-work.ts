@@ -11,6 +11,7 @@ import type {Point} from 'unist'
 import {VFile} from 'vfile'
 import type {WorkSource} from '../read/discover-works.ts'
 import {chapterSchema, workSchema, type ChapterFields, type WorkFields} from '../read/front-matter-schema.ts'
+import {readApparatus} from '../read/apparatus.ts'
 import {readFields} from '../read/front-matter.ts'
 import {readImage} from '../read/image.ts'
 import {fail, hasErrors, warn} from '../messages.ts'
@@ -100,9 +101,13 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache()): Pr
   const metadata = workFields ? toMetadata(workFields.fields, work.slug, workFields.file, workFields.place, workFields.placeOf) : undefined
   const lang = metadata?.lang ?? defaultLang
   const dir = metadata?.dir ?? 'ltr'
-  const transformer = chapterTransformer({lang, dir, root: work.root})
+  // Sources and citation style: whether citations become notes shapes each chapter.
+  const apparatus = metadata && workFields ? await readApparatus(work.root, workFields, lang) : undefined
+  if (apparatus) files.push(...apparatus.files)
+  const citations = apparatus ? {citations: {notes: apparatus.style.notes}} : {}
+  const transformer = chapterTransformer({lang, dir, root: work.root, ...citations})
   // What else shapes a transformed chapter: its language, its folder, Folio's words for that language.
-  const options = ChapterCache.hash(lang, dir, work.root, version, JSON.stringify(stringsFor(lang)))
+  const options = ChapterCache.hash(lang, dir, work.root, version, JSON.stringify(stringsFor(lang)), ...(apparatus ? [JSON.stringify(citations)] : []))
   const drafts: ChapterDraft[] = []
   for (const chapter of parsed) {
     const tree = await transformChapter(chapter.file, chapter.head, ChapterCache.hash(chapter.contentHash, options), transformer, work.root, cache)
@@ -111,7 +116,8 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache()): Pr
   const cover = workFields ? await readCover(workFields, work.root) : undefined
   const theme = await themeOf(work, workFields)
   files.push(...theme.files)
-  const fingerprint = await fingerprintOf(sources.book, parsed.map((chapter) => chapter.contentHash), drafts, work.root, cover, theme.dependencies)
+  const read = [...parsed.map((chapter) => chapter.contentHash), ...(apparatus?.files.map((file) => ChapterCache.hash(String(file.value))) ?? [])]
+  const fingerprint = await fingerprintOf(sources.book, read, drafts, work.root, cover, theme.dependencies)
   if (!metadata || !workFields || !theme.theme || hasErrors(files)) return {name: work.name, files, fingerprint}
 
   const pageSize = workFields.fields['page-size']
@@ -127,7 +133,8 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache()): Pr
     ...(citation ? {citation} : {}),
     ...(cover ? {cover} : {}),
     parts: sources.parts.map((part) => ({...part, title: typesetText(part.title, quoteStyleFor(lang))})),
-    drafts
+    drafts,
+    ...(apparatus ? {apparatus} : {})
   })
   return {name: work.name, document, files, fingerprint}
 }

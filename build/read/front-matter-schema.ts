@@ -110,6 +110,12 @@ export const workFields = {
   theme: v.optional(v.pipe(text, v.minLength(1, 'is empty'))),
   /** An image in the work's folder, for the EPUB's cover. */
   cover: v.optional(text),
+  /** Files of sources (BibTeX/BibLaTeX, CSL-JSON, CSL-YAML) in the work's folder. */
+  bibliography: v.optional(textOrList),
+  /** A citation style: a .csl file in the work's folder, or a shipped style's name. */
+  csl: v.optional(text),
+  /** Sources listed in the bibliography without being cited: `@key`s, or `@*` for all. */
+  nocite: v.optional(textOrList),
   'page-size': v.optional(
     v.pipe(
       text,

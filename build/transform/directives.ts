@@ -6,6 +6,7 @@
  *     :::pullquote       a pull quote (an aside, role doc-pullquote)
  *     :::lang{lang=uk}   a block in another language
  *     :lang[Wort]{lang=de}   a phrase in another language
+ *     :::refs            where the bibliography goes
  *
  * A label in brackets (`:::note[Before you start]`) replaces the callout's
  * default label; `{lang=…}` works on each. Any other container is kept as a
@@ -44,6 +45,11 @@ export default function remarkDirectives(options: {lang: string}) {
     visit(tree, (node, index, parent) => {
       if (!isDirective(node) || !parent || index === undefined) return undefined
       const lang = languageOf(node, file)
+      if (node.type === 'containerDirective' && node.name === 'refs') {
+        // Where the bibliography goes (transform/citations/render.ts).
+        node.data = {hName: 'div', hProperties: {className: ['refs']}}
+        return undefined
+      }
       if (node.type === 'containerDirective' && (callouts[node.name] || node.name === 'lang')) {
         container(node, lang, strings)
         return undefined
@@ -54,7 +60,7 @@ export default function remarkDirectives(options: {lang: string}) {
         return undefined
       }
       if (node.type === 'containerDirective') {
-        warn(file, `Unknown directive \`:::${node.name}\`: its content is kept as a plain block (known: ${Object.keys(callouts).join(', ')}, lang)`, node, 'directive')
+        warn(file, `Unknown directive \`:::${node.name}\`: its content is kept as a plain block (known: ${Object.keys(callouts).join(', ')}, lang, refs)`, node, 'directive')
         node.data = {hName: 'div', hProperties: {className: [node.name], ...(lang ? {lang} : {})}}
         return undefined
       }

@@ -24,7 +24,8 @@ export default function rehypeFigures() {
         parent.children[index] = {
           type: 'element',
           tagName: 'figure',
-          properties: {className: ['figure']},
+          // A label (`{#fig:map}`, transform/cross-references.ts) was put on the paragraph.
+          properties: {className: ['figure'], ...(node.properties.id ? {id: node.properties.id} : {})},
           children: [image, {type: 'element', tagName: 'figcaption', properties: {}, children: [{type: 'text', value: caption}]}],
           ...(node.position ? {position: node.position} : {})
         }
@@ -42,6 +43,7 @@ export default function rehypeFigures() {
       const caption: Element = {type: 'element', tagName: 'caption', properties: {}, children: paragraph.children as ElementContent[]}
       node.children.unshift(caption)
       node.properties.className = [...(Array.isArray(node.properties.className) ? node.properties.className : []), 'captioned']
+      if (paragraph.properties.id && node.properties.id === undefined) node.properties.id = paragraph.properties.id
       parent.children.splice(index + 1, next - index)
       return undefined
     })

@@ -16,7 +16,11 @@ import remarkRehype from 'remark-rehype'
 import {unified, type Processor} from 'unified'
 import {EXIT, visit} from 'unist-util-visit'
 import type {VFile} from 'vfile'
+import {locatorTerms} from '../read/citation-style.ts'
 import {stringsFor} from '../strings.ts'
+import {citationToHast, remarkCitations} from './citations/index.ts'
+import {remarkCrossReferenceLabels} from './cross-references.ts'
+import remarkFootnoteReferences from './footnote-references.ts'
 import rehypeForbiddenCharacters from './forbidden-characters.ts'
 import rehypeHeadingIds from './heading-ids.ts'
 import rehypeHeadingLevels from './heading-levels.ts'
@@ -72,6 +76,8 @@ export interface TransformOptions {
   dir: 'ltr' | 'rtl'
   /** Real path of the work's folder (the URL policy's boundary). */
   root: string
+  /** The work cites sources (it names a bibliography), and whether its style puts citations in notes. */
+  citations?: {notes: boolean}
 }
 
 export type ChapterTransformer = Processor<undefined, MdastRoot, HastRoot, undefined, undefined>
@@ -79,9 +85,14 @@ export type ChapterTransformer = Processor<undefined, MdastRoot, HastRoot, undef
 /** mdast of one chapter to its hast: typography, HTML, raw HTML, forbidden characters, URL policy, sanitising, ids. */
 export function chapterTransformer(options: TransformOptions): ChapterTransformer {
   const strings = stringsFor(options.lang)
+  const terms = new Map([...locatorTerms('en-US'), ...locatorTerms(options.lang)])
   return unified()
     .use(remarkCdata)
     .use(remarkKnownDirectives, {lang: options.lang})
+    // After the directives: `@fig:map` and `{#sec:risks}` are text again (`:map` is no directive).
+    .use(remarkFootnoteReferences)
+    .use(remarkCrossReferenceLabels)
+    .use(remarkCitations, {sources: options.citations !== undefined, notes: options.citations?.notes ?? false, terms})
     .use(remarkImageAlt)
     .use(remarkTypography, {lang: options.lang})
     .use(remarkRehype, {
@@ -92,7 +103,8 @@ export function chapterTransformer(options: TransformOptions): ChapterTransforme
       footnoteLabelProperties: {className: ['footnotes-title']},
       footnoteBackLabel: (referenceIndex: number) => strings.backToReference.replace('{n}', String(referenceIndex + 1)),
       // ↑ is in the shipped fonts; the usual ↩ would come from a host font.
-      footnoteBackContent: '↑'
+      footnoteBackContent: '↑',
+      handlers: {citation: citationToHast}
     })
     .use(rehypeRawHtml)
     .use(rehypeForbiddenCharacters)

@@ -37,6 +37,8 @@ export const manuscriptSchema: Schema = {
   attributes: {
     '*': everywhere,
     a: ['href', 'hrefLang'],
+    // A citation on its way to the whole-work pass (transform/citations/), which removes it.
+    span: ['dataFolioCite'],
     img: ['src', 'alt', 'width', 'height'],
     ol: ['start', 'reversed', 'type'],
     li: ['value'],

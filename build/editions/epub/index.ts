@@ -17,6 +17,7 @@ import type {Chapter, Document} from '../../document/document.ts'
 import type {EditionSettings} from '../../document/settings.ts'
 import {chapterSection, chapterSemantics, logoImage, opensWithTitlePage} from '../imprint.ts'
 import {embeddedFontBytes, themeFontName} from '../fonts.ts'
+import {workStylesheets} from '../stylesheets.ts'
 import {ereaderStyles} from '../theme-styles.ts'
 import {fillTemplate, loadTemplate, type SlotValue} from '../template.ts'
 import {fontFaceRules, fontFilesFor} from '../typefaces.ts'
@@ -176,7 +177,7 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
   }))
   const css = [
     fontFaceRules(fontFiles, (file) => ({url: `../${fonts[fontFiles.indexOf(file)]!.href}`, format: 'woff2'})),
-    ereaderStyles(theme)
+    ereaderStyles(theme, workStylesheets(document))
   ].join('\n')
 
   const hasImages = images.length > 0

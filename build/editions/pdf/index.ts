@@ -16,7 +16,10 @@ import {contentsOf, countContents, partOpenedBy} from '../../document/contents.t
 import type {EditionSettings} from '../../document/settings.ts'
 import {fontSite} from '../fonts.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
+import {stringsFor} from '../../strings.ts'
+import {fillPageReferences, pageReferenceTargets} from '../../transform/cross-references.ts'
 import {hyphenateTree} from './hyphenation.ts'
+import {pagesOfTargets} from './page-references.ts'
 import {logoPath, printPage} from './print-page.ts'
 
 export interface PdfEditionOptions {
@@ -44,7 +47,12 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   let pdf: PDFDocument | undefined
   let headings: Headings | undefined
   let blanks = new Set<string>()
+  // "Figure 2 on page 7": the pages of what cross-references name, settled by the same passes.
+  const targets = pageReferenceTargets(chapters)
+  const onPage = stringsFor(document.metadata.lang).onPage
+  let targetPages: Map<string, number> | undefined
   for (let pass = 1; pass <= maxPasses; pass++) {
+    for (const chapter of chapters) fillPageReferences(chapter, targetPages, onPage)
     const page = printPage({
       document,
       chapters,
@@ -58,10 +66,13 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
     pdf = await PDFDocument.load(bytes, {updateMetadata: false})
     const located = locateHeadings(pdf, contents)
     const nextBlanks = rectoBlanks(openers, located.pages, blanks)
-    const settled = headings !== undefined && samePages(headings.pages, located.pages) && sameSet(blanks, nextBlanks)
+    const nextTargetPages = pagesOfTargets(pdf, targets)
+    const settled =
+      headings !== undefined && samePages(headings.pages, located.pages) && sameSet(blanks, nextBlanks) && (targets.length === 0 || samePages(targetPages!, nextTargetPages))
     headings = located
     blanks = nextBlanks
-    if ((!showToc && openers.length === 0) || settled) break
+    targetPages = nextTargetPages
+    if ((!showToc && openers.length === 0 && targets.length === 0) || settled) break
   }
   return finishPdf(pdf!, {
     document,

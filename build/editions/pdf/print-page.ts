@@ -15,6 +15,7 @@ import type {PageSize} from '../../document/page-sizes.ts'
 import {stringsFor} from '../../strings.ts'
 import {byline, chapterSection, closingSections, dateElement, imprintLines, logoImage, opensWithTitlePage, publisherLine} from '../imprint.ts'
 import {printFontFaces} from '../fonts.ts'
+import {workStylesheets} from '../stylesheets.ts'
 import {printStyles} from '../theme-styles.ts'
 import {fillTemplate, loadTemplate} from '../template.ts'
 import {pageStyle, runningHeadText} from './page-style.ts'
@@ -79,7 +80,7 @@ export function printPage(options: PrintPageOptions): Root {
     },
     'pdf/page.html'
   )
-  styles.value = [printFontFaces(theme), printStyles(theme, pageStyle({pageSize, title: runningHead, printReady: options.printReady}))].join('\n')
+  styles.value = [printFontFaces(theme), printStyles(theme, pageStyle({pageSize, title: runningHead, printReady: options.printReady}), workStylesheets(document))].join('\n')
   return page
 }
 
