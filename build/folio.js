@@ -40,8 +40,9 @@ async function makeBundle() {
     format: 'esm',
     target: 'node20',
     // The unified ecosystem is some two hundred small modules: bundled, they load in one read.
-    // Native and browser-driving packages stay imports, loaded when a chunk needs them.
-    external: ['puppeteer', 'sharp', 'esbuild', 'tsx', 'pdfjs-dist'],
+    // Native and browser-driving packages stay imports, loaded when a chunk needs them; so do
+    // the font packages, which load their WebAssembly from beside their own modules.
+    external: ['puppeteer', 'sharp', 'esbuild', 'tsx', 'pdfjs-dist', 'harfbuzzjs', 'subset-font', 'fontverter', 'fonteditor-core'],
     // CommonJS packages inside the bundle still expect require, __filename and __dirname.
     banner: {
       js: [

@@ -53,12 +53,30 @@ export interface Strings {
   edition: string
   published: string
   copyright: string
+  /** How a publication date is written: `day` (1 March 2023) or `month` (March 2023). */
+  date: 'day' | 'month'
+  aboutTheAuthor: string
+  aboutTheAuthors: string
+  recommendedCitation: string
+  /** `{license}` is the licence's name, linked, and its identifier. */
+  licensedUnder: string
+  orcid: string
+  email: string
+  colophon: string
+  reportNumber: string
+  doi: string
+  /** Before a number in a series, in a citation ("no. 7"). */
+  citationNumber: string
+  /** Between the last two authors of a citation. */
+  citationAnd: string
+  logo: string
 }
 
-/** Strings for a BCP 47 tag: its own file, else its primary language's, else English. */
+/** Strings for a BCP 47 tag: its own file (en-GB.json), else its primary language's, else English. */
 export function stringsFor(lang: string): Strings {
-  const language = new Intl.Locale(lang).language
-  return {...load('en'), ...load(language), ...load(lang)} as Strings
+  const locale = new Intl.Locale(lang)
+  const region = locale.region ? `${locale.language}-${locale.region}` : locale.language
+  return {...load('en'), ...load(locale.language), ...load(region), ...load(lang)} as Strings
 }
 
 function load(name: string): Partial<Strings> {

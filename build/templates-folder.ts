@@ -10,6 +10,25 @@ import {projectRoot} from './project.ts'
 
 export const templatesFolder = path.join(projectRoot, 'templates')
 
+/**
+ * The page templates, each with the slots Folio fills in it: a theme's
+ * template (docs/templates.md) may use these and no others, and an edition
+ * must give a value (or none) for every one.
+ */
+export const templateSlots: Record<string, string[]> = {
+  'html/page.html': [
+    'lang', 'dir', 'title', 'description', 'keywords', 'authors', 'generator', 'ogType', 'ogLocale', 'canonical', 'citationMeta', 'jsonLd',
+    'styles', 'skipToText', 'masthead', 'logo', 'series', 'reportNumber', 'subtitle', 'contributors', 'date', 'edition', 'abstract',
+    'downloadsLabel', 'downloads', 'contents', 'toc', 'text', 'colophon'
+  ],
+  'pdf/page.html': [
+    'lang', 'dir', 'pageClass', 'title', 'styles', 'titlePage', 'masthead', 'logo', 'series', 'reportNumber', 'subtitle', 'contributors',
+    'date', 'publisher', 'imprint', 'titleBlock', 'abstract', 'contents', 'toc', 'text', 'colophon', 'marginText'
+  ],
+  'epub/page.html': ['lang', 'dir', 'title', 'stylesheet', 'bodyType', 'text'],
+  'epub/cover.html': ['lang', 'dir', 'title', 'titleSize', 'subtitle', 'authors', 'publisher', 'logo', 'styles']
+}
+
 const parsed = new Map<string, {modified: number; value: unknown}>()
 
 /**

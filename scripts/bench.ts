@@ -25,7 +25,7 @@ import {loadWork} from '../build/pipeline/load-work.ts'
 import {pageSizes} from '../build/document/page-sizes.ts'
 import {printableTree} from '../build/editions/pdf/index.ts'
 import {printPage} from '../build/editions/pdf/print-page.ts'
-import {fontResource} from '../build/editions/shipped-fonts.ts'
+import {fontSite} from '../build/editions/fonts.ts'
 import {findWorks, type WorkSource} from '../build/read/discover-works.ts'
 
 const project = fileURLToPath(new URL('../', import.meta.url))
@@ -241,10 +241,11 @@ table(['work', 'bare page.pdf()', 'Folio pdf (warm)', 'ratio'])
       const contents = contentsOf(document)
       const showToc = document.chapters.length > 1 || countContents(contents) > 6
       const html = toHtml(printPage({document, chapters, pageSize: pageSizes.a4!, printReady: false, ...(showToc ? {contents} : {})}))
+      const fonts = fontSite(document.theme)
       const bare = async () => {
         const started = performance.now()
         await session.browser.run(
-          {description: 'a bare print', site: (pathname) => (pathname === '/index.html' ? {contentType: 'text/html', body: html} : fontResource(pathname))},
+          {description: 'a bare print', site: (pathname) => (pathname === '/index.html' ? {contentType: 'text/html', body: html} : fonts(pathname))},
           (page) => page.pdf({preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: 0})
         )
         return performance.now() - started

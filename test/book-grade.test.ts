@@ -90,7 +90,7 @@ describe('a book with every book-grade element', () => {
   test('the title page and copyright page, in the PDF and the EPUB with their landmarks', () => {
     assert.match(pages[0]!, /EXAMPLE POLICY PAPERS, NO\. 7[\s\S]*After the War[\s\S]*Olena Kovalenko and John Smith\s+Edited by Jane Doe\s+Translated by Ivan Franko[\s\S]*The Example Institute/)
     assert.doesNotMatch(pages[0]!, /^\s*1\s*$/m, 'no folio on the title page')
-    assert.match(pages[1]!, /Second edition\s+Published 2024-03-01\s+© 2024 The Example Institute\. All rights reserved\.\s+ISBN 978-3-16-148410-0/)
+    assert.match(pages[1]!, /Second edition\s+Published 1 March 2024\s+© 2024 The Example Institute\. All rights reserved\.\s+ISBN 978-3-16-148410-0/)
     assert.match(xhtml('titlepage.xhtml'), /<section epub:type="titlepage" class="titlepage" aria-label="Title page">[\s\S]*<p>Edited by Jane Doe<\/p>[\s\S]*<p class="publisher">The Example Institute<\/p>/)
     assert.match(xhtml('copyright.xhtml'), /<section epub:type="copyright-page" class="copyright-page"[^>]*>[\s\S]*<p>ISBN 978-3-16-148410-0<\/p>/)
     const landmarks = /<nav epub:type="landmarks"[\s\S]*?<\/nav>/.exec(xhtml('nav.xhtml'))![0]
@@ -113,9 +113,12 @@ describe('a book with every book-grade element', () => {
     const header = /<header class="title-block">[\s\S]*?<\/header>/.exec(html)![0]
     assert.equal(
       visibleText(header).trim(),
-      'Example Policy Papers, No. 7 After the War Security, reconstruction and the shape of a lasting peace Olena Kovalenko and John Smith Edited by Jane Doe Translated by Ivan Franko Second edition · 2024-03-01 What security means once the fighting stops, how reconstruction can proceed, and which guarantees can hold. PDF EPUB'
+      'Example Policy Papers, No. 7 After the War Security, reconstruction and the shape of a lasting peace Olena Kovalenko and John Smith Edited by Jane Doe Translated by Ivan Franko 1 March 2024 Second edition What security means once the fighting stops, how reconstruction can proceed, and which guarantees can hold. PDF EPUB'
     )
-    assert.match(html, /<footer class="colophon"><p>© 2024 The Example Institute\. All rights reserved\.<\/p><p>ISBN 978-3-16-148410-0<\/p><p>The Example Institute<\/p><\/footer>/)
+    // The closing sections, in the default theme's order: the recommended citation, rights, the imprint.
+    const footer = /<footer class="colophon">[\s\S]*?<\/footer>/.exec(html)![0]
+    assert.match(footer, /<h2 id="folio-citation">Recommended citation<\/h2><p class="citation">Kovalenko, Olena, and John Smith\. <i>After the War: Security, Reconstruction and the Shape of a Lasting Peace<\/i>\. Edited by Jane Doe\. Example Policy Papers 7\. The Example Institute, 2024\.<\/p>/)
+    assert.match(footer, /<section class="rights"><p>© 2024 The Example Institute\. All rights reserved\.<\/p><\/section><section class="imprint"><p>The Example Institute<\/p><p>ISBN 978-3-16-148410-0<\/p><\/section>/)
   })
 
   test('front and back matter keep their semantics in every edition', () => {

@@ -8,6 +8,7 @@ import path from 'node:path'
 import {before, describe, test} from 'node:test'
 import {strToU8, unzipSync, zipSync, type Zippable} from 'fflate'
 import {PDFDocument, PDFName} from 'pdf-lib'
+import {checkHtml, parseHtml} from '../build/check/html-check.ts'
 import {compareRebuilds} from '../build/check/reproducible.ts'
 import {runEpubcheck} from '../build/check/tools.ts'
 import {editions} from '../build/editions/index.ts'
@@ -176,4 +177,9 @@ describe('an outside checker that fails to run', () => {
       else process.env.EPUBCHECK_JAR = saved
     }
   })
+})
+
+test('a <link> that names a page (canonical, license) loads nothing; a stylesheet from elsewhere does', () => {
+  const result = checkHtml(parseHtml('<!doctype html><html lang="en"><head><title>T</title><link rel="canonical" href="https://example.org/t"><link rel="stylesheet" href="https://example.org/t.css"></head><body></body></html>'))
+  assert.deepEqual(result.problems, ['<link> loads https://example.org/t.css from elsewhere'])
 })

@@ -16,7 +16,7 @@ import {editionSettings} from '../build/pipeline/settings.ts'
 import {pageSizes} from '../build/document/page-sizes.ts'
 import {buildPdfEdition, printableTree} from '../build/editions/pdf/index.ts'
 import {printPage} from '../build/editions/pdf/print-page.ts'
-import {fontResource} from '../build/editions/shipped-fonts.ts'
+import {fontSite} from '../build/editions/fonts.ts'
 import {findWorks} from '../build/read/discover-works.ts'
 import {browser, fixtures, projectRoot, scratchFolder, seedParagraphs, tool} from './harness.ts'
 import {measureLineBreaks, summarize, wordBoxes} from './line-breaks.ts'
@@ -102,7 +102,7 @@ describe('the PDF reads as well as it looks', () => {
     const document = await documentOf(brief)
     const chapters = document.chapters.map((chapter) => printableTree(chapter.tree, document.metadata.lang))
     const html = toHtml(printPage({document, chapters, pageSize: pageSizes.a4!, printReady: false}))
-    const site = (pathname: string) => (pathname === '/index.html' ? {contentType: 'text/html', body: html} : fontResource(pathname))
+    const site = (pathname: string) => (pathname === '/index.html' ? {contentType: 'text/html', body: html} : fontSite(document.theme)(pathname))
     const raw = new Uint8Array(await browser.run({site, description: 'printing raw'}, (page) => page.pdf({preferCSSPageSize: true, tagged: true})))
     const {readings} = await readPdf(raw, pageSizes.a4!, false)
     const line = readFileSync(brief, 'utf8').split('\n').findIndex((text) => text.startsWith('Over the past year')) + 1

@@ -44,6 +44,12 @@ describe('the brief as a PDF', () => {
     info = await tool('pdfinfo', [file])
   })
 
+  test('in Folio\'s own theme, is set line for line as it was before themes existed', async () => {
+    // pdftotext of the brief built before colours and faces became theme tokens: the same four pages, the same lines.
+    const before = readFileSync(path.join(fixtures, 'brief-before-themes', 'pdftotext.txt'), 'utf8')
+    assert.equal(await tool('pdftotext', [file, '-']), before)
+  })
+
   test('is tagged, titled, A4, with the manuscript\'s metadata and no invented author', () => {
     assert.match(info, /^Tagged: +yes$/m)
     assert.match(info, /^Title: +Winning the Peace in Ukraine$/m)

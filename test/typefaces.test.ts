@@ -18,14 +18,21 @@ import {unified} from 'unified'
 import {contentsOf} from '../build/document/contents.ts'
 import {printableTree} from '../build/editions/pdf/index.ts'
 import {printPage} from '../build/editions/pdf/print-page.ts'
-import {fontResource} from '../build/editions/shipped-fonts.ts'
-import {families, rootSetting, setIn, type Setting} from '../build/editions/typefaces.ts'
+import {fontSite} from '../build/editions/fonts.ts'
+import {familiesFor, rootSetting, setIn, type Setting} from '../build/editions/typefaces.ts'
+import type {Document} from '../build/document/document.ts'
+import type {Theme} from '../build/document/theme.ts'
 import {loadWork} from '../build/pipeline/load-work.ts'
 import {editionSettings} from '../build/pipeline/settings.ts'
 import {findWorks} from '../build/read/discover-works.ts'
-import {browser, fixtures, folio, scratchFolder} from './harness.ts'
+import {browser, fixtures, folio, projectRoot, scratchFolder} from './harness.ts'
 
-const roleOf = new Map(Object.entries(families).flatMap(([role, list]) => list.map((family) => [family.family, role] as const)))
+/** The role of each family of a theme's stacks (the first role that lists it). */
+function rolesOf(theme: Theme): Map<string, string> {
+  const roles = new Map<string, string>()
+  for (const [role, list] of Object.entries(familiesFor(theme))) for (const family of list) if (!roles.has(family.family)) roles.set(family.family, role)
+  return roles
+}
 
 /** Mark every element that holds text with what `setIn` says of it; returns the expectations by mark. */
 function expectations(page: Root): string[] {
@@ -47,7 +54,9 @@ function expectations(page: Root): string[] {
 }
 
 /** What Chromium used for each marked element: its first family's role, bold, italic. */
-async function asSet(html: string, files: Map<string, Uint8Array> = new Map()): Promise<Array<{mark: number; got: string; text: string}>> {
+async function asSet(html: string, theme: Theme, files: Map<string, Uint8Array> = new Map()): Promise<Array<{mark: number; got: string; text: string}>> {
+  const roleOf = rolesOf(theme)
+  const fonts = fontSite(theme)
   return browser.run(
     {
       description: 'setting a page to compare its fonts',
@@ -56,7 +65,7 @@ async function asSet(html: string, files: Map<string, Uint8Array> = new Map()): 
         if (pathname === '/index.html') return {contentType: 'text/html; charset=utf-8', body: html}
         const file = files.get(pathname.slice(1))
         if (file) return {contentType: pathname.endsWith('.css') ? 'text/css' : 'font/woff2', body: file}
-        return fontResource(pathname)
+        return fonts(pathname)
       }
     },
     (page) =>
@@ -83,41 +92,50 @@ function compare(expected: string[], found: Array<{mark: number; got: string; te
 
 const parse = (html: string) => unified().use(rehypeParse).parse(html) as Root
 
-describe('typefaces.ts and the stylesheets agree', () => {
-  const out = scratchFolder('typefaces')
-  before(async () => {
-    const build = await folio(['build', path.join(fixtures, 'book-grade'), '--format', 'html,epub', '--out', out])
-    assert.equal(build.code, 0, build.stderr)
-  })
+/** Works whose every page is compared: a book with every element, and a brief in a theme with its own faces. */
+const works = [
+  {name: 'book-grade', folder: path.join(fixtures, 'book-grade'), slug: 'book-grade'},
+  {name: 'the example institute', folder: path.join(projectRoot, 'examples', 'lindenfeld-institute', 'manuscript'), slug: 'winning-the-peace-in-ukraine'}
+]
 
-  test('on the HTML edition of a book with every element', async () => {
-    const page = parse(readFileSync(path.join(out, 'book-grade.html'), 'utf8'))
-    const expected = expectations(page)
-    assert.ok(expected.length > 40, `${expected.length} elements with text`)
-    assert.ok(expected.includes('display bold') && expected.includes('text italic'), 'headings and emphasis are among them')
-    compare(expected, await asSet(toHtml(page)))
-  })
+for (const work of works) {
+  describe(`typefaces.ts and the stylesheets agree on ${work.name}`, () => {
+    const out = scratchFolder('typefaces')
+    let document: Document
+    before(async () => {
+      const build = await folio(['build', work.folder, '--format', 'html,epub', '--out', out])
+      assert.equal(build.code, 0, build.stderr)
+      const [source] = await findWorks([work.folder], fixtures)
+      document = (await loadWork(source!)).document!
+    })
 
-  test('on the PDF\'s print page', async () => {
-    const [work] = await findWorks([path.join(fixtures, 'book-grade')], fixtures)
-    const {document} = await loadWork(work!)
-    const settings = editionSettings(document!)
-    const chapters = document!.chapters.map((chapter) => printableTree(chapter.tree, settings.lang))
-    const page = printPage({document: document!, chapters, pageSize: settings.pageSize, printReady: false, contents: contentsOf(document!)})
-    const expected = expectations(page)
-    compare(expected, await asSet(toHtml(page)))
-  })
-
-  test('on every page of the EPUB', async () => {
-    const book = unzipSync(readFileSync(path.join(out, 'book-grade.epub')))
-    const files = new Map(Object.entries(book).map(([name, bytes]) => [name.replace(/^EPUB\//, ''), bytes]))
-    const pages = Object.keys(book).filter((name) => name.endsWith('.xhtml') && !name.endsWith('nav.xhtml'))
-    assert.ok(pages.length >= 6, pages.join(', '))
-    for (const name of pages) {
-      // Served from the root, the page's ../css and ../fonts resolve to the book's files.
-      const page = parse(strFromU8(book[name]!))
+    test('on the HTML edition', async () => {
+      const page = parse(readFileSync(path.join(out, `${work.slug}.html`), 'utf8'))
       const expected = expectations(page)
-      compare(expected, await asSet(toHtml(page), files))
-    }
+      assert.ok(expected.length > 40, `${expected.length} elements with text`)
+      assert.ok(expected.includes('display bold') && expected.includes('text'), 'headings and text are among them')
+      compare(expected, await asSet(toHtml(page), document.theme))
+    })
+
+    test('on the PDF\'s print page', async () => {
+      const settings = editionSettings(document)
+      const chapters = document.chapters.map((chapter) => printableTree(chapter.tree, settings.lang))
+      const page = printPage({document, chapters, pageSize: settings.pageSize, printReady: false, contents: contentsOf(document)})
+      const expected = expectations(page)
+      compare(expected, await asSet(toHtml(page), document.theme))
+    })
+
+    test('on every page of the EPUB', async () => {
+      const book = unzipSync(readFileSync(path.join(out, `${work.slug}.epub`)))
+      const files = new Map(Object.entries(book).map(([name, bytes]) => [name.replace(/^EPUB\//, ''), bytes]))
+      const pages = Object.keys(book).filter((name) => name.endsWith('.xhtml') && !name.endsWith('nav.xhtml'))
+      assert.ok(pages.length >= 3, pages.join(', '))
+      for (const name of pages) {
+        // Served from the root, the page's ../css and ../fonts resolve to the book's files.
+        const page = parse(strFromU8(book[name]!))
+        const expected = expectations(page)
+        compare(expected, await asSet(toHtml(page), document.theme, files))
+      }
+    })
   })
-})
+}

@@ -57,7 +57,10 @@ export function checkHtml(tree: Root): CheckResult {
       ids.add(String(id))
     }
     if (node.tagName === 'a' && typeof node.properties.href === 'string' && node.properties.href.startsWith('#')) links.push(node.properties.href.slice(1))
-    for (const attribute of loads[node.tagName] ?? []) {
+    // A <link> loads only as a stylesheet, icon, preload, manifest…; rel=canonical or license only names a page.
+    const rels = Array.isArray(node.properties.rel) ? node.properties.rel.map(String) : []
+    const names = node.tagName === 'link' && rels.length > 0 && rels.every((rel) => ['canonical', 'license', 'author', 'alternate', 'cite-as'].includes(rel.toLowerCase()))
+    for (const attribute of names ? [] : (loads[node.tagName] ?? [])) {
       const value = node.properties[attribute]
       const urls = Array.isArray(value) ? value.map(String) : typeof value === 'string' ? [value] : []
       for (const url of urls) if (/^(https?:)?\/\//i.test(url.trim())) problems.push(`<${node.tagName}> loads ${url} from elsewhere`)

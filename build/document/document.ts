@@ -11,8 +11,10 @@
  * - every `img` `src` is a key of `assets` (the URL policy removed the rest);
  * - text is already typeset (curly quotes, dashes) for the work's language.
  */
-import type {Root} from 'hast'
+import type {ElementContent, Root} from 'hast'
 import type {VFile} from 'vfile'
+import type {License} from './licenses.ts'
+import type {Theme} from './theme.ts'
 
 /** Bibliographic facts, typeset and normalised. Optional facts stay absent. */
 export interface Metadata {
@@ -39,12 +41,43 @@ export interface Metadata {
   /** Publication date as written in the manuscript (ISO 8601). */
   date?: string
   rights?: string
+  /** The licence the manuscript names: a known SPDX licence, or its identifier alone. */
+  license?: License | {id: string}
+  /** A DOI, bare (`10.5555/12345678`). */
+  doi?: string
+  /** The work's canonical page. */
+  url?: string
+  reportNumber?: string
+  /** Where the publisher is, for the citation. */
+  publisherPlace?: string
+  /** For the running head. */
+  shortTitle?: string
+  disclaimer?: string
+  /** The recommended citation as the manuscript writes it, replacing the generated one. */
+  citation?: string
 }
 
 export interface Contributor {
   name: string
   /** MARC relator code: aut, edt, trl, ill, pht, aui, nrt, ctb. */
   role: string
+  /** Institutions, in the order given. */
+  affiliations: string[]
+  /** ORCID iD, `0000-0002-1825-0097`. */
+  orcid?: string
+  email?: string
+  url?: string
+  bio?: string
+}
+
+/** The recommended citation, in a house style (docs/decisions/0012-recommended-citation.md). */
+export interface Citation {
+  /** The style it is written in (`chicago`, `apa`), or `manuscript` when the manuscript wrote it. */
+  style: string
+  /** As plain text. */
+  text: string
+  /** As phrasing content: italics and the link of its DOI or address. */
+  content: ElementContent[]
 }
 
 /** The kinds of chapter a book's front and back matter has (EPUB structural semantics, DPUB-ARIA). */
@@ -130,9 +163,15 @@ export interface Document {
   cover?: Asset
   /** Images whose alt text is missing (not an author's decorative `alt=""`). */
   imagesWithoutAlt: number
+  /** The house style: colours, faces, logo, page, stylesheets and templates (docs/decisions/0010-themes.md). */
+  theme: Theme
+  /** The recommended citation, when the work names an author or a publisher to cite. */
+  citation?: Citation
 }
 
 export interface Layout {
+  /** How the pages are arranged: a brief's masthead, or a book's title and copyright pages. */
+  kind: 'brief' | 'book'
   /** A key of `pageSizes` (document/page-sizes.ts). */
   pageSize?: string
 }

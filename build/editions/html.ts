@@ -12,31 +12,38 @@ import {contentsOf, countContents, partOpenedBy, type ContentsEntry} from '../do
 import type {Document} from '../document/document.ts'
 import type {Strings} from '../strings.ts'
 import type {EditionContext} from './edition.ts'
-import {chapterSection, contributorLines} from './imprint.ts'
-import {stylesheet, workStylesheets} from './stylesheets.ts'
+import {byline, chapterSection, closingSections, dateElement, logoAlt} from './imprint.ts'
+import {workStylesheets} from './stylesheets.ts'
 import {fillTemplate, loadTemplate} from './template.ts'
-import {fontBytes} from './shipped-fonts.ts'
+import {embeddedFontBytes} from './fonts.ts'
+import {screenStyles} from './theme-styles.ts'
 import {fontFaceRules, fontFilesFor} from './typefaces.ts'
+import {machineDate} from '../document/written-date.ts'
 import {version} from '../project.ts'
 
 const serializer = unified().use(rehypeStringify).freeze()
 
 /** The HTML edition of a Document, as text. */
-export function buildHtmlEdition({document, settings, siblings}: Pick<EditionContext, 'document' | 'settings' | 'siblings'>): string {
-  const {metadata} = document
+export async function buildHtmlEdition({document, settings, siblings}: Pick<EditionContext, 'document' | 'settings' | 'siblings'>): Promise<string> {
+  const {metadata, theme} = document
   const {strings} = settings
   const styles: Text = {type: 'text', value: ''}
   const contents = contentsOf(document)
+  const logo = logoPicture(document)
   const page = fillTemplate(
-    loadTemplate('html/page.html'),
+    loadTemplate('html/page.html', theme),
     {
       lang: metadata.lang,
       dir: metadata.dir,
       title: metadata.title,
       subtitle: metadata.subtitle,
+      masthead: logo || metadata.series || metadata.reportNumber ? 'yes' : undefined,
+      logo: logo ? [logo] : undefined,
       series: metadata.series,
-      contributors: contributorLines(metadata, strings).map((line) => h('p', line)),
-      edition: [metadata.edition, metadata.date].filter(Boolean).join(' · ') || undefined,
+      reportNumber: metadata.reportNumber ? `${strings.reportNumber} ${metadata.reportNumber}` : undefined,
+      contributors: byline(metadata, strings),
+      date: dateElement(metadata, strings),
+      edition: metadata.edition,
       abstract: metadata.abstract,
       description: metadata.description ?? metadata.abstract,
       keywords: metadata.subjects.join(', ') || undefined,
@@ -44,6 +51,8 @@ export function buildHtmlEdition({document, settings, siblings}: Pick<EditionCon
       generator: `Folio ${version}`,
       ogType: document.chapters.length > 1 ? 'book' : 'article',
       ogLocale: openGraphLocale(metadata.lang),
+      canonical: metadata.url,
+      citationMeta: citationMeta(document),
       jsonLd: jsonLd(document),
       styles: [styles],
       skipToText: strings.skipToText,
@@ -52,17 +61,57 @@ export function buildHtmlEdition({document, settings, siblings}: Pick<EditionCon
       contents: strings.contents,
       toc: countContents(contents) > 1 ? tocItems(contents) : undefined,
       text: text(document, strings),
-      // The header has the series, edition and date; the foot of the page, the rest of the imprint.
-      colophon: [metadata.rights, metadata.isbn ? `${strings.isbn} ${metadata.isbn}` : undefined, metadata.publisher]
-        .filter((line): line is string => Boolean(line))
-        .map((line) => h('p', line))
+      // The header has the masthead, byline and date; the foot of the page, the closing sections.
+      colophon: closingSections(document, strings)
     },
     'html/page.html'
   )
-  // Fonts are chosen from the finished page: only faces and scripts it uses.
-  const fonts = fontFaceRules(fontFilesFor(page), (file) => dataUri('font/woff2', fontBytes(file.file)))
-  styles.value = [fonts, stylesheet('base'), stylesheet('screen'), `@media print {\n${stylesheet('print')}\n}`, ...workStylesheets(document)].join('\n')
+  // Fonts are chosen from the finished page: only faces and scripts it uses (a theme's, subset to its characters).
+  const files = fontFilesFor(page, theme)
+  const bytes = await Promise.all(files.map((file) => embeddedFontBytes(file)))
+  const fonts = fontFaceRules(files, (file) => ({url: dataUri('font/woff2', bytes[files.indexOf(file)]!), format: 'woff2'}))
+  styles.value = [fonts, screenStyles(theme, workStylesheets(document))].join('\n')
   return serializer.stringify(page)
+}
+
+/** The theme's logo, with its dark-mode version when the theme has one. */
+function logoPicture(document: Document): Element | undefined {
+  const logo = document.theme.logo
+  if (!logo) return undefined
+  const image = h('img', {className: ['logo'], src: dataUri(logo.light.mediaType, logo.light.bytes), alt: logoAlt(logo, document.metadata), ...(logo.light.width ? {width: logo.light.width, height: logo.light.height} : {})})
+  if (!logo.dark) return image
+  return h('picture', [h('source', {srcSet: dataUri(logo.dark.mediaType, logo.dark.bytes), media: '(prefers-color-scheme: dark)'}), image])
+}
+
+/**
+ * The tags Google Scholar and reference managers read
+ * (https://scholar.google.com/intl/en/scholar/inclusion.html#indexing):
+ * for a work that names its authors.
+ */
+function citationMeta(document: Document): ElementContent[] {
+  const {metadata} = document
+  const authors = metadata.contributors.filter((contributor) => contributor.role === 'aut')
+  if (authors.length === 0) return []
+  const meta = (name: string, content: string | undefined): Element[] => (content ? [h('meta', {name, content})] : [])
+  const date = metadata.date ? machineDate(metadata.date)?.replace(/-/g, '/') : undefined
+  return [
+    ...meta('citation_title', [metadata.title, metadata.subtitle].filter(Boolean).join(': ')),
+    ...authors.flatMap((author) => [
+      ...meta('citation_author', author.name),
+      ...author.affiliations.flatMap((affiliation) => meta('citation_author_institution', affiliation)),
+      ...meta('citation_author_orcid', author.orcid ? `https://orcid.org/${author.orcid}` : undefined),
+      ...meta('citation_author_email', author.email)
+    ]),
+    ...meta('citation_publication_date', date),
+    ...meta('citation_publisher', metadata.publisher),
+    ...(metadata.reportNumber ? [...meta('citation_technical_report_institution', metadata.publisher), ...meta('citation_technical_report_number', metadata.reportNumber)] : []),
+    ...meta('citation_series_title', metadata.series),
+    ...meta('citation_doi', metadata.doi),
+    ...meta('citation_isbn', metadata.isbn),
+    ...meta('citation_language', metadata.lang),
+    ...meta('citation_keywords', metadata.subjects.join('; ') || undefined),
+    ...meta('citation_abstract_html_url', metadata.url)
+  ].flatMap((element) => [element, {type: 'text' as const, value: '\n'}])
 }
 
 function text(document: Document, strings: Strings): ElementContent[] {
@@ -140,37 +189,64 @@ function downloadLinks(siblings: EditionContext['siblings'], strings: Strings): 
   )
 }
 
+/**
+ * The kind of work for schema.org: a book (of chapters), a report (a brief
+ * with a publisher or a report number), a scholarly article (with a DOI),
+ * else an article.
+ */
+function schemaType(document: Document): string {
+  const {metadata} = document
+  if (document.chapters.length > 1) return 'Book'
+  if (metadata.reportNumber || metadata.publisher) return 'Report'
+  return metadata.doi ? 'ScholarlyArticle' : 'Article'
+}
+
 /** schema.org facts for search engines and link previews; only what the manuscript says. */
 function jsonLd(document: Document): string {
   const {metadata} = document
+  const type = schemaType(document)
   const facts: Record<string, unknown> = {
     '@context': 'https://schema.org',
-    '@type': document.chapters.length > 1 ? 'Book' : 'Article',
+    '@type': type,
     name: metadata.title,
     headline: metadata.title,
     alternativeHeadline: metadata.subtitle,
     description: metadata.description,
     inLanguage: metadata.lang,
     keywords: metadata.subjects.length > 0 ? metadata.subjects.join(', ') : undefined,
-    identifier: metadata.identifier,
-    author: metadata.authors.length > 0 ? metadata.authors.map((name) => ({'@type': 'Person', name})) : undefined,
+    identifier: metadata.doi ? [metadata.identifier, {'@type': 'PropertyValue', propertyID: 'DOI', value: metadata.doi}] : metadata.identifier,
+    sameAs: metadata.doi ? `https://doi.org/${metadata.doi}` : undefined,
+    url: metadata.url,
+    author: people(metadata, 'aut'),
     editor: people(metadata, 'edt'),
     translator: people(metadata, 'trl'),
     illustrator: people(metadata, 'ill'),
     abstract: metadata.abstract,
     isbn: metadata.isbn,
     bookEdition: metadata.edition,
-    publisher: metadata.publisher ? {'@type': 'Organization', name: metadata.publisher} : undefined,
+    publisher: metadata.publisher ? {'@type': 'Organization', name: metadata.publisher, ...(metadata.publisherPlace ? {location: metadata.publisherPlace} : {})} : undefined,
     datePublished: metadata.date,
-    copyrightNotice: metadata.rights
+    copyrightNotice: metadata.rights,
+    license: metadata.license ? ('url' in metadata.license ? metadata.license.url : metadata.license.id) : undefined,
+    reportNumber: type === 'Report' ? metadata.reportNumber : undefined,
+    isPartOf: metadata.series ? {'@type': 'CreativeWorkSeries', name: metadata.series} : undefined
   }
   // `<` written as \u003c so that no text can close the script element.
   return JSON.stringify(facts, undefined, 2).replace(/</g, '\\u003c')
 }
 
-function people(metadata: Document['metadata'], role: string): Array<{'@type': 'Person'; name: string}> | undefined {
+/** People of a role, with their affiliations, ORCID iDs and addresses. */
+function people(metadata: Document['metadata'], role: string): Array<Record<string, unknown>> | undefined {
   const named = metadata.contributors.filter((contributor) => contributor.role === role)
-  return named.length > 0 ? named.map((contributor) => ({'@type': 'Person', name: contributor.name})) : undefined
+  if (named.length === 0) return undefined
+  return named.map((contributor) => ({
+    '@type': 'Person',
+    name: contributor.name,
+    ...(contributor.affiliations.length > 0 ? {affiliation: contributor.affiliations.map((name) => ({'@type': 'Organization', name}))} : {}),
+    ...(contributor.orcid ? {identifier: `https://orcid.org/${contributor.orcid}`, sameAs: `https://orcid.org/${contributor.orcid}`} : {}),
+    ...(contributor.email ? {email: contributor.email} : {}),
+    ...(contributor.url ? {url: contributor.url} : {})
+  }))
 }
 
 /** Open Graph wants `en_US`; a tag without a region has no Open Graph locale. */

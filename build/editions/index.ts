@@ -35,7 +35,7 @@ export const editions: EditionFormat[] = [
     byDefault: true,
     usesBrowser: false,
     preview: 'page',
-    build: async (context) => new TextEncoder().encode((await import('./html.ts')).buildHtmlEdition(context)),
+    build: async (context) => new TextEncoder().encode(await (await import('./html.ts')).buildHtmlEdition(context)),
     read: async (bytes) => (await import('../check/html-check.ts')).readHtml(bytes),
     validators: [async (file) => (await tools()).runNu(file)],
     difference: async (first, second) => (await differences()).textDifference(first, second)

@@ -1,53 +1,53 @@
 /**
- * The fonts Folio ships (npm @fontsource packages: TrueType-outline WOFF2,
- * one file per weight, style and script subset; SIL Open Font License).
- * Host fonts are never used, so every machine sets the same text.
+ * The faces a page is set in: the theme's face for each role (text,
+ * display, code: a family Folio ships, or the theme's own files), then
+ * Folio's own family for that role, then fallbacks Folio also ships for
+ * what those lack: Arabic (Noto Naskh Arabic beside the serif, Noto Sans
+ * Arabic beside the sans) and emoji (Noto Emoji: monochrome outlines,
+ * because colour emoji fonts become Type 3 fonts in Chromium's PDFs). Host
+ * fonts are never used, so every machine sets the same text.
  *
- * Each text family has fallbacks for what it lacks: Arabic (Noto Naskh
- * Arabic beside the serif, Noto Sans Arabic beside the sans) and emoji (Noto
- * Emoji: monochrome outlines, because colour emoji fonts become Type 3 fonts
- * in Chromium's PDFs). `fontFilesFor` walks a page and picks, for every
- * character, the face and script subset a browser would use, following the
- * font rules of templates/styles/ (keep `setIn` in step with them).
+ * `fontFilesFor` walks a page and picks, for every character, the face a
+ * browser would use, following the font rules of templates/styles/ (keep
+ * `setIn` in step with them). When a theme's stylesheet sets fonts itself,
+ * every face of every family goes in instead, for the characters it has.
  */
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import type {Element, Root} from 'hast'
+import type {FaceRole, FontFace, Theme} from '../document/theme.ts'
 import {TemplateError} from '../errors.ts'
+import {shippedFamily, type ShippedFamily} from '../font-packages.ts'
 import {requireFromProject} from '../project.ts'
 
-export interface Face {
-  family: string
-  /** The @fontsource package id. */
-  id: string
-  weight: 400 | 700
-  style: 'normal' | 'italic'
+type Role = FaceRole
+
+/** A family of a font stack: one Folio ships (a file per subset), or the theme's own (a file per face). */
+export type Family = ({kind: 'shipped'} & ShippedFamily) | {kind: 'theme'; family: string; files: FontFace[]}
+
+/** Folio's own family for each role: the default theme's, and the fallback behind a theme's. */
+const roleFamilies: Record<Role, string> = {text: 'Source Serif 4', display: 'Source Sans 3', code: 'Source Code Pro'}
+const arabicFamilies: Partial<Record<Role, string>> = {text: 'Noto Naskh Arabic', display: 'Noto Sans Arabic'}
+const genericFamilies: Record<Role, string> = {text: "Georgia, 'Times New Roman', serif", display: "'Helvetica Neue', Arial, sans-serif", code: 'Menlo, Consolas, monospace'}
+
+const shipped = (name: string): Family => ({kind: 'shipped', ...shippedFamily(name)!})
+
+/** Families by role, the first choice first; the CSS font stacks (`fontStack`) list the same. */
+export function familiesFor(theme: Theme): Record<Role | 'emoji', Family[]> {
+  const stack = (role: Role): Family[] => {
+    const face = theme.faces[role]
+    const first: Family = face.kind === 'theme' ? {kind: 'theme', family: face.family, files: face.files} : shipped(face.family)
+    const names = [roleFamilies[role], arabicFamilies[role]].filter((name): name is string => name !== undefined && name !== first.family)
+    return [first, ...names.map(shipped)]
+  }
+  return {text: stack('text'), display: stack('display'), code: stack('code'), emoji: [shipped('Noto Emoji')]}
 }
 
-type Role = 'text' | 'display' | 'code'
-
-/** Families by role, the first choice first; the CSS font stacks list the same. */
-export const families: Record<Role | 'emoji', Array<{family: string; id: string; italic: boolean; bold: boolean}>> = {
-  text: [
-    {family: 'Source Serif 4', id: 'source-serif-4', italic: true, bold: true},
-    {family: 'Noto Naskh Arabic', id: 'noto-naskh-arabic', italic: false, bold: true}
-  ],
-  display: [
-    {family: 'Source Sans 3', id: 'source-sans-3', italic: true, bold: true},
-    {family: 'Noto Sans Arabic', id: 'noto-sans-arabic', italic: false, bold: true}
-  ],
-  code: [{family: 'Source Code Pro', id: 'source-code-pro', italic: false, bold: false}],
-  emoji: [{family: 'Noto Emoji', id: 'noto-emoji', italic: false, bold: false}]
+/** The CSS font-family of a role: its families, the emoji font, and a generic family. */
+export function fontStack(theme: Theme, role: Role): string {
+  const families = familiesFor(theme)
+  return [...families[role], ...families.emoji].map((family) => `'${family.family.replace(/['\\]/g, '\\$&')}'`).concat(genericFamilies[role]).join(', ')
 }
-
-/** Every face Folio ships. */
-export const faces: Face[] = Object.values(families)
-  .flat()
-  .flatMap((family) =>
-    ([400, 700] as const)
-      .filter((weight) => weight === 400 || family.bold)
-      .flatMap((weight) => (['normal', 'italic'] as const).filter((style) => style === 'normal' || family.italic).map((style) => ({family: family.family, id: family.id, weight, style})))
-  )
 
 /** How the stylesheets set an element's text, given how its parent's is set. */
 export interface Setting {
@@ -73,7 +73,8 @@ const italicClasses = ['pullquote']
 const placedRules: Array<{test: (element: Element, classes: string[], parent: Setting) => boolean; display?: true; bold?: true; italic?: true}> = [
   {test: (_, classes, parent) => classes.includes('publisher') && parent.within.some((name) => name === 'title-page' || name === 'titlepage'), display: true, bold: true},
   {test: (_, classes, parent) => classes.includes('abstract') && parent.within.includes('copyright-page'), italic: true},
-  {test: (element, _, parent) => element.tagName === 'a' && parent.own.includes('toc-part'), bold: true}
+  {test: (element, _, parent) => element.tagName === 'a' && parent.own.includes('toc-part'), bold: true},
+  {test: (_, classes, parent) => classes.some((name) => name === 'masthead' || name === 'date' || name === 'report-number') && parent.within.includes('title-block'), display: true}
 ]
 
 /**
@@ -98,14 +99,32 @@ export function setIn(element: Element, parent: Setting): Setting {
 /** How a page's root is set: running text, regular, upright. */
 export const rootSetting: Setting = {role: 'text', bold: false, italic: false, within: [], own: []}
 
-export interface FontFile {
-  face: Face
+/** A shipped font file: one face in one script subset. */
+export interface ShippedFontFile {
+  kind: 'shipped'
+  family: string
+  id: string
+  weight: 400 | 700
+  style: 'normal' | 'italic'
   subset: string
   /** Path of the WOFF2 file. */
   file: string
   /** CSS unicode-range of the subset. */
   unicodeRange: string
 }
+
+/** One face of a theme's family, with the characters of the page set in it. */
+export interface ThemeFontFile {
+  kind: 'theme'
+  family: string
+  weight: 400 | 700
+  style: 'normal' | 'italic'
+  font: FontFace
+  /** Code points to keep when the font is subset for embedding. */
+  points: Set<number>
+}
+
+export type FontFile = ShippedFontFile | ThemeFontFile
 
 interface Subset {
   name: string
@@ -142,18 +161,27 @@ function covers(subset: Subset, point: number): boolean {
   return subset.ranges.some(([start, end]) => point >= start && point <= end)
 }
 
-function fontFile(face: Face, subset: Subset): FontFile {
-  const name = `${face.id}-${subset.name}-${face.weight}-${face.style}.woff2`
-  const folder = path.dirname(requireFromProject.resolve(`@fontsource/${face.id}/package.json`))
-  return {face, subset: subset.name, file: path.join(folder, 'files', name), unicodeRange: subset.css}
+function shippedFile(family: ShippedFamily, weight: 400 | 700, style: 'normal' | 'italic', subset: Subset): ShippedFontFile {
+  const name = `${family.id}-${subset.name}-${weight}-${style}.woff2`
+  const folder = path.dirname(requireFromProject.resolve(`@fontsource/${family.id}/package.json`))
+  return {kind: 'shipped', family: family.family, id: family.id, weight, style, subset: subset.name, file: path.join(folder, 'files', name), unicodeRange: subset.css}
 }
 
-/**
- * The font files a page needs: for every character of its text, the first
- * family of its role that has it (else the emoji font), in the weight and
- * style its elements give it, and the subset of that family that holds it.
- */
-export function fontFilesFor(page: Root): FontFile[] {
+/** The face of a theme family a browser picks for bold or italic text: the exact one, else the regular weight, else upright (nothing is faked). */
+function themeFace(files: FontFace[], bold: boolean, italic: boolean): FontFace {
+  const weight = bold ? 700 : 400
+  const style = italic ? 'italic' : 'normal'
+  return (
+    files.find((file) => file.weight === weight && file.style === style) ??
+    files.find((file) => file.weight === 400 && file.style === style) ??
+    files.find((file) => file.weight === weight && file.style === 'normal') ??
+    files.find((file) => file.weight === 400 && file.style === 'normal') ??
+    files[0]!
+  )
+}
+
+/** Text points of a page by how they are set. */
+function pointsBySetting(page: Root): Map<string, {setting: Setting; points: Set<number>}> {
   const points = new Map<string, {setting: Setting; points: Set<number>}>()
   const walk = (node: Root | Element, setting: Setting): void => {
     for (const child of node.children) {
@@ -170,48 +198,107 @@ export function fontFilesFor(page: Root): FontFile[] {
     }
   }
   walk(page, rootSetting)
+  return points
+}
 
-  const files = new Map<string, FontFile>()
-  for (const {setting, points: codePoints} of points.values()) {
-    for (const point of codePoints) {
-      const candidates = [...families[setting.role], ...families.emoji]
-      for (const family of candidates) {
-        const subset = subsetsOf(family.id).find((item) => covers(item, point))
-        if (!subset) continue
-        const face: Face = {
-          family: family.family,
-          id: family.id,
-          weight: setting.bold && family.bold ? 700 : 400,
-          style: setting.italic && family.italic ? 'italic' : 'normal'
+/**
+ * The font files a page needs: for every character of its text, the first
+ * family of its role that has it (else the emoji font), in the weight and
+ * style its elements give it, and the subset of that family that holds it.
+ */
+export function fontFilesFor(page: Root, theme: Theme): FontFile[] {
+  const families = familiesFor(theme)
+  const shippedFiles = new Map<string, ShippedFontFile>()
+  const themeFiles = new Map<FontFace, ThemeFontFile>()
+  const addThemePoint = (family: string, font: FontFace, point: number): void => {
+    let file = themeFiles.get(font)
+    if (!file) themeFiles.set(font, (file = {kind: 'theme', family, weight: font.weight, style: font.style, font, points: new Set()}))
+    file.points.add(point)
+  }
+  const settings = [...pointsBySetting(page).values()]
+
+  if (theme.setsFonts) {
+    // The theme's stylesheet may set any element in any face: every face of every family, for the characters it has.
+    const all = new Set(settings.flatMap((entry) => [...entry.points]))
+    for (const family of uniqueFamilies(families)) {
+      if (family.kind === 'theme') {
+        for (const font of family.files) for (const point of all) if (font.coverage.has(point)) addThemePoint(family.family, font, point)
+        continue
+      }
+      for (const [weight, style] of variantsOf(family)) {
+        for (const subset of subsetsOf(family.id)) {
+          if ([...all].some((point) => covers(subset, point))) {
+            const file = shippedFile(family, weight, style, subset)
+            shippedFiles.set(file.file, file)
+          }
         }
-        const file = fontFile(face, subset)
-        files.set(file.file, file)
-        break
+      }
+    }
+  } else {
+    for (const {setting, points} of settings) {
+      for (const point of points) {
+        for (const family of [...families[setting.role], ...families.emoji]) {
+          if (family.kind === 'theme') {
+            const font = themeFace(family.files, setting.bold, setting.italic)
+            if (!font.coverage.has(point)) continue
+            addThemePoint(family.family, font, point)
+            break
+          }
+          const subset = subsetsOf(family.id).find((item) => covers(item, point))
+          if (!subset) continue
+          const file = shippedFile(family, setting.bold && family.bold ? 700 : 400, setting.italic && family.italic ? 'italic' : 'normal', subset)
+          shippedFiles.set(file.file, file)
+          break
+        }
       }
     }
   }
-  // In the order of `faces`, then of the subsets: the same page gives the same rules.
-  const order = (file: FontFile) => `${faces.findIndex((face) => face.id === file.face.id && face.weight === file.face.weight && face.style === file.face.style).toString().padStart(3, '0')}:${file.file}`
-  return [...files.values()].sort((a, b) => (order(a) < order(b) ? -1 : 1))
+  return ordered([...themeFiles.values(), ...shippedFiles.values()], families)
 }
 
-/** Every font file Folio ships: each face in each script subset. */
-export function allFontFiles(): FontFile[] {
-  return faces.flatMap((face) => subsetsOf(face.id).map((subset) => fontFile(face, subset)))
+/** Every family of the stacks once, in their order. */
+function uniqueFamilies(families: Record<Role | 'emoji', Family[]>): Family[] {
+  const seen = new Map<string, Family>()
+  for (const family of Object.values(families).flat()) if (!seen.has(family.family)) seen.set(family.family, family)
+  return [...seen.values()]
 }
 
-/** `@font-face` rules for the given files; `url` says where each file is found. */
-export function fontFaceRules(files: FontFile[], url: (file: FontFile) => string): string {
+function variantsOf(family: ShippedFamily): Array<[400 | 700, 'normal' | 'italic']> {
+  return ([400, 700] as const).filter((weight) => weight === 400 || family.bold).flatMap((weight) => (['normal', 'italic'] as const).filter((style) => style === 'normal' || family.italic).map((style) => [weight, style] as [400 | 700, 'normal' | 'italic']))
+}
+
+/** In the order of the families, then weight, style and subset: the same page gives the same rules. */
+function ordered(files: FontFile[], families: Record<Role | 'emoji', Family[]>): FontFile[] {
+  const names = uniqueFamilies(families).map((family) => family.family)
+  const key = (file: FontFile) => `${String(names.indexOf(file.family)).padStart(3, '0')}:${file.weight}:${file.style}:${file.kind === 'shipped' ? file.file : file.font.path}`
+  return files.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))
+}
+
+/** Every font file of a theme's stacks: each shipped face in each script subset, and each of the theme's faces (for the PDF's page, where Chromium loads only those it uses). */
+export function allFontFiles(theme: Theme): FontFile[] {
+  const families = familiesFor(theme)
+  return ordered(
+    uniqueFamilies(families).flatMap((family): FontFile[] =>
+      family.kind === 'theme'
+        ? family.files.map((font) => ({kind: 'theme', family: family.family, weight: font.weight, style: font.style, font, points: font.coverage}))
+        : variantsOf(family).flatMap(([weight, style]) => subsetsOf(family.id).map((subset) => shippedFile(family, weight, style, subset)))
+    ),
+    families
+  )
+}
+
+/** `@font-face` rules for the given files; `source` says where each file is found and in what format. */
+export function fontFaceRules(files: FontFile[], source: (file: FontFile) => {url: string; format: 'woff2' | 'truetype'}): string {
   return files
-    .map(
-      (file) => `@font-face {
-  font-family: '${file.face.family}';
-  font-style: ${file.face.style};
-  font-weight: ${file.face.weight};
+    .map((file) => {
+      const {url, format} = source(file)
+      return `@font-face {
+  font-family: '${file.family.replace(/['\\]/g, '\\$&')}';
+  font-style: ${file.style};
+  font-weight: ${file.weight};
   font-display: swap;
-  src: url(${url(file)}) format('woff2');
-  unicode-range: ${file.unicodeRange};
+  src: url(${url}) format('${format}');${file.kind === 'shipped' ? `\n  unicode-range: ${file.unicodeRange};` : ''}
 }`
-    )
+    })
     .join('\n')
 }

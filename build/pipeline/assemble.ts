@@ -18,7 +18,8 @@ import {stringsFor, type Strings} from '../strings.ts'
 import {citationPlaceholders, renderCitations} from '../transform/citations/index.ts'
 import {crossReferenceLabels, resolveCrossReferences} from '../transform/cross-references.ts'
 import GithubSlugger from 'github-slugger'
-import type {Asset, Chapter, ChapterType, Document, Layout, Metadata, Part, TocEntry} from '../document/document.ts'
+import type {Asset, Chapter, ChapterType, Citation, Document, Layout, Metadata, Part, TocEntry} from '../document/document.ts'
+import type {Theme} from '../document/theme.ts'
 
 const slugger = {slug: (text: string) => new GithubSlugger().slug(text)}
 
@@ -37,6 +38,8 @@ export interface AssembleOptions {
   root: string
   metadata: Metadata
   layout: Layout
+  theme: Theme
+  citation?: Citation
   cover?: Asset
   /** Parts from book.yaml: titles over indices of `drafts`. */
   parts?: Array<{title: string; chapters: number[]}>
@@ -118,7 +121,9 @@ export function assembleDocument(options: AssembleOptions): Document {
     assets,
     layout: options.layout,
     ...(options.cover ? {cover: options.cover} : {}),
-    imagesWithoutAlt
+    imagesWithoutAlt,
+    theme: options.theme,
+    ...(options.citation ? {citation: options.citation} : {})
   }
 }
 

@@ -16,6 +16,7 @@ import {readFields} from '../read/front-matter.ts'
 import {readImage} from '../read/image.ts'
 import {fail, hasErrors, warn} from '../messages.ts'
 import {readWorkSources} from '../read/work-sources.ts'
+import {readWorksConfig, worksFolderOf} from '../read/works-config.ts'
 import {chapterTransformer, parseChapter} from '../transform/processor.ts'
 import {quoteStyleFor, typesetText} from '../transform/typography.ts'
 import {stringsFor} from '../strings.ts'
@@ -25,6 +26,8 @@ import {ChapterCache} from './chapter-cache.ts'
 import type {Asset, ChapterType, Document} from '../document/document.ts'
 import {defaultLang, toMetadata} from './metadata.ts'
 import type {TimeLimit} from '../time-limit.ts'
+import {resolveTheme, type ThemeRequest} from './theme.ts'
+import {recommendedCitation} from './citation.ts'
 
 /** What a chapter's front matter says, and whether text follows it. */
 interface ChapterHead {
@@ -98,7 +101,7 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache(), lim
   }
 
   // Go on without valid metadata, so that problems in the text are reported too.
-  const metadata = workFields ? toMetadata(workFields.fields, work.slug, workFields.file, workFields.place) : undefined
+  const metadata = workFields ? toMetadata(workFields.fields, work.slug, workFields.file, workFields.place, workFields.placeOf) : undefined
   const lang = metadata?.lang ?? defaultLang
   const dir = metadata?.dir ?? 'ltr'
   // Sources and citation style: whether citations become notes shapes each chapter.
@@ -115,16 +118,23 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache(), lim
     drafts.push({file: chapter.file, tree, ...(chapter.title ? {title: chapter.title} : {}), ...(chapter.type ? {type: chapter.type} : {})})
   }
   const cover = workFields ? await readCover(workFields, work.root) : undefined
+  const theme = await themeOf(work, workFields)
+  files.push(...theme.files)
   const read = [...parsed.map((chapter) => chapter.contentHash), ...(apparatus?.files.map((file) => ChapterCache.hash(String(file.value))) ?? [])]
-  const fingerprint = await fingerprintOf(sources.book, read, drafts, work.root, cover)
-  if (!metadata || !workFields || hasErrors(files)) return {name: work.name, files, fingerprint}
+  const fingerprint = await fingerprintOf(sources.book, read, drafts, work.root, cover, theme.dependencies)
+  if (!metadata || !workFields || !theme.theme || hasErrors(files)) return {name: work.name, files, fingerprint}
 
   const pageSize = workFields.fields['page-size']
+  // A single file is a brief, a work in chapters a book, unless the manuscript says (docs/decisions/0011-layouts.md).
+  const kind = workFields.fields.layout ?? (work.kind === 'file' ? 'brief' : 'book')
+  const citation = recommendedCitation(metadata, {style: theme.theme.citationStyle, kind: kind === 'book' ? 'book' : 'report', strings: stringsFor(lang)})
   const document = assembleDocument({
     slug: work.slug,
     root: work.root,
     metadata,
-    layout: pageSize ? {pageSize} : {},
+    layout: {kind, ...(pageSize ? {pageSize} : {})},
+    theme: theme.theme,
+    ...(citation ? {citation} : {}),
     ...(cover ? {cover} : {}),
     parts: sources.parts.map((part) => ({...part, title: typesetText(part.title, quoteStyleFor(lang))})),
     drafts,
@@ -133,13 +143,36 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache(), lim
   return {name: work.name, document, files, fingerprint}
 }
 
-/** Everything a build of the work read: its texts, and the size and time of every image. */
-async function fingerprintOf(book: VFile | undefined, contentHashes: string[], drafts: ChapterDraft[], root: string, cover: Asset | undefined): Promise<string> {
+/**
+ * The theme the work names (front matter or book.yaml), else the one its
+ * folder of works' folio.yaml names, else Folio's own.
+ */
+async function themeOf(work: WorkSource, workFields: WorkFieldsSource | undefined): Promise<{theme?: Document['theme']; files: VFile[]; dependencies: string[]}> {
+  const worksFolder = worksFolderOf(work)
+  let request: ThemeRequest | undefined
+  const files: VFile[] = []
+  const dependencies: string[] = []
+  if (workFields?.fields.theme) {
+    request = {name: workFields.fields.theme, file: workFields.file, place: workFields.placeOf(['theme']), from: path.dirname(workFields.file.path)}
+  } else {
+    const config = await readWorksConfig(worksFolder)
+    if (config) {
+      files.push(config.file)
+      dependencies.push(config.file.path)
+      if (config.fields?.theme) request = {name: config.fields.theme, file: config.file, place: config.placeOf(['theme']), from: worksFolder}
+    }
+  }
+  const resolved = await resolveTheme(request, worksFolder)
+  return {...(resolved.theme ? {theme: resolved.theme} : {}), files: [...files, ...resolved.files], dependencies: [...dependencies, ...resolved.dependencies]}
+}
+
+/** Everything a build of the work read: its texts, and the size and time of every image and theme file. */
+async function fingerprintOf(book: VFile | undefined, contentHashes: string[], drafts: ChapterDraft[], root: string, cover: Asset | undefined, themeFiles: string[]): Promise<string> {
   const images = [...drafts.flatMap((draft) => draft.file.data.assets ?? []), ...(cover ? [cover] : [])]
   const states = await Promise.all(
-    images.map(async (asset) => {
-      const info = await stat(path.join(root, asset.path)).catch(() => undefined)
-      return `${asset.path}:${info?.size}:${info?.mtimeMs}`
+    [...images.map((asset) => path.join(root, asset.path)), ...themeFiles].map(async (file) => {
+      const info = await stat(file).catch(() => undefined)
+      return `${file}:${info?.size}:${info?.mtimeMs}`
     })
   )
   return ChapterCache.hash(String(book?.value ?? ''), ...contentHashes, ...states.sort())

@@ -7,6 +7,9 @@ import {createHash} from 'node:crypto'
 import type {Point} from 'unist'
 import type {VFile} from 'vfile'
 import type {WorkFields} from '../read/front-matter-schema.ts'
+import {closest} from '../read/front-matter.ts'
+import {doiOf, orcidOf} from '../read/identifiers.ts'
+import {licenseById, licenses} from '../document/licenses.ts'
 import {warn} from '../messages.ts'
 import {withoutForbidden} from '../transform/forbidden-characters.ts'
 import {quoteStyleFor, typesetText} from '../transform/typography.ts'
@@ -26,8 +29,9 @@ export const defaultLang = 'en'
  * @param slug The work's slug (part of a derived identifier).
  * @param file Where the fields came from, for messages.
  * @param place Where in that file.
+ * @param placeOf Where a field stands in that file.
  */
-export function toMetadata(fields: WorkFields, slug: string, file: VFile, place: Point): Metadata {
+export function toMetadata(fields: WorkFields, slug: string, file: VFile, place: Point, placeOf: (keys: Array<string | number>) => Point = () => place): Metadata {
   let lang = defaultLang
   if (fields.lang) lang = Intl.getCanonicalLocales(fields.lang)[0]!
   else warn(file, `No \`lang\` in the front matter: assuming \`${defaultLang}\` (add \`lang: …\`)`, place, 'front-matter-lang')
@@ -43,12 +47,18 @@ export function toMetadata(fields: WorkFields, slug: string, file: VFile, place:
     (Array.isArray(value) ? value : value ? [value] : []).filter((item) => item !== '')
 
   const contributors: Contributor[] = [
-    ...list(fields.author).map((name) => ({name: typeset(name)!, role: 'aut'})),
-    ...(fields.authors ?? []).map((entry) => {
-      const {name, role} = typeof entry === 'string' ? {name: entry, role: undefined} : entry
+    ...list(fields.author).map((name): Contributor => ({name: typeset(name)!, role: 'aut', affiliations: []})),
+    ...(fields.authors ?? []).map((entry, index): Contributor => {
+      const details = typeof entry === 'string' ? {name: entry} : entry
+      const {name, role} = details
       const code = role ? relators[role.toLowerCase()] : 'aut'
-      if (role && !code) warn(file, `Unknown role \`${role}\` for ${name}: one of ${Object.keys(relators).join(', ')}; written as contributor`, place, 'front-matter-role')
-      return {name: typeset(name)!, role: code ?? 'ctb'}
+      if (role && !code) warn(file, `Unknown role \`${role}\` for ${name}: one of ${Object.keys(relators).join(', ')}; written as contributor`, placeOf(['authors', index, 'role']), 'front-matter-role')
+      const contributor: Contributor = {name: typeset(name)!, role: code ?? 'ctb', affiliations: list('affiliation' in details ? details.affiliation : undefined).map((item) => typeset(item)!)}
+      if ('orcid' in details && details.orcid) contributor.orcid = orcidOf(details.orcid)!
+      if ('email' in details && details.email) contributor.email = details.email
+      if ('url' in details && details.url) contributor.url = details.url
+      if ('bio' in details && details.bio) contributor.bio = typeset(details.bio)!
+      return contributor
     })
   ].filter((contributor) => contributor.name)
   const isbn = fields.isbn ? fields.isbn.replace(/^isbn[:\s]*/i, '').trim() : undefined
@@ -70,12 +80,30 @@ export function toMetadata(fields: WorkFields, slug: string, file: VFile, place:
     isbn,
     series: typeset(fields.series),
     edition: typeset(fields.edition),
-    abstract: typeset(fields.abstract)
+    abstract: typeset(fields.abstract),
+    license: fields.license ? license(fields.license, file, placeOf(['license'])) : undefined,
+    doi: fields.doi ? doiOf(fields.doi) : undefined,
+    url: fields.url,
+    reportNumber: typeset(fields['report-number']),
+    publisherPlace: typeset(fields['publisher-place']),
+    shortTitle: typeset(fields['short-title']),
+    disclaimer: typeset(fields.disclaimer),
+    citation: typeset(fields.citation)
   }
   for (const [key, value] of Object.entries(optional)) {
     if (value) Object.assign(metadata, {[key]: value})
   }
   return metadata
+}
+
+/** A licence Folio knows by its SPDX identifier; another is kept as written, without a name or a link, and said so. */
+function license(id: string, file: VFile, place: Point): Metadata['license'] {
+  const known = licenseById(id)
+  if (known) return known
+  const close = closest(id, licenses.map((item) => item.id))
+  const hint = close ? ` (did you mean \`${close}\`?)` : ` (Folio knows ${licenses.map((item) => item.id).join(', ')})`
+  warn(file, `\`license: ${id}\` is not a licence Folio knows${hint}: it is shown as written, without its name or a link`, place, 'front-matter-license')
+  return {id}
 }
 
 function directionOf(lang: string): 'ltr' | 'rtl' {

@@ -1,6 +1,6 @@
 /**
  * The build settings every edition reads (document/settings.ts), resolved
- * once: the page size, the dates and the work's words. Dates are UTC
+ * once: the page size (and the theme's margins), the dates and the work's words. Dates are UTC
  * wherever the manuscript gives no zone, so that one input builds the same
  * bytes under every TZ.
  */
@@ -30,8 +30,11 @@ export function editionSettings(document: Document, options: SettingsOptions = {
       : document.metadata.date
         ? publicationDate(document.metadata.date)
         : undefined
+  // The command line's size, else the manuscript's, else the theme's; the theme's margins on any of them.
+  const size = pageSizes[options.pageSize ?? document.layout.pageSize ?? document.theme.page.size ?? defaultPageSize]!
+  const margin = document.theme.page.margin
   return {
-    pageSize: pageSizes[options.pageSize ?? document.layout.pageSize ?? defaultPageSize]!,
+    pageSize: margin ? {...size, margin: {...size.margin, ...margin}} : size,
     ...(published ? {published} : {}),
     modified: published ?? fallbackModified,
     lang: document.metadata.lang,

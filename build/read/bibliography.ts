@@ -9,7 +9,6 @@
  * warning at its own line, and its entries are left out; so is an entry
  * without an id.
  */
-import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {CslItem} from 'citeproc'
 import {logger, plugins} from '@citation-js/core'
@@ -18,7 +17,8 @@ import type {Point} from 'unist'
 import {VFile} from 'vfile'
 import {LineCounter, parseDocument} from 'yaml'
 import {warn} from '../messages.ts'
-import {resolveInsideWork} from './work-folder.ts'
+import {sourceFile} from './source-file.ts'
+import {readInsideWork, readLimits, refusal} from './work-folder.ts'
 
 /** A file of sources, read. */
 export interface BibliographyFile {
@@ -52,13 +52,12 @@ export async function readBibliography(root: string, references: string[], sourc
       warn(source, `Bibliography \`${reference}\` is not a file Folio reads: use .bib (BibTeX or BibLaTeX), .json (CSL-JSON) or .yaml (CSL-YAML)`, place, 'bibliography')
       continue
     }
-    const resolved = await resolveInsideWork(root, path.dirname(source.path), reference)
+    const resolved = await readInsideWork(root, path.dirname(source.path), reference, readLimits.text)
     if (!resolved.ok) {
-      const why = resolved.reason === 'outside' ? 'is outside the work’s folder; it is not read' : resolved.reason === 'missing' ? 'not found' : 'is not a file'
-      warn(source, `Bibliography \`${reference}\` ${why}`, place, 'bibliography')
+      warn(source, `Bibliography \`${reference}\` ${refusal(resolved)}`, place, 'bibliography')
       continue
     }
-    const file = new VFile({path: resolved.absolute, value: await readFile(resolved.absolute, 'utf8')})
+    const file = sourceFile(resolved.absolute, resolved.bytes)
     const read = parseBibliography(file, format)
     files.push({file, items: read})
     for (const item of read) if (!items.has(item.id)) items.set(item.id, item)

@@ -5,7 +5,6 @@
  * `apa`). And the CSL locales Folio ships (templates/csl/locales/), which
  * give a style its words in the work's language.
  */
-import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {Element, Root} from 'xast'
 import {fromXml} from 'xast-util-from-xml'
@@ -14,7 +13,7 @@ import type {Point} from 'unist'
 import type {VFile} from 'vfile'
 import {readTemplateFile} from '../templates-folder.ts'
 import {warn} from '../messages.ts'
-import {resolveInsideWork} from './work-folder.ts'
+import {readInsideWork, readLimits, refusal} from './work-folder.ts'
 
 export interface CitationStyle {
   /** The shipped style's name, or the file's path relative to the work. */
@@ -54,13 +53,12 @@ export async function readCitationStyle(root: string, csl: string | undefined, s
     warn(source, `Unknown citation style \`${csl}\`: Folio ships ${shippedStyles.join(', ')}; a .csl file in the work’s folder works too. Using ${defaultStyle}`, place, 'citation-style')
     return fallback()
   }
-  const resolved = await resolveInsideWork(root, path.dirname(source.path), csl)
+  const resolved = await readInsideWork(root, path.dirname(source.path), csl, readLimits.book)
   if (!resolved.ok) {
-    const why = resolved.reason === 'outside' ? 'is outside the work’s folder; it is not read' : resolved.reason === 'missing' ? 'not found' : 'is not a file'
-    warn(source, `Citation style \`${csl}\` ${why}. Using ${defaultStyle}`, place, 'citation-style')
+    warn(source, `Citation style \`${csl}\` ${refusal(resolved)}. Using ${defaultStyle}`, place, 'citation-style')
     return fallback()
   }
-  const xml = await readFile(resolved.absolute, 'utf8')
+  const xml = new TextDecoder().decode(resolved.bytes)
   const problem = styleProblem(xml)
   if (problem) {
     warn(source, `Citation style \`${csl}\` cannot be used: ${problem}. Using ${defaultStyle}`, place, 'citation-style')
@@ -69,7 +67,8 @@ export async function readCitationStyle(root: string, csl: string | undefined, s
   return {name: resolved.relative, xml, notes: isNoteStyle(xml)}
 }
 
-function shippedStyle(name: string): CitationStyle | undefined {
+/** A style Folio ships, by name (`apa`, `chicago-notes-bibliography`, …). */
+export function shippedStyle(name: string): CitationStyle | undefined {
   if (!(shippedStyles as readonly string[]).includes(name)) return undefined
   const xml = readTemplateFile(`csl/styles/${name}.csl`, (text) => text)
   return xml === undefined ? undefined : {name, xml, notes: isNoteStyle(xml)}

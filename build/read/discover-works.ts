@@ -101,6 +101,8 @@ async function folderWork(absolute: string, cwd: string): Promise<WorkSource> {
 
 async function holdsChapters(folder: string): Promise<boolean> {
   const names = (await listFolder(folder)).map((entry) => entry.name)
+  // A theme's folder (docs/decisions/0010-themes.md) is never a work, whatever else it holds.
+  if (names.includes('theme.yaml')) return false
   return names.some((name) => name === 'book.yaml' || (isMarkdown(name) && !name.startsWith('.')))
 }
 

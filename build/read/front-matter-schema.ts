@@ -9,6 +9,7 @@ import * as v from 'valibot'
 import {chapterTypes} from '../document/document.ts'
 import {publicationDate} from '../document/settings.ts'
 import {pageSizes} from '../document/page-sizes.ts'
+import {doiOf, isEmailAddress, isWebAddress, orcidOf} from './identifiers.ts'
 
 const text = v.pipe(v.string('must be text, not a list or a map'), v.trim())
 const textOrList = v.union(
@@ -39,11 +40,29 @@ export function isIsbn(value: string): boolean {
   return false
 }
 
-/** A contributor: a name, or a name and a role (author, editor, translator, illustrator, …). */
+const webAddress = v.pipe(text, v.check(isWebAddress, 'is not a web address (https://…)'))
+
+/** Everything a contributor entry may say besides the name. */
+export const contributorFields = {
+  name: v.pipe(text, v.minLength(1, 'is empty')),
+  role: v.optional(text),
+  /** Where the person works: an institution, or a list of them. */
+  affiliation: v.optional(textOrList),
+  orcid: v.optional(v.pipe(text, v.check((value) => orcidOf(value) !== undefined, 'is not an ORCID iD (16 digits such as 0000-0002-1825-0097, the last a correct check character)'))),
+  email: v.optional(v.pipe(text, v.check(isEmailAddress, 'is not an e-mail address'))),
+  url: v.optional(webAddress),
+  /** A sentence or two about the person: the "About the authors" section. */
+  bio: v.optional(text)
+}
+
+/** A contributor: a name, or a name with a role, affiliation, ORCID iD, e-mail, address and biography. */
 const contributor = v.union(
-  [text, v.object({name: v.pipe(text, v.minLength(1, 'is empty')), role: v.optional(text)})],
-  'must be a name, or a name and a role (name: …, role: …)'
+  [text, v.object(contributorFields)],
+  'must be a name, or a name with its details (name: …, role: …, affiliation: …)'
 )
+
+/** How a work's pages are arranged (docs/decisions/0011-layouts.md). */
+export const layouts = ['brief', 'book'] as const
 
 /** ISO 8601 calendar date, optionally with a time. */
 const isoDate = /^\d{4}(-\d{2}(-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$/
@@ -70,6 +89,25 @@ export const workFields = {
   type: v.optional(v.picklist(chapterTypes, `is not a kind of chapter Folio knows (${chapterTypes.join(', ')})`)),
   date: v.optional(v.pipe(text, v.regex(isoDate, 'is not an ISO 8601 date (such as 2024-03-01)'), v.check((value) => publicationDate(value) !== undefined, 'is not a date that exists'))),
   rights: v.optional(text),
+  /** The SPDX identifier of the work's licence (CC-BY-4.0). */
+  license: v.optional(text),
+  /** A DOI, bare or as its address. */
+  doi: v.optional(v.pipe(text, v.check((value) => doiOf(value) !== undefined, 'is not a DOI (such as 10.5555/12345678)'))),
+  /** The work's canonical page on the web. */
+  url: v.optional(webAddress),
+  /** The publisher's number for the work (RR-A2510-1). */
+  'report-number': v.optional(text),
+  /** Where the publisher is (a city), for the recommended citation. */
+  'publisher-place': v.optional(text),
+  /** A short title for the running head. */
+  'short-title': v.optional(text),
+  /** A paragraph that says whose views the work holds. */
+  disclaimer: v.optional(text),
+  /** The recommended citation, written out: replaces the one Folio makes. */
+  citation: v.optional(text),
+  layout: v.optional(v.picklist(layouts, `is not a layout Folio knows (${layouts.join(', ')})`)),
+  /** A theme's folder, relative to the file that names it (docs/decisions/0010-themes.md). */
+  theme: v.optional(v.pipe(text, v.minLength(1, 'is empty'))),
   /** An image in the work's folder, for the EPUB's cover. */
   cover: v.optional(text),
   /** Files of sources (BibTeX/BibLaTeX, CSL-JSON, CSL-YAML) in the work's folder. */

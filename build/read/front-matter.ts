@@ -1,14 +1,30 @@
 /**
- * Reads YAML (front matter or book.yaml) with positions, and checks it
- * against a schema. Syntax errors and wrong types are errors; unknown keys
- * are warnings. Every message points into the author's file.
+ * Reads YAML (front matter, book.yaml, folio.yaml, a theme's theme.yaml)
+ * with positions, and checks it against a schema. Syntax errors and wrong
+ * types are errors; unknown keys, at the top or inside an entry (an
+ * author's `affiliaton`), are warnings with a suggestion when one is close.
+ * Every message points into the author's file.
  */
 import type {Point} from 'unist'
 import * as v from 'valibot'
 import type {VFile} from 'vfile'
-import {isMap, isPair, isScalar, LineCounter, parseDocument, visit, type Document as YamlDocument, type YAMLError} from 'yaml'
+import {isMap, isPair, isScalar, isSeq, LineCounter, parseDocument, visit, type Document as YamlDocument, type Node as YamlNode, type YAMLError} from 'yaml'
 import {fail, warn} from '../messages.ts'
-import type {FieldsSchema} from './front-matter-schema.ts'
+
+/** Any valibot object schema: what a YAML file of fields may hold. */
+export type FieldsSchema = v.ObjectSchema<v.ObjectEntries, v.ErrorMessage<v.ObjectIssue> | undefined>
+
+/** What the file is called in messages, and its rule ids' prefix. */
+export interface FieldsKind {
+  /** "Front matter", "theme.yaml". */
+  name: string
+  /** "front-matter field", "theme field". */
+  field: string
+  /** Prefix of the messages' rule ids. */
+  rule: string
+}
+
+export const frontMatterKind: FieldsKind = {name: 'Front matter', field: 'front-matter field', rule: 'front-matter'}
 
 /** Refuse alias expansion beyond this (a "billion laughs" document). */
 const maxAliasCount = 100
@@ -30,9 +46,10 @@ export function readFields<Schema extends FieldsSchema>(
   yamlText: string,
   file: VFile,
   start: Point,
-  schema: Schema
+  schema: Schema,
+  kind: FieldsKind = frontMatterKind
 ): FieldsResult<Schema> {
-  const fields = check(yamlText, file, start, schema)
+  const fields = check(yamlText, file, start, schema, kind)
   return {fields: fields.value, placeOf: fields.placeOf}
 }
 
@@ -40,8 +57,10 @@ function check<Schema extends FieldsSchema>(
   yamlText: string,
   file: VFile,
   start: Point,
-  schema: Schema
+  schema: Schema,
+  kind: FieldsKind
 ): {value: v.InferOutput<Schema> | undefined; placeOf: (keys: Array<string | number>) => Point} {
+  const capital = kind.field[0]!.toUpperCase() + kind.field.slice(1)
   const lineCounter = new LineCounter()
   const yaml = parseDocument(yamlText, {
     schema: 'failsafe',
@@ -60,11 +79,11 @@ function check<Schema extends FieldsSchema>(
   const failed = {value: undefined, placeOf}
 
   for (const warning of yaml.warnings) {
-    warn(file, `Front matter: ${firstLine(warning.message)}`, at(warning.pos[0]), 'front-matter-yaml')
+    warn(file, `${kind.name}: ${firstLine(warning.message)}`, at(warning.pos[0]), `${kind.rule}-yaml`)
   }
   if (yaml.errors.length > 0) {
     for (const error of yaml.errors) {
-      fail(file, `Front matter is not valid YAML: ${firstLine(error.message)}`, at(errorStart(yaml, error)), 'front-matter-yaml')
+      fail(file, `${kind.name} is not valid YAML: ${firstLine(error.message)}`, at(errorStart(yaml, error)), `${kind.rule}-yaml`)
     }
     return failed
   }
@@ -73,27 +92,28 @@ function check<Schema extends FieldsSchema>(
   try {
     value = yaml.toJS({maxAliasCount}) ?? {}
   } catch (error) {
-    fail(file, `Front matter cannot be read: ${firstLine(String((error as Error).message))}`, at(0), 'front-matter-yaml')
+    fail(file, `${kind.name} cannot be read: ${firstLine(String((error as Error).message))}`, at(0), `${kind.rule}-yaml`)
     return failed
   }
   if (typeof value !== 'object' || Array.isArray(value) || !isMap(yaml.contents)) {
     if (yaml.contents === null) value = {}
     else {
-      fail(file, 'Front matter must be a list of `key: value` fields', at(yaml.contents.range[0]), 'front-matter-shape')
+      fail(file, `${kind.name} must be a list of \`key: value\` fields`, at(yaml.contents.range[0]), `${kind.rule}-shape`)
       return failed
     }
   }
 
-  reportUnknownKeys(yaml, schema, file, at)
+  reportUnknownKeys(yaml.contents, schema, [], {file, at, kind})
   const result = v.safeParse(schema, value)
   if (result.success) return {value: result.output, placeOf}
   for (const issue of result.issues) {
     const keys = (issue.path ?? []).map((item) => item.key as string | number)
     const field = keys.join('.')
     if (issue.kind === 'schema' && issue.input === undefined) {
-      fail(file, `Front matter has no \`${field}\`: add \`${field}: …\``, placeOf([]), 'front-matter-missing')
+      const where = keys.length > 1 ? placeOf(keys.slice(0, -1)) : placeOf([])
+      fail(file, `${kind.name} has no \`${field}\`: add \`${String(keys.at(-1))}: …\``, where, `${kind.rule}-missing`)
     } else {
-      fail(file, `Front-matter field \`${field}\` ${issue.message}`, placeOf(keys), 'front-matter-type')
+      fail(file, `${capital} \`${field}\` ${issue.message}`, placeOf(keys), `${kind.rule}-type`)
     }
   }
   return failed
@@ -112,22 +132,88 @@ function errorStart(yaml: YamlDocument.Parsed, error: YAMLError): number {
   return start
 }
 
-function reportUnknownKeys(
-  yaml: YamlDocument.Parsed,
-  schema: FieldsSchema,
-  file: VFile,
+interface UnknownKeyContext {
+  file: VFile
   at: (offset: number | undefined) => Point
-): void {
-  if (!isMap(yaml.contents)) return
-  const known = Object.keys(schema.entries)
-  for (const pair of yaml.contents.items) {
-    if (!isPair(pair) || !isScalar(pair.key)) continue
-    const key = String(pair.key.value)
-    if (known.includes(key)) continue
-    const close = known.find((name) => normalise(name) === normalise(key)) ?? synonyms[normalise(key)]
-    const hint = close && known.includes(close) ? ` (did you mean \`${close}\`?)` : ''
-    warn(file, `Unknown front-matter field \`${key}\` is ignored${hint}`, at(pair.key.range?.[0]), 'front-matter-unknown')
+  kind: FieldsKind
+}
+
+/**
+ * Warn of every key the schema does not know, walking the YAML beside the
+ * schema: into the entries of a map it knows, and the items of a list (so an
+ * author's unknown `affiliaton` is found, not silently dropped).
+ */
+function reportUnknownKeys(node: unknown, schema: v.GenericSchema, keys: Array<string | number>, context: UnknownKeyContext): void {
+  if (isMap(node)) {
+    const object = shapeOf(schema, 'object') as FieldsSchema | undefined
+    if (!object) return
+    const known = Object.keys(object.entries)
+    for (const pair of node.items) {
+      if (!isPair(pair) || !isScalar(pair.key)) continue
+      const key = String(pair.key.value)
+      if (known.includes(key)) {
+        reportUnknownKeys(pair.value, object.entries[key] as v.GenericSchema, [...keys, key], context)
+        continue
+      }
+      const close = closest(key, known)
+      const hint = close ? ` (did you mean \`${close}\`?)` : ''
+      const reason = keys.length === 0
+        ? `Unknown ${context.kind.field} \`${key}\` is ignored${hint}`
+        : `Unknown field \`${key}\` in \`${pathText(keys)}\` is ignored${hint}`
+      warn(context.file, reason, context.at(pair.key.range?.[0]), `${context.kind.rule}-unknown`)
+    }
+  } else if (isSeq(node)) {
+    const list = shapeOf(schema, 'array') as {item: v.GenericSchema} | undefined
+    if (!list) return
+    for (const [index, item] of node.items.entries()) reportUnknownKeys(item, list.item, [...keys, index], context)
   }
+}
+
+/** The object (or array) schema inside optional, pipe and union wrappers, if there is one. */
+function shapeOf(schema: v.GenericSchema | undefined, type: 'object' | 'array'): v.GenericSchema | undefined {
+  if (!schema) return undefined
+  if (schema.type === type) return schema
+  const wrapper = schema as unknown as {wrapped?: v.GenericSchema; options?: v.GenericSchema[]}
+  if (wrapper.wrapped) return shapeOf(wrapper.wrapped, type)
+  for (const option of wrapper.options ?? []) {
+    const found = shapeOf(option, type)
+    if (found) return found
+  }
+  return undefined
+}
+
+/** `authors[1]`, `colors.light`. */
+function pathText(keys: Array<string | number>): string {
+  return keys.map((key, index) => (typeof key === 'number' ? `[${key + 1}]` : index === 0 ? key : `.${key}`)).join('')
+}
+
+/** A known key the author probably meant: the same but for case and dashes, another tool's name for it, or one typo away. */
+export function closest(key: string, known: string[]): string | undefined {
+  const wanted = normalise(key)
+  const same = known.find((name) => normalise(name) === wanted)
+  if (same) return same
+  const synonym = synonyms[wanted]
+  if (synonym && known.includes(synonym)) return synonym
+  if (wanted.length < 4) return undefined
+  let best: {name: string; distance: number} | undefined
+  for (const name of known) {
+    const distance = editDistance(wanted, normalise(name))
+    if (distance <= (wanted.length > 7 ? 2 : 1) && (!best || distance < best.distance)) best = {name, distance}
+  }
+  return best?.name
+}
+
+/** Levenshtein distance (one insertion, deletion or substitution is 1), for short keys. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({length: b.length + 1}, (_, index) => index)
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i]
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1))
+    }
+    previous = current
+  }
+  return previous[b.length]!
 }
 
 /** Names other tools use for a field Folio knows. */
@@ -142,11 +228,34 @@ const synonyms: Record<string, string> = {
   abstract: 'description',
   summary: 'description',
   papersize: 'page-size',
-  pagesize: 'page-size'
+  pagesize: 'page-size',
+  licence: 'license',
+  rightslicense: 'license',
+  reportnumber: 'report-number',
+  report: 'report-number',
+  place: 'publisher-place',
+  location: 'publisher-place',
+  city: 'publisher-place',
+  shorttitle: 'short-title',
+  runningtitle: 'short-title',
+  affiliations: 'affiliation',
+  institution: 'affiliation',
+  organization: 'affiliation',
+  organisation: 'affiliation',
+  biography: 'bio',
+  about: 'bio',
+  homepage: 'url',
+  website: 'url',
+  link: 'url',
+  mail: 'email',
+  orcidid: 'orcid',
+  colours: 'colors',
+  font: 'faces',
+  fonts: 'faces'
 }
 
 function normalise(key: string): string {
-  return key.toLowerCase().replace(/[-_\s]/g, '')
+  return key.toLowerCase().replace(/[-_.\s]/g, '')
 }
 
 function firstLine(message: string): string {

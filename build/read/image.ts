@@ -53,17 +53,28 @@ export async function readImage(root: string, fromDir: string, src: string): Pro
     if (found.reason === 'too-large') return {ok: false, reason: `Image \`${src}\` is too large: ${found.detail}`}
     return {ok: false, reason: `Image \`${src}\` cannot be read: ${found.detail}`}
   }
-  const bytes = found.bytes
+  return imageFromBytes(found.bytes, found.relative, src)
+}
+
+/**
+ * An image file's bytes as an asset: its type sniffed, an SVG cleaned, a
+ * raster image measured (and reduced when too large).
+ *
+ * @param bytes The file's content.
+ * @param relative Its path inside its folder (the asset's key).
+ * @param src The reference as written, for messages.
+ */
+export async function imageFromBytes(bytes: Uint8Array, relative: string, src: string): Promise<ImageResult> {
   if (bytes.byteLength === 0) return {ok: false, reason: `Image \`${src}\` is an empty file`}
-  const mediaType = await sniff(bytes, found.absolute)
+  const mediaType = await sniff(bytes, relative)
   if (!mediaType) return {ok: false, reason: `Image \`${src}\` is not a PNG, JPEG, GIF, WebP, AVIF or SVG image`}
   if (mediaType === 'image/svg+xml') {
     const svg = cleanSvg(bytes)
     if (!svg.ok) return {ok: false, reason: `Image \`${src}\` is not a well-formed SVG file`}
     const notes: ImageNote[] = svg.removed.length > 0 ? [{reason: `Image \`${src}\`: removed ${svg.removed.join(', ')}`, ruleId: 'image-svg'}] : []
-    return {ok: true, asset: {path: found.relative, mediaType, bytes: svg.bytes}, notes}
+    return {ok: true, asset: {path: relative, mediaType, bytes: svg.bytes}, notes}
   }
-  return measure({path: found.relative, mediaType, bytes}, src)
+  return measure({path: relative, mediaType, bytes}, src)
 }
 
 /** Dimensions, and a reduced copy when the image is too large for a screen or an e-reader. */

@@ -145,3 +145,19 @@ function describeError(error: unknown): string {
 export function toPosix(relative: string): string {
   return relative.split(path.sep).join('/')
 }
+
+/** Why a file was not read, after its name: `is a named pipe (FIFO), not a file`. */
+export function refusal(read: {reason: Refusal; detail?: string}): string {
+  switch (read.reason) {
+    case 'outside':
+      return 'leads outside the work\'s folder (a symbolic link); it is not read'
+    case 'missing':
+      return 'is not there'
+    case 'not-a-file':
+      return `is ${read.detail ?? 'not a regular file'}, not a file; it is not read`
+    case 'too-large':
+      return `is too large: ${read.detail ?? ''}`
+    default:
+      return `cannot be read: ${read.detail ?? 'unknown error'}`
+  }
+}

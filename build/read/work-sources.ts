@@ -12,7 +12,7 @@ import {bookSchema, type BookFields} from './front-matter-schema.ts'
 import {readFields} from './front-matter.ts'
 import {fail} from '../messages.ts'
 import {sourceFile} from './source-file.ts'
-import {readInsideWork, readLimits, type Refusal} from './work-folder.ts'
+import {readInsideWork, readLimits, refusal} from './work-folder.ts'
 
 /** Name of the file that lists a folder's chapters and holds its metadata. */
 export const bookFileName = 'book.yaml'
@@ -104,20 +104,4 @@ function refusedFile(work: WorkSource, name: string, reason: string): VFile {
   const file = new VFile({path: path.join(work.root, name)})
   fail(file, reason, {line: 1, column: 1}, 'chapter-missing')
   return file
-}
-
-/** Why a file was not read, after its name: `is a named pipe (FIFO), not a file`. */
-export function refusal(read: {reason: Refusal; detail?: string}): string {
-  switch (read.reason) {
-    case 'outside':
-      return 'leads outside the work\'s folder (a symbolic link); it is not read'
-    case 'missing':
-      return 'is not there'
-    case 'not-a-file':
-      return `is ${read.detail ?? 'not a regular file'}, not a file; it is not read`
-    case 'too-large':
-      return `is too large: ${read.detail ?? ''}`
-    default:
-      return `cannot be read: ${read.detail ?? 'unknown error'}`
-  }
 }

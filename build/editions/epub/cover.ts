@@ -12,9 +12,11 @@ import type {BrowserService} from '../../browser/browser-service.ts'
 import type {Document} from '../../document/document.ts'
 import {projectRoot} from '../../project.ts'
 import {writeFileWhole} from '../../write-whole.ts'
-import {fontResource, shippedFontFaces} from '../shipped-fonts.ts'
-import {stylesheet} from '../stylesheets.ts'
+import {fontSite, printFontFaces} from '../fonts.ts'
+import {logoAlt} from '../imprint.ts'
+import {coverStyles} from '../theme-styles.ts'
 import {fillTemplate, loadTemplate} from '../template.ts'
+import {h} from 'hastscript'
 
 export interface CoverImage {
   mediaType: 'image/jpeg' | 'image/png'
@@ -37,6 +39,7 @@ export async function coverImage(document: Document, browser: BrowserService): P
     return {mediaType: image.mediaType as CoverImage['mediaType'], bytes: image.bytes}
   }
   const html = toHtml(coverPage(document))
+  const fonts = fontSite(document.theme)
   const key = createHash('sha256').update(html).update(await browser.identity()).digest('hex')
   const file = path.join(coverCache, `${key}.jpg`)
   const known = drawn.get(key) ?? (await readFile(file).then((bytes) => new Uint8Array(bytes)).catch(() => undefined))
@@ -48,7 +51,7 @@ export async function coverImage(document: Document, browser: BrowserService): P
   const bytes = await browser.run(
     {
       description: `drawing the EPUB cover of ${document.slug}`,
-      site: (pathname) => (pathname === '/index.html' ? {contentType: 'text/html; charset=utf-8', body: html} : fontResource(pathname))
+      site: (pathname) => (pathname === '/index.html' ? {contentType: 'text/html; charset=utf-8', body: html} : fonts(pathname))
     },
     async (page) => {
       const viewport = page.viewport()
@@ -74,13 +77,15 @@ function wholeJpeg(bytes: Uint8Array): boolean {
 }
 
 function coverPage(document: Document) {
-  const {metadata} = document
-  const styles: Text = {type: 'text', value: [shippedFontFaces(), stylesheet('cover')].join('\n')}
+  const {metadata, theme} = document
+  const styles: Text = {type: 'text', value: [printFontFaces(theme), coverStyles(theme)].join('\n')}
+  // The cover is the house colour: the logo made for dark backgrounds, when the theme has one.
+  const image = theme.logo ? (theme.logo.dark ?? theme.logo.light) : undefined
   // Long titles get smaller type, so that any title fits the cover.
   const length = metadata.title.length
   const size = length <= 24 ? 190 : length <= 48 ? 160 : length <= 90 ? 124 : 96
   return fillTemplate(
-    loadTemplate('epub/cover.html'),
+    loadTemplate('epub/cover.html', theme),
     {
       lang: metadata.lang,
       dir: metadata.dir,
@@ -89,6 +94,7 @@ function coverPage(document: Document) {
       subtitle: metadata.subtitle,
       authors: metadata.authors.join(', ') || undefined,
       publisher: metadata.publisher,
+      logo: image ? [h('img', {className: ['logo'], src: `data:${image.mediaType};base64,${Buffer.from(image.bytes).toString('base64')}`, alt: logoAlt(theme.logo!, metadata)})] : undefined,
       styles: [styles]
     },
     'epub/cover.html'

@@ -19,14 +19,15 @@ import type {EditionSettings} from '../../document/settings.ts'
 import {EditionError} from '../../errors.ts'
 import {stringsFor} from '../../strings.ts'
 import type {TimeLimit} from '../../time-limit.ts'
-import {chapterSection, chapterSemantics, hasImprint} from '../imprint.ts'
-import {fontBytes} from '../shipped-fonts.ts'
-import {stylesheet, workStylesheets} from '../stylesheets.ts'
+import {embeddedFontBytes, themeFontName} from '../fonts.ts'
+import {chapterSection, chapterSemantics, logoImage, opensWithTitlePage} from '../imprint.ts'
+import {workStylesheets} from '../stylesheets.ts'
+import {ereaderStyles} from '../theme-styles.ts'
 import {fillTemplate, loadTemplate, type SlotValue} from '../template.ts'
 import {fontFaceRules, fontFilesFor} from '../typefaces.ts'
 import {accessibilityFacts} from './accessibility.ts'
 import {zipBook, type BookFile} from './container.ts'
-import {copyrightPageSection, partSection, titleBlock, titlePageSection} from './book-pages.ts'
+import {aboutPageSection, colophonSection, copyrightContent, copyrightPageSection, partSection, titleBlock, titlePageSection} from './book-pages.ts'
 import {asCoreImage} from './core-media.ts'
 import {coverImage} from './cover.ts'
 import {navigationBody, ncx, type Landmark, type NavEntry} from './navigation.ts'
@@ -49,12 +50,11 @@ const extensions: Record<string, string> = {
 
 export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uint8Array> {
   const {document, settings} = options
-  const {metadata} = document
+  const {metadata, theme} = document
   const {strings} = settings
   const single = document.chapters.length === 1
-  // A book with an imprint, or of several chapters, opens with a title page (and a copyright page when there are facts for one).
-  const imprint = hasImprint(metadata)
-  const withTitlePage = !single || imprint
+  // A book opens with a title page (and a copyright page when there are facts for one); a brief with its title block.
+  const withTitlePage = opensWithTitlePage(document, 'epub')
   const chapterHref = (chapter: Chapter) => `text/${chapter.id}.xhtml`
   const chapterIds = new Set(document.chapters.map((chapter) => chapter.id))
   const partHrefs = document.parts.map((_, index) => {
@@ -83,9 +83,13 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
   }))
   const imageOf = new Map(images.map((image) => [image.asset.path, image]))
 
+  // The theme's logo, a file of the book.
+  const logoFile = theme.logo ? {href: `images/logo.${theme.logo.light.mediaType === 'image/png' ? 'png' : 'svg'}`, image: theme.logo.light} : undefined
+  const logo = (depth: '' | '../') => logoImage(theme.logo, metadata, () => `${depth}${logoFile!.href}`)
+
   const page = (title: string, bodyType: string | undefined, text: ElementContent[], stylesheetHref: string): Root =>
     fillTemplate(
-      loadTemplate('epub/page.html'),
+      loadTemplate('epub/page.html', theme),
       {lang: metadata.lang, dir: metadata.dir, title, stylesheet: stylesheetHref, bodyType, text} satisfies Record<string, SlotValue>,
       'epub/page.html'
     )
@@ -111,7 +115,7 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
       }
     })
     const content: ElementContent[] = [
-      ...(single && !withTitlePage ? [titleBlock(metadata, strings)] : []),
+      ...(single && !withTitlePage ? [titleBlock(metadata, strings, logo('../'))] : []),
       ...(tree.children as ElementContent[])
     ]
     // A single chapter is the whole work: named by its title, not by its first (often minor) heading.
@@ -140,20 +144,31 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     ])
   ], 'css/book.css')
 
-  const titlePage = withTitlePage ? page(strings.titlePage, 'frontmatter', [titlePageSection(metadata, strings)], 'css/book.css') : undefined
-  const copyrightPage = imprint ? page(strings.copyright, 'frontmatter', [copyrightPageSection(metadata, strings)], 'css/book.css') : undefined
+  const titlePage = withTitlePage ? page(strings.titlePage, 'frontmatter', [titlePageSection(metadata, strings, logo(''))], 'css/book.css') : undefined
+  const copyright = withTitlePage ? copyrightContent(document, strings) : []
+  const copyrightPage = copyright.length > 0 ? page(strings.copyright, 'frontmatter', [copyrightPageSection(copyright, strings)], 'css/book.css') : undefined
+  // The closing pages: about the authors (book and brief), and a brief's colophon; in the theme's order.
+  const about = aboutPageSection(document, strings)
+  const colophon = withTitlePage ? undefined : colophonSection(document, strings)
+  const closingPages = [
+    ...(about ? [{key: 'about-the-authors', href: 'about.xhtml', id: 'about', title: about.children.find((child): child is Element => child.type === 'element')!, section: about}] : []),
+    ...(colophon ? [{key: theme.closing.find((section) => section !== 'about-the-authors')!, href: 'colophon.xhtml', id: 'colophon', title: undefined, section: colophon}] : [])
+  ]
+    .sort((a, b) => theme.closing.indexOf(a.key as never) - theme.closing.indexOf(b.key as never))
+    .map((entry) => ({...entry, tree: page(entry.id === 'about' ? toPlainText(entry.title!) : strings.colophon, 'backmatter', [entry.section], 'css/book.css')}))
 
   const showContents = !single || document.headingCount > 1
   const firstBody = textPages.find((entry) => entry.matter === 'bodymatter') ?? textPages[0]!
   // Back matter starts where only back matter follows.
   const firstBack = chapterPages.find((entry, index) => entry.matter === 'backmatter' && chapterPages.slice(index).every((later) => later.matter === 'backmatter'))
+  const firstClosing = closingPages[0]
   const landmarks: Landmark[] = [
     {type: 'cover', href: 'cover.xhtml', label: strings.cover},
     ...(titlePage ? [{type: 'titlepage', href: 'titlepage.xhtml', label: strings.titlePage}] : []),
     ...(copyrightPage ? [{type: 'copyright-page', href: 'copyright.xhtml', label: strings.copyright}] : []),
     {type: 'toc', href: 'nav.xhtml#toc', label: strings.contents},
     {type: 'bodymatter', href: firstBody.href, label: strings.beginning},
-    ...(firstBack ? [{type: 'backmatter', href: firstBack.href, label: firstBack.chapter.title}] : [])
+    ...(firstBack ? [{type: 'backmatter', href: firstBack.href, label: firstBack.chapter.title}] : firstClosing ? [{type: 'backmatter', href: firstClosing.href, label: toPlainText(firstClosing.tree)}] : [])
   ]
   const entries = navEntries(document, fileOfId, chapterHref)
   const navPage = page(strings.contents, 'frontmatter', navigationBody(entries, landmarks, strings), 'css/book.css')
@@ -161,14 +176,19 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
   // Fonts: only the faces and scripts the pages use, as in the HTML edition.
   const allPages: Root = {
     type: 'root',
-    children: [coverPage, titlePage, copyrightPage, navPage, ...textPages.map((entry) => entry.tree)].flatMap((tree) => tree?.children ?? [])
+    children: [coverPage, titlePage, copyrightPage, navPage, ...textPages.map((entry) => entry.tree), ...closingPages.map((entry) => entry.tree)].flatMap((tree) => tree?.children ?? [])
   }
-  const fonts = fontFilesFor(allPages).map((file, index) => ({file, id: `font-${index + 1}`, href: `fonts/${path.basename(file.file)}`}))
+  const fontFiles = fontFilesFor(allPages, theme)
+  const fontBytes = await Promise.all(fontFiles.map((file) => embeddedFontBytes(file)))
+  const fonts = fontFiles.map((file, index) => ({
+    file,
+    bytes: fontBytes[index]!,
+    id: `font-${index + 1}`,
+    href: `fonts/${file.kind === 'shipped' ? path.basename(file.file) : themeFontName(file, 'woff2')}`
+  }))
   const css = [
-    fontFaceRules(fonts.map((font) => font.file), (file) => `../fonts/${path.basename(file.file)}`),
-    stylesheet('base'),
-    stylesheet('ereader'),
-    ...workStylesheets(document)
+    fontFaceRules(fontFiles, (file) => ({url: `../${fonts[fontFiles.indexOf(file)]!.href}`, format: 'woff2'})),
+    ereaderStyles(theme, workStylesheets(document))
   ].join('\n')
 
   const hasImages = images.length > 0
@@ -182,7 +202,9 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     ...(titlePage ? [{id: 'titlepage', href: 'titlepage.xhtml', mediaType: 'application/xhtml+xml'}] : []),
     ...(copyrightPage ? [{id: 'copyright', href: 'copyright.xhtml', mediaType: 'application/xhtml+xml'}] : []),
     ...textPages.map((entry) => ({id: entry.id, href: entry.href, mediaType: 'application/xhtml+xml'})),
+    ...closingPages.map((entry) => ({id: entry.id, href: entry.href, mediaType: 'application/xhtml+xml'})),
     ...images.map((image) => ({id: image.id, href: image.href, mediaType: image.image.mediaType})),
+    ...(logoFile ? [{id: 'logo', href: logoFile.href, mediaType: logoFile.image.mediaType}] : []),
     ...fonts.map((font) => ({id: font.id, href: font.href, mediaType: 'font/woff2'}))
   ]
   const spine = [
@@ -191,7 +213,8 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     ...(copyrightPage ? [{idref: 'copyright'}] : []),
     // In the spine even when not in the reading path: the landmarks link to it.
     {idref: 'nav', ...(showContents ? {} : {linear: false})},
-    ...textPages.map((entry) => ({idref: entry.id}))
+    ...textPages.map((entry) => ({idref: entry.id})),
+    ...closingPages.map((entry) => ({idref: entry.id}))
   ]
 
   const {published, modified} = settings
@@ -205,8 +228,10 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     ...(titlePage ? [{path: 'EPUB/titlepage.xhtml', content: toXhtml(titlePage)}] : []),
     ...(copyrightPage ? [{path: 'EPUB/copyright.xhtml', content: toXhtml(copyrightPage)}] : []),
     ...textPages.map((entry) => ({path: `EPUB/${entry.href}`, content: toXhtml(entry.tree)})),
+    ...closingPages.map((entry) => ({path: `EPUB/${entry.href}`, content: toXhtml(entry.tree)})),
     ...images.map((image) => ({path: `EPUB/${image.href}`, content: image.image.bytes, stored: image.image.mediaType !== 'image/svg+xml'})),
-    ...fonts.map((font) => ({path: `EPUB/${font.href}`, content: fontBytes(font.file.file), stored: true}))
+    ...(logoFile ? [{path: `EPUB/${logoFile.href}`, content: logoFile.image.bytes, stored: logoFile.image.mediaType === 'image/png'}] : []),
+    ...fonts.map((font) => ({path: `EPUB/${font.href}`, content: font.bytes, stored: true}))
   ]
   options.timeLimit?.check('its pages')
   const book = zipBook(files, modified)
@@ -235,6 +260,27 @@ function navEntries(document: Document, fileOfId: Map<string, string>, chapterHr
     return [{title: chapter.title, href: chapterHref(chapter), children: entries}]
   }
   return entries
+}
+
+/** The text of a tree (a heading, a page's title). */
+function toPlainText(node: Root | Element): string {
+  let text = ''
+  visit(node, 'text', (child) => {
+    text += child.value
+  })
+  if (node.type === 'root') {
+    const title = node.children.length > 0 ? findTitle(node) : undefined
+    return title ?? text
+  }
+  return text
+}
+
+function findTitle(tree: Root): string | undefined {
+  let title: string | undefined
+  visit(tree, 'element', (node) => {
+    if (title === undefined && node.tagName === 'title') title = node.children.map((child) => (child.type === 'text' ? child.value : '')).join('')
+  })
+  return title
 }
 
 /** `2023-11-14T22:13:20Z`: the form EPUB wants for dcterms:modified. */

@@ -42,13 +42,18 @@ export function packageDocument(options: PackageOptions): string {
     x('dc:language', metadata.lang),
     // The ISBN as a second identifier when the book's own is another URN.
     ...(metadata.isbn && !metadata.identifier.startsWith('urn:isbn:') ? [x('dc:identifier', {id: 'isbn'}, `urn:isbn:${metadata.isbn.replace(/[\s-]/g, '')}`)] : []),
-    // Authors are creators; editors, translators and the rest contributors, each with a MARC relator.
+    // The DOI too, typed by ONIX code list 5 (06: DOI), as EPUB 3.3 §5.5.3.1 shows for identifiers.
+    ...(metadata.doi ? [x('dc:identifier', {id: 'doi'}, `doi:${metadata.doi}`), x('meta', {refines: '#doi', property: 'identifier-type', scheme: 'onix:codelist5'}, '06')] : []),
+    // Authors are creators; editors, translators and the rest contributors, each with a MARC relator,
+    // and their affiliations as schema.org says them (a reserved prefix of EPUB 3).
     ...metadata.contributors.flatMap((contributor, index) => [
       x(contributor.role === 'aut' ? 'dc:creator' : 'dc:contributor', {id: `contributor-${index + 1}`}, contributor.name),
-      x('meta', {refines: `#contributor-${index + 1}`, property: 'role', scheme: 'marc:relators'}, contributor.role)
+      x('meta', {refines: `#contributor-${index + 1}`, property: 'role', scheme: 'marc:relators'}, contributor.role),
+      ...contributor.affiliations.map((affiliation) => x('meta', {refines: `#contributor-${index + 1}`, property: 'schema:affiliation'}, affiliation)),
+      ...(contributor.orcid ? [x('meta', {refines: `#contributor-${index + 1}`, property: 'schema:identifier'}, `https://orcid.org/${contributor.orcid}`)] : [])
     ]),
     ...(metadata.publisher ? [x('dc:publisher', metadata.publisher)] : []),
-    ...(metadata.rights ? [x('dc:rights', metadata.rights)] : []),
+    ...(metadata.rights || metadata.license ? [x('dc:rights', [metadata.rights, metadata.license ? ('url' in metadata.license ? `${metadata.license.name} (${metadata.license.id}), ${metadata.license.url}` : metadata.license.id) : undefined].filter(Boolean).join(' '))] : []),
     ...(metadata.description || metadata.abstract ? [x('dc:description', (metadata.description ?? metadata.abstract)!)] : []),
     // A series is a collection (EPUB 3.3 §5.5.6, belongs-to-collection).
     ...(metadata.series ? [x('meta', {property: 'belongs-to-collection', id: 'series'}, metadata.series), x('meta', {refines: '#series', property: 'collection-type'}, 'series')] : []),

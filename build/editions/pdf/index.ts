@@ -20,16 +20,16 @@ import type {EditionSettings} from '../../document/settings.ts'
 import {stringsFor} from '../../strings.ts'
 import type {TimeLimit} from '../../time-limit.ts'
 import {fillPageReferences, pageReferenceTargets} from '../../transform/cross-references.ts'
-import {hasImprint} from '../imprint.ts'
-import {fontResource} from '../shipped-fonts.ts'
+import {fontSite} from '../fonts.ts'
+import {opensWithTitlePage} from '../imprint.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
 import {breakRunawayWords, hyphenateTree} from './hyphenation.ts'
 import {applyLineBreaks, printWidth, settleLineBreaks, type LineBreakSettings} from './line-breaking.ts'
 import {clearRunningHeads} from './opening-pages.ts'
 import {pagesOfTargets} from './page-references.ts'
+import {logoPath, printPage} from './print-page.ts'
 import {printNotes} from './print-notes.ts'
 import {svgInHouseFonts} from './svg-fonts.ts'
-import {printPage} from './print-page.ts'
 import {sliceWideTables} from './wide-tables.ts'
 
 export interface PdfEditionOptions {
@@ -103,7 +103,7 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   // No running head where a chapter or a part opens, nor on the contents' first page (after the title and copyright pages).
   const opening = [
     ...(document.chapters.length > 1 ? openingIds(document).flatMap((id) => headings!.pages.get(id) ?? []) : []),
-    ...(showToc && hasImprint(document.metadata) ? [3] : [])
+    ...(showToc && opensWithTitlePage(document, 'pdf') ? [3] : [])
   ]
   clearRunningHeads(pdf!, opening, pageSize, printReady)
   return finishPdf(pdf!, {
@@ -174,16 +174,22 @@ async function print(browser: BrowserService, html: string, document: Document, 
   })
 }
 
-/** The print page, the work's images and the shipped fonts; nothing else. */
+/** The print page, the work's images, the theme's logo and the fonts; nothing else. */
 function printSite(html: string, document: Document): Site {
+  const fonts = fontSite(document.theme)
+  const logos = [document.theme.logo?.light, document.theme.logo?.dark].filter((image) => image !== undefined)
   return (pathname) => {
     if (pathname === '/index.html') return {contentType: 'text/html; charset=utf-8', body: html}
     if (pathname.startsWith(assetsPath)) {
       const asset = document.assets.get(pathname.slice(assetsPath.length))
       if (!asset) return undefined
-      return {contentType: asset.mediaType, body: asset.mediaType === 'image/svg+xml' ? svgInHouseFonts(asset.bytes) : asset.bytes}
+      return {contentType: asset.mediaType, body: asset.mediaType === 'image/svg+xml' ? svgInHouseFonts(asset.bytes, document.theme) : asset.bytes}
     }
-    return fontResource(pathname)
+    if (pathname.startsWith(logoPath)) {
+      const logo = logos.find((image) => image.path === pathname.slice(logoPath.length))
+      return logo ? {contentType: logo.mediaType, body: logo.bytes} : undefined
+    }
+    return fonts(pathname)
   }
 }
 

@@ -7,6 +7,7 @@
  * chapter's. (Chromium has no page groups, so a chapter's opening page has
  * its head taken out after printing: opening-pages.ts.)
  */
+import type {Metadata} from '../../document/document.ts'
 import {bleed, type PageSize} from '../../document/page-sizes.ts'
 
 export interface PageStyleOptions {
@@ -40,8 +41,8 @@ export function pageStyle({pageSize, title, printReady, chapters = []}: PageStyl
   ]
   if (pageSize.book) {
     rules.push(
-      `@page :left { margin-left: ${outer}; margin-right: ${inner}; @bottom-left { content: counter(page); font-family: 'Source Sans 3', sans-serif; font-size: 8.5pt; color: #4a4a4a; } }`,
-      `@page :right { margin-left: ${inner}; margin-right: ${outer}; @bottom-right { content: counter(page); font-family: 'Source Sans 3', sans-serif; font-size: 8.5pt; color: #4a4a4a; } }`,
+      `@page :left { margin-left: ${outer}; margin-right: ${inner}; @bottom-left { content: counter(page); font-family: var(--font-display); font-size: 8.5pt; color: var(--color-muted); } }`,
+      `@page :right { margin-left: ${inner}; margin-right: ${outer}; @bottom-right { content: counter(page); font-family: var(--font-display); font-size: 8.5pt; color: var(--color-muted); } }`,
       ...chapters.map((chapter, index) => `@page chapter-${index + 1}:right { @top-center { content: ${cssString(chapter)}; } }`)
     )
   } else {
@@ -49,4 +50,27 @@ export function pageStyle({pageSize, title, printReady, chapters = []}: PageStyl
   }
   rules.push(`@page :first { ${blank} }`)
   return rules.join('\n')
+}
+
+/**
+ * The running head: the theme's, with its placeholders filled from the
+ * metadata (`{short-title}` falls back to the title); a placeholder without
+ * a value leaves nothing, and the separators around it go with it.
+ */
+export function runningHeadText(template: string, metadata: Metadata): string {
+  const values: Record<string, string | undefined> = {
+    title: metadata.title,
+    'short-title': metadata.shortTitle ?? metadata.title,
+    series: metadata.series,
+    publisher: metadata.publisher,
+    'report-number': metadata.reportNumber
+  }
+  const filled = template.replace(/\{([^}]*)\}/g, (_, name: string) => values[name] ?? '\u0000')
+  // "{series} · {title}" without a series is "Title", not " · Title".
+  return filled
+    .split(/\s*\u0000\s*/)
+    .map((piece) => piece.replace(/^[\s·|–—:,/-]+|[\s·|–—:,/-]+$/g, (edge) => (edge.trim() === '' ? edge : '')))
+    .filter((piece) => piece.trim() !== '')
+    .join(' ')
+    .trim()
 }

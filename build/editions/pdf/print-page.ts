@@ -1,9 +1,11 @@
 /**
- * The page Chromium prints: templates/pdf/page.html filled with the work,
- * the shared stylesheets and the print layer, fonts served from the virtual
- * origin; a title page and a copyright page when the work has an imprint;
- * parts on pages of their own; and, when the work needs one, a table of
- * contents with page numbers and dot leaders.
+ * The page Chromium prints: templates/pdf/page.html (or the theme's) filled
+ * with the work, the shared stylesheets, the print layer and the theme's,
+ * fonts and the logo served from the virtual origin. A book opens with a
+ * title page and a copyright page, a brief with its masthead, title, byline
+ * and date; a brief closes with the theme's closing sections, a book with
+ * about the authors. Parts on pages of their own; and, when the work needs
+ * one, a table of contents with page numbers and dot leaders.
  */
 import type {Element, ElementContent, Root, Text} from 'hast'
 import {h} from 'hastscript'
@@ -11,11 +13,15 @@ import {partOpenedBy, type ContentsEntry} from '../../document/contents.ts'
 import type {Document} from '../../document/document.ts'
 import type {PageSize} from '../../document/page-sizes.ts'
 import {stringsFor} from '../../strings.ts'
-import {chapterSection, contributorLines, hasImprint, imprintLines} from '../imprint.ts'
-import {shippedFontFaces} from '../shipped-fonts.ts'
-import {stylesheet, workStylesheets} from '../stylesheets.ts'
+import {byline, chapterSection, closingSections, dateElement, imprintLines, logoImage, opensWithTitlePage, publisherLine} from '../imprint.ts'
+import {printFontFaces} from '../fonts.ts'
+import {workStylesheets} from '../stylesheets.ts'
+import {printStyles} from '../theme-styles.ts'
 import {fillTemplate, loadTemplate} from '../template.ts'
-import {pageStyle} from './page-style.ts'
+import {pageStyle, runningHeadText} from './page-style.ts'
+
+/** Where the print page's site serves the theme's logo. */
+export const logoPath = '/theme/'
 
 export interface PrintPageOptions {
   document: Document
@@ -33,39 +39,54 @@ export interface PrintPageOptions {
 
 export function printPage(options: PrintPageOptions): Root {
   const {document, pageSize} = options
-  const {metadata} = document
+  const {metadata, theme} = document
   const strings = stringsFor(metadata.lang)
   const styles: Text = {type: 'text', value: ''}
-  const imprint = hasImprint(metadata)
-  const contributors = contributorLines(metadata, strings).map((line) => h('p', line))
+  const book = opensWithTitlePage(document, 'pdf')
+  const logo = logoImage(theme.logo, metadata, (image) => logoPath + encodeURIComponent(image.path))
+  const imprint = imprintLines(metadata, strings)
+  const copyright = [
+    ...(metadata.abstract ? [h('p', {className: ['abstract']}, metadata.abstract)] : []),
+    ...imprint.map((line) => h('p', line)),
+    ...closingSections(document, strings, {only: ['citation', 'disclaimer'], heading: 'h3'})
+  ]
+  const runningHead = runningHeadText(theme.runningHead, metadata)
   const page = fillTemplate(
-    loadTemplate('pdf/page.html'),
+    loadTemplate('pdf/page.html', theme),
     {
       lang: metadata.lang,
       dir: metadata.dir,
       pageClass: [pageSize.book ? 'book' : '', options.printReady ? 'print-ready' : ''].filter(Boolean).join(' ') || undefined,
       title: metadata.title,
       subtitle: metadata.subtitle,
+      titlePage: book ? 'yes' : undefined,
+      titleBlock: book ? undefined : 'yes',
+      masthead: logo || metadata.series || metadata.reportNumber ? 'yes' : undefined,
+      logo: logo ? [logo] : undefined,
       series: metadata.series,
-      contributors,
-      publisher: metadata.publisher,
+      reportNumber: metadata.reportNumber ? `${strings.reportNumber} ${metadata.reportNumber}` : undefined,
+      contributors: byline(metadata, strings),
+      date: dateElement(metadata, strings),
+      publisher: publisherLine(metadata),
       abstract: metadata.abstract,
-      imprint: imprint ? [...(metadata.abstract ? [h('p', {className: ['abstract']}, metadata.abstract)] : []), ...imprintLines(metadata, strings).map((line) => h('p', line))] : undefined,
-      titleBlock: imprint ? undefined : 'yes',
+      imprint: book && copyright.length > 0 ? copyright : undefined,
       styles: [styles],
       contents: strings.contents,
       toc: options.contents ? tocItems(options.contents, options.pageNumbers) : undefined,
       text: text(options),
-      marginText: `${metadata.title} 0123456789`
+      // A book's copyright page has the rest; a brief closes with all of it, in the theme's order.
+      colophon: book ? closingSections(document, strings, {only: ['about-the-authors']}) : closingSections(document, strings),
+      marginText: `${runningHead} 0123456789`
     },
     'pdf/page.html'
   )
   styles.value = [
-    shippedFontFaces(),
-    stylesheet('base'),
-    stylesheet('print'),
-    ...workStylesheets(document),
-    pageStyle({pageSize, title: metadata.title, printReady: options.printReady, ...(namedChapters(options) ? {chapters: document.chapters.map((chapter) => chapter.title)} : {})})
+    printFontFaces(theme),
+    printStyles(
+      theme,
+      pageStyle({pageSize, title: runningHead, printReady: options.printReady, ...(namedChapters(options) ? {chapters: document.chapters.map((chapter) => chapter.title)} : {})}),
+      workStylesheets(document)
+    )
   ].join('\n')
   return page
 }
