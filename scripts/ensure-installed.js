@@ -6,8 +6,9 @@
 //   - a browser for the PDF edition and the EPUB cover when none is found:
 //     Debian's chromium-headless-shell (as root, where the package exists),
 //     else Puppeteer's own download of the same;
-//   - with `--for test`: Java (for the Nu HTML Checker), EPUBCheck and
-//     poppler-utils (pdfinfo, pdffonts, pdftotext), from Debian's packages.
+//   - with `--for test`: Java (for the Nu HTML Checker), EPUBCheck,
+//     poppler-utils (pdfinfo, pdffonts, pdftotext) and mupdf-tools (mutool),
+//     from Debian's packages.
 // It only installs what is missing; without root it says what to install.
 // Plain JavaScript with Node's own modules only: it runs before anything is installed.
 import {spawnSync} from 'node:child_process'
@@ -88,6 +89,8 @@ if (forTests) {
   if (!onPath('pdfinfo') || !onPath('pdffonts') || !onPath('pdftotext')) {
     requirePackages(['poppler-utils'], 'poppler-utils (pdfinfo, pdffonts, pdftotext) to check the PDF editions')
   }
+  // The PDF's text is read as readers' tools read it: pdf.js, poppler and MuPDF (build/check/pdf-text.ts).
+  if (!onPath('mutool')) requirePackages(['mupdf-tools'], 'MuPDF (mutool) to read the PDF editions as MuPDF does')
   // Ace by DAISY, in the EPUB tests, drives a full Chromium.
   if (!process.env.PUPPETEER_EXECUTABLE_PATH && !onPath('chromium') && canApt('chromium')) aptInstall(['chromium'])
   if (!process.env.EPUBCHECK_JAR && !existsSync('/usr/share/java/epubcheck.jar')) {
