@@ -98,7 +98,7 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache(), lim
   }
 
   // Go on without valid metadata, so that problems in the text are reported too.
-  const metadata = workFields ? toMetadata(workFields.fields, work.slug, workFields.file, workFields.place) : undefined
+  const metadata = workFields ? toMetadata(workFields.fields, work.slug, workFields.file, workFields.place, workFields.placeOf) : undefined
   const lang = metadata?.lang ?? defaultLang
   const dir = metadata?.dir ?? 'ltr'
   // Sources and citation style: whether citations become notes shapes each chapter.

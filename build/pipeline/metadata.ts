@@ -26,8 +26,9 @@ export const defaultLang = 'en'
  * @param slug The work's slug (part of a derived identifier).
  * @param file Where the fields came from, for messages.
  * @param place Where in that file.
+ * @param placeOf Where a field's value is in that file, for messages about one value.
  */
-export function toMetadata(fields: WorkFields, slug: string, file: VFile, place: Point): Metadata {
+export function toMetadata(fields: WorkFields, slug: string, file: VFile, place: Point, placeOf: (keys: Array<string | number>) => Point = () => place): Metadata {
   let lang = defaultLang
   if (fields.lang) lang = Intl.getCanonicalLocales(fields.lang)[0]!
   else warn(file, `No \`lang\` in the front matter: assuming \`${defaultLang}\` (add \`lang: …\`)`, place, 'front-matter-lang')
@@ -44,10 +45,10 @@ export function toMetadata(fields: WorkFields, slug: string, file: VFile, place:
 
   const contributors: Contributor[] = [
     ...list(fields.author).map((name) => ({name: typeset(name)!, role: 'aut'})),
-    ...(fields.authors ?? []).map((entry) => {
+    ...(fields.authors ?? []).map((entry, index) => {
       const {name, role} = typeof entry === 'string' ? {name: entry, role: undefined} : entry
       const code = role ? relators[role.toLowerCase()] : 'aut'
-      if (role && !code) warn(file, `Unknown role \`${role}\` for ${name}: one of ${Object.keys(relators).join(', ')}; written as contributor`, place, 'front-matter-role')
+      if (role && !code) warn(file, `Unknown role \`${role}\` for ${name}: one of ${Object.keys(relators).join(', ')}; written as contributor`, placeOf(['authors', index, 'role']), 'front-matter-role')
       return {name: typeset(name)!, role: code ?? 'ctb'}
     })
   ].filter((contributor) => contributor.name)
