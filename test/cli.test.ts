@@ -231,6 +231,22 @@ describe('broken manuscripts and bad usage', () => {
     assert.match(build.stderr, /^a\.md:6:1 +warning +Image not found: gone\.png/m)
   })
 
+  test('a file name with a newline or an escape is printed escaped: one line a message, no control character', async () => {
+    const project = scratchFolder('names')
+    const work = path.join(project, 'work')
+    mkdirSync(work)
+    writeFileSync(path.join(work, '01-forged\nfolio: built everything.md'), '---\ntitle: Names\nlang: en\n---\n\n# One\n\n[gone](gone.html)\n')
+    writeFileSync(path.join(work, '02-\u001B[2J\u001B]0;owned\u0007red.md'), '# Two\n\n[gone](gone.html)\n')
+    const build = await folio(['build', 'work', '--format', 'html', '--out', 'out'], {cwd: project})
+    assert.equal(build.code, 0, build.stderr)
+    const lines = build.stderr.trimEnd().split('\n')
+    assert.deepEqual(lines.map((line) => line.replace(/  warning  .*/, '')), ['work/01-forged\\nfolio: built everything.md:8:1', 'work/02-\\x1B[2J\\x1B]0;owned\\x07red.md:3:1'])
+    const missing = await folio(['build', 'no\u001B[31m\nsuch.md'], {cwd: project})
+    assert.equal(missing.code, 2)
+    assert.equal(missing.stderr, 'folio: No such file or folder: no\\x1B[31m\\nsuch.md\n')
+    assert.doesNotMatch(build.stdout + build.stderr + missing.stderr, /[\u0000-\u0009\u000B-\u001F\u007F-\u009F]/)
+  })
+
   test('usage errors exit 2', async () => {
     const format = await folio(['build', '--format', 'html,docx', '--out', scratchFolder('usage')])
     assert.equal(format.code, 2)
@@ -246,6 +262,9 @@ describe('broken manuscripts and bad usage', () => {
     const epoch = await folio(['build', '--format', 'html', '--out', scratchFolder('epoch')], {env: {SOURCE_DATE_EPOCH: 'yesterday'}})
     assert.equal(epoch.code, 2)
     assert.match(epoch.stderr, /SOURCE_DATE_EPOCH must be a whole number/)
+    const far = await folio(['build', '--format', 'epub', '--out', scratchFolder('epoch')], {env: {SOURCE_DATE_EPOCH: '99999999999999999999'}})
+    assert.equal(far.code, 2)
+    assert.match(far.stderr, /^folio: SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 \(at most 8640000000000\), not `99999999999999999999`$/m)
   })
 
   test('--help and --version exit 0', async () => {

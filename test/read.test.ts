@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
 import {mkdirSync, readFileSync, symlinkSync, truncateSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
+import {crc32, deflateSync} from 'node:zlib'
 import {describe, test} from 'node:test'
 import {loadWork} from '../build/pipeline/load-work.ts'
 import {findWorks} from '../build/read/discover-works.ts'
@@ -151,5 +152,47 @@ describe('every file is read through one guard: inside the work, a regular file,
     assert.ok(messages.includes('two.md:1:1 error Chapter `two.md` is a named pipe (FIFO), not a file; it is not read'), messages.join('\n'))
     assert.ok(messages.includes('one.md:6:1 warning Image `pipe.png` is a named pipe (FIFO), not a file; its alt text stands in its place'), messages.join('\n'))
     if (device) assert.ok(messages.includes('one.md:6:19 warning Image `zero.png` is a device, not a file; its alt text stands in its place'), messages.join('\n'))
+  })
+})
+
+describe('messages at the value they are about', () => {
+  const project = scratchFolder('places')
+  const errorsOf = async (name: string, files: Record<string, string | Uint8Array>) => {
+    const folder = path.join(project, name)
+    mkdirSync(folder)
+    for (const [file, content] of Object.entries(files)) writeFileSync(path.join(folder, file), content)
+    const [source] = await findWorks([folder], project)
+    const result = await loadWork(source!)
+    return result.files.flatMap((file) => file.messages.map((message) => `${path.basename(file.path)}:${message.line}:${message.column} ${message.fatal ? 'error' : 'warning'} ${message.reason}`))
+  }
+
+  test('an unknown author role, in front matter or book.yaml, is a warning at the role', async () => {
+    const authors = 'authors:\n  - Ann Author\n  - name: Bo Wizard\n    role: wizard\n'
+    const role = /^(\S+) warning Unknown role `wizard` for Bo Wizard: one of author, editor, .*; written as contributor$/
+    const inFront = await errorsOf('front', {'one.md': `---\ntitle: T\nlang: en\n${authors}---\n\nText.\n`})
+    assert.equal(inFront.length, 1, inFront.join('\n'))
+    assert.equal(role.exec(inFront[0]!)?.[1], 'one.md:7:11')
+    const inBook = await errorsOf('book', {'book.yaml': `title: T\nlang: en\n${authors}chapters:\n  - one.md\n`, 'one.md': '# One\n\nText.\n'})
+    assert.equal(inBook.length, 1, inBook.join('\n'))
+    assert.equal(role.exec(inBook[0]!)?.[1], 'book.yaml:6:11')
+  })
+
+  test('an image larger than Folio decodes is called too large, with its size and the limit, not damaged', async () => {
+    // A 30,000 × 30,000 PNG whose pixel data is cut short: only its header is read to learn its size, as for a whole one.
+    const chunk = (type: string, data: Uint8Array) => {
+      const body = Buffer.concat([Buffer.from(type, 'latin1'), data])
+      const length = Buffer.alloc(4)
+      length.writeUInt32BE(data.length)
+      const crc = Buffer.alloc(4)
+      crc.writeUInt32BE(crc32(body))
+      return Buffer.concat([length, body, crc])
+    }
+    const header = Buffer.alloc(13)
+    header.writeUInt32BE(30_000, 0)
+    header.writeUInt32BE(30_000, 4)
+    header.set([8, 0, 0, 0, 0], 8)
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.alloc(30_001 * 4))), chunk('IEND', new Uint8Array())])
+    const messages = await errorsOf('pixels', {'one.md': '---\ntitle: T\nlang: en\n---\n\n![A map](big.png)\n', 'big.png': png})
+    assert.deepEqual(messages, ['one.md:6:1 warning Image `big.png` is too large: it is 30,000 × 30,000 pixels (900 megapixels), and Folio reads at most 268 megapixels (16,383 × 16,383); its alt text stands in its place'])
   })
 })

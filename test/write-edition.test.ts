@@ -1,7 +1,7 @@
 /**
  * Editions are written whole or not at all. In process, with a file system
- * that fails the way a full disk does (short writes, then ENOSPC); and once
- * for real, on a 200 kB tmpfs, with the real command.
+ * that fails the way a full disk does (short writes, then ENOSPC); and
+ * for real, on small tmpfs mounts, with the command run in process.
  */
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
@@ -11,7 +11,7 @@ import path from 'node:path'
 import {after, describe, test} from 'node:test'
 import {OutputError} from '../build/errors.ts'
 import {writeEdition, writeEditions, type Opener} from '../build/write-whole.ts'
-import {runFolio, scratchFolder} from './harness.ts'
+import {folio, scratchFolder} from './harness.ts'
 
 /** An opener whose files take at most `chunk` bytes a write and `room` bytes in all, then fail with ENOSPC. */
 function smallDisk(room: number, chunk = 4096): Opener {
@@ -100,28 +100,48 @@ describe('a full disk', () => {
 
 describe('a real full disk (tmpfs)', () => {
   const project = scratchFolder('tmpfs')
-  const disk = path.join(project, 'disk')
-  mkdirSync(disk)
-  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=200k', 'tmpfs', disk], {encoding: 'utf8'})
-  const skip = mounted.status === 0 ? false : `cannot mount a tmpfs here (${(mounted.stderr || mounted.error?.message || 'not permitted').trim()}); the injected short writes above cover the logic`
-  after(() => {
-    if (!skip) spawnSync('umount', [disk])
-  })
+  /** A tmpfs of `size` in the project, or why there can be none (mounting needs root, as CI has). */
+  const disk = (name: string, size: string): {folder: string; skip: string | false} => {
+    const folder = path.join(project, name)
+    mkdirSync(folder)
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', folder], {encoding: 'utf8'})
+    const skip = mounted.status === 0 ? false : `cannot mount a tmpfs here (${(mounted.stderr || mounted.error?.message || 'not permitted').trim()}); the injected short writes above cover the logic`
+    if (!skip) after(() => spawnSync('umount', [folder]))
+    return {folder, skip}
+  }
+  const words = (count: number) => Array.from({length: count}, (_, index) => `word${(index * 7919) % 100_003}`).join(' ')
+  const manuscript = (paragraphs: number, length: number) => `---\ntitle: Full\nlang: en\n---\n\n${Array.from({length: paragraphs}, () => words(length)).join('\n\n')}\n`
+  const html = disk('html', '200k')
+  const all = disk('all', '300k')
 
-  test('a rebuild that no longer fits exits 1, names the edition, and leaves the good edition whole', {skip}, async () => {
-    const words = (count: number) => Array.from({length: count}, (_, index) => `word${(index * 7919) % 100_003}`).join(' ')
+  test('a rebuild whose page no longer fits exits 1, names the edition, and leaves the good page whole', {skip: html.skip}, async () => {
     const source = path.join(project, 'brief.md')
-    writeFileSync(source, `---\ntitle: Full\nlang: en\n---\n\n${words(200)}\n`)
-    const first = await runFolio(['build', 'brief.md', '--format', 'html', '--out', 'disk'], {cwd: project})
+    writeFileSync(source, manuscript(1, 200))
+    const first = await folio(['build', 'brief.md', '--format', 'html', '--out', 'html'], {cwd: project})
     assert.equal(first.code, 0, first.stderr)
-    const good = readFileSync(path.join(disk, 'brief.html'))
+    const good = readFileSync(path.join(html.folder, 'brief.html'))
     // Some 200 kB of text: the page no longer fits beside the old one.
-    writeFileSync(source, `---\ntitle: Full\nlang: en\n---\n\n${Array.from({length: 40}, () => words(500)).join('\n\n')}\n`)
-    const second = await runFolio(['build', 'brief.md', '--format', 'html', '--out', 'disk'], {cwd: project})
+    writeFileSync(source, manuscript(40, 500))
+    const second = await folio(['build', 'brief.md', '--format', 'html', '--out', 'html'], {cwd: project})
     assert.equal(second.code, 1, second.stdout)
     assert.match(second.stderr, /^folio: Cannot write the html edition of brief\.md \(\S+brief\.html\): the disk is full \([\d,]+ of [\d,]+ bytes written\); the earlier one is kept as it was$/m)
     assert.doesNotMatch(second.stdout, /^Built/m)
-    assert.deepEqual(readFileSync(path.join(disk, 'brief.html')), good)
-    assert.deepEqual(leftovers(disk), [])
+    assert.deepEqual(readFileSync(path.join(html.folder, 'brief.html')), good)
+    assert.deepEqual(leftovers(html.folder), [])
+  })
+
+  test('with every edition: the PDF and EPUB are not cut short either, and none of the three is replaced', {skip: all.skip}, async () => {
+    const source = path.join(project, 'book.md')
+    writeFileSync(source, manuscript(1, 200))
+    const first = await folio(['build', 'book.md', '--out', 'all'], {cwd: project})
+    assert.equal(first.code, 0, first.stderr)
+    const names = ['book.html', 'book.pdf', 'book.epub']
+    const good = names.map((name) => readFileSync(path.join(all.folder, name)))
+    writeFileSync(source, manuscript(6, 500))
+    const second = await folio(['build', 'book.md', '--out', 'all'], {cwd: project})
+    assert.equal(second.code, 1, second.stdout)
+    assert.match(second.stderr, /^folio: Cannot write the (html|pdf|epub) edition of book\.md \(\S+book\.(html|pdf|epub)\): the disk is full \([\d,]+ of [\d,]+ bytes written\); the earlier one is kept as it was$/m)
+    assert.deepEqual(names.map((name) => readFileSync(path.join(all.folder, name))), good)
+    assert.deepEqual(leftovers(all.folder), [])
   })
 })

@@ -7,6 +7,7 @@
  */
 import {styleText} from 'node:util'
 import type {EditionCheck} from '../check/results.ts'
+import {printable} from '../output/report.ts'
 import type {Console} from './console.ts'
 
 export interface Counts {
@@ -16,14 +17,14 @@ export interface Counts {
 }
 
 export function printChecks(title: string, checks: EditionCheck[], console: Console, counts: Counts): void {
-  console.out(title)
+  console.out(printable(title))
   for (const edition of checks) {
     for (const result of edition.results) {
       counts[result.status === 'pass' ? 'passed' : result.status === 'fail' ? 'failed' : 'skipped']++
       const status = result.status === 'pass' ? 'pass' : result.status === 'fail' ? 'FAIL' : 'skip'
       const shown = console.color ? styleText(result.status === 'pass' ? 'green' : result.status === 'fail' ? 'red' : 'yellow', status) : status
-      console.out(`  ${result.edition.padEnd(9)} ${result.check.padEnd(16)} ${shown}  ${result.summary}`)
-      for (const problem of result.problems.slice(0, 20)) console.out(`      ${problem}`)
+      console.out(`  ${result.edition.padEnd(9)} ${result.check.padEnd(16)} ${shown}  ${printable(result.summary)}`)
+      for (const problem of result.problems.slice(0, 20)) console.out(`      ${printable(problem)}`)
       if (result.problems.length > 20) console.out(`      … and ${result.problems.length - 20} more`)
     }
   }

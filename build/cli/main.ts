@@ -7,6 +7,7 @@ import type {BrowserService} from '../browser/browser-service.ts'
 import {pageSizes} from '../document/page-sizes.ts'
 import {formats} from '../editions/index.ts'
 import {FolioError, UsageError} from '../errors.ts'
+import {printable} from '../output/report.ts'
 import {version} from '../project.ts'
 import {runBuild} from './build-command.ts'
 import {runCheck} from './check-command.ts'
@@ -28,7 +29,7 @@ export interface MainOptions {
 
 /** Run the command line; returns the exit code. */
 export async function main(argv: string[], options: MainOptions = {}): Promise<number> {
-  const console = options.console ?? processConsole()
+  const console = printableConsole(options.console ?? processConsole())
   const signal = options.signal ?? interrupted()
   const cwd = options.cwd ?? process.cwd()
   const env = options.env ?? process.env
@@ -40,7 +41,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     .helpOption('-h, --help', 'show this help')
     .showHelpAfterError('(run folio --help for usage)')
     .exitOverride()
-    .configureOutput({writeOut: (text) => console.out(text.trimEnd()), writeErr: (text) => console.err(text.trimEnd())})
+    .configureOutput({writeOut: (text) => lines(text, console.out), writeErr: (text) => lines(text, console.err)})
 
   const buildOptions = (command: Command): Command =>
     command
@@ -131,7 +132,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
     }
     if (error instanceof FolioError) {
       console.err(`folio: ${error.message}`)
-      if (process.env.FOLIO_DEBUG) console.err(String((error.cause as Error | undefined)?.stack ?? ''))
+      if (process.env.FOLIO_DEBUG) lines(String((error.cause as Error | undefined)?.stack ?? ''), console.err)
       return 1
     }
     throw error
@@ -163,6 +164,24 @@ function sourceDateEpoch(value: string | undefined): {sourceDateEpoch?: number} 
     throw new UsageError(`SOURCE_DATE_EPOCH must be a whole number of seconds since 1970 (at most ${latestEpoch}), not \`${value.slice(0, 40)}\``)
   }
   return {sourceDateEpoch: Number(value)}
+}
+
+/**
+ * Every line printed as text: a file name or an error that holds a newline or
+ * a control character cannot forge a line or act on the terminal. Folio's own
+ * colours are the only escape sequences that pass, and only to a terminal.
+ */
+/** Folio's own text of several lines (the help, a stack for FOLIO_DEBUG), printed line by line. */
+function lines(text: string, print: (line: string) => void): void {
+  for (const line of text.trimEnd().split('\n')) print(line)
+}
+
+function printableConsole(console: Console): Console {
+  return {
+    out: (line) => console.out(printable(line, console.color)),
+    err: (line) => console.err(printable(line, console.color)),
+    color: console.color
+  }
 }
 
 function processConsole(): Console {

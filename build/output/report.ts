@@ -9,6 +9,41 @@ import {styleText} from 'node:util'
 import type {VFile} from 'vfile'
 import type {VFileMessage} from 'vfile-message'
 
+/**
+ * Characters that would act on a terminal or forge a line of the log rather
+ * than show: C0 and C1 controls, DEL, the line and paragraph separators, and
+ * the bidirectional overrides and isolates that reorder what is shown.
+ */
+const unprintable = /[\u0000-\u001F\u007F-\u009F\u2028\u2029\u202A-\u202E\u2066-\u2069]/g
+
+/** The SGR sequences `styleText` writes: colour and nothing else. */
+const colour = /\u001B\[\d{1,3}(?:;\d{1,3})*m/g
+
+/**
+ * Text as it may be printed: every character in `unprintable` written as an
+ * escape (`\n`, `\t`, `\x1B`, `\u202E`), so that a file name or a manuscript's
+ * text shows as what it is and a message stays one line.
+ *
+ * @param keepColour Keep colour sequences (a terminal that shows Folio's colours).
+ */
+export function printable(text: string, keepColour = false): string {
+  const escape = (part: string) =>
+    part.replace(unprintable, (character) => {
+      const named = ({'\n': '\\n', '\r': '\\r', '\t': '\\t'} as Record<string, string>)[character]
+      if (named) return named
+      const code = character.charCodeAt(0)
+      return code <= 0xff ? `\\x${code.toString(16).toUpperCase().padStart(2, '0')}` : `\\u${code.toString(16).toUpperCase()}`
+    })
+  if (!keepColour) return escape(text)
+  let shown = ''
+  let from = 0
+  for (const match of text.matchAll(colour)) {
+    shown += escape(text.slice(from, match.index)) + match[0]
+    from = match.index + match[0].length
+  }
+  return shown + escape(text.slice(from))
+}
+
 export interface Tally {
   errors: number
   warnings: number
@@ -27,10 +62,10 @@ export function formatMessages(files: VFile[], printed: Set<VFileMessage>, cwd: 
     fresh.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0))
     for (const message of fresh) {
       printed.add(message)
-      const where = `${path.relative(cwd, file.path) || file.path}:${message.line ?? 1}:${message.column ?? 1}`
+      const where = `${printable(path.relative(cwd, file.path) || file.path)}:${message.line ?? 1}:${message.column ?? 1}`
       const severity = message.fatal ? 'error' : 'warning'
       const styled = color ? styleText(message.fatal ? 'red' : 'yellow', severity) : severity
-      lines.push(`${where}  ${styled}  ${message.reason}${message.ruleId ? `  ${message.ruleId}` : ''}`)
+      lines.push(`${where}  ${styled}  ${printable(message.reason)}${message.ruleId ? `  ${printable(message.ruleId)}` : ''}`)
     }
   }
   return lines

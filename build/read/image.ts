@@ -16,6 +16,13 @@ const imageTypes = new Set(['image/png', 'image/jpeg', 'image/gif', 'image/webp'
 /** Above either, an image is reduced for screens and e-readers, whose memory and pages are small. */
 export const reduceAbove = {pixels: 4_000_000, bytes: 5_000_000}
 
+/**
+ * Above this an image is refused: decoding it would take gigabytes (4 bytes a
+ * pixel), in Folio and again in Chromium for the PDF. It is sharp's own
+ * default limit (libvips' 0x3FFF × 0x3FFF).
+ */
+export const largestImage = {pixels: 16_383 * 16_383, side: 16_383}
+
 /** Something the author should know about an image that is used all the same. */
 export interface ImageNote {
   reason: string
@@ -82,12 +89,20 @@ async function measure(asset: Asset, src: string): Promise<ImageResult> {
   const {default: sharp} = await import('sharp')
   let metadata: {width?: number | undefined; height?: number | undefined}
   try {
-    metadata = await sharp(asset.bytes).metadata()
+    // Only the header is read: the size is known before anything is decoded.
+    metadata = await sharp(asset.bytes, {limitInputPixels: false}).metadata()
   } catch {
     return {ok: false, reason: `Image \`${src}\` cannot be read: the file is damaged`}
   }
   const width = metadata.width ?? 0
   const height = metadata.height ?? 0
+  if (width * height > largestImage.pixels) {
+    const count = (value: number) => value.toLocaleString('en')
+    return {
+      ok: false,
+      reason: `Image \`${src}\` is too large: it is ${count(width)} × ${count(height)} pixels (${Math.round((width * height) / 1e6)} megapixels), and Folio reads at most ${Math.floor(largestImage.pixels / 1e6)} megapixels (${count(largestImage.side)} × ${count(largestImage.side)})`
+    }
+  }
   Object.assign(asset, {width, height})
   const tooMany = width * height > reduceAbove.pixels
   const tooHeavy = asset.bytes.byteLength > reduceAbove.bytes

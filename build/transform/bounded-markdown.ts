@@ -13,6 +13,12 @@
  * - Definitions and footnotes: each reference looked its label up in a list
  *   of every definition (50,000 footnotes citing each other took minutes);
  *   the lists are indexed.
+ * - Literal autolinks (GFM): before each word, the library walks back
+ *   through the paragraph's events for a `[` that no `]` has closed, and
+ *   when it finds one it leaves no mark to stop the next walk, so a stray
+ *   `[` early in a long paragraph made every later word walk back to it.
+ *   The `[` found is remembered, and while it is still there and still
+ *   open, each word is text at once: the same result, linearly.
  * - Markup inside a paragraph: each piece costs micromark a pass over the
  *   paragraph's events (merging the text around it, matching emphasis, a
  *   footnote call looking back for its bracket), so a paragraph holds at
@@ -27,7 +33,7 @@
  */
 import type {Root, RootContent} from 'mdast'
 import {defaultHandlers, type Handler, type State as HastState} from 'mdast-util-to-hast'
-import type {Code, Construct, Effects, Extension, State, TokenizeContext} from 'micromark-util-types'
+import type {Code, Construct, Effects, Event, Extension, State, Token, TokenizeContext} from 'micromark-util-types'
 import type {Processor} from 'unified'
 import type {VFile} from 'vfile'
 import {fail, warn} from '../messages.ts'
@@ -192,6 +198,66 @@ const codeText: Construct = {
   }
 }
 
+// ---------------------------------------------------------------- literal autolinks
+
+/** The open label the last walk found, and where, by tokenizer (one per paragraph). */
+const openLabels = new WeakMap<object, {token: Token; index: number}>()
+
+type WalkedToken = Token & {_balanced?: boolean; _gfmAutolinkLiteralWalkedInto?: boolean}
+
+/**
+ * micromark-extension-gfm-autolink-literal's `previousUnbalanced`, with the
+ * `[` it finds remembered: a label start that was open stays open until a
+ * `]` balances it, so while it is still in its place the answer is known.
+ * When there is none, the walk leaves the library's own mark, as the
+ * library does, and the library's walk after it stops there at once.
+ */
+function openLabelBefore(events: Event[], context: object): boolean {
+  const known = openLabels.get(context)
+  if (known && !(known.token as WalkedToken)._balanced && events[known.index]?.[1] === known.token) return true
+  let index = events.length
+  while (index--) {
+    const token = events[index]![1] as WalkedToken
+    if ((token.type === 'labelLink' || token.type === 'labelImage') && !token._balanced) {
+      openLabels.set(context, {token, index})
+      return true
+    }
+    if (token._gfmAutolinkLiteralWalkedInto) break
+  }
+  if (events.length > 0) (events.at(-1)![1] as WalkedToken)._gfmAutolinkLiteralWalkedInto = true
+  return false
+}
+
+/** Letters, digits and `+ - .`: where a literal autolink may start, less `_` (emphasis; counted as markup). */
+const isWordCharacter = (code: Code): boolean =>
+  code !== null && ((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 43 || code === 45 || code === 46)
+const wordStarts = Array.from({length: 123}, (_, code) => code).filter(isWordCharacter)
+
+/** Before the literal autolinks: a word after an open `[` is text, without their walk back. */
+const wordAfterOpenLabel: Construct = {
+  name: 'folioWordAfterOpenLabel',
+  add: 'before',
+  previous(code: Code): boolean {
+    return !isWordCharacter(code) || code === 45 || code === 46 || code === 43
+  },
+  tokenize(this: TokenizeContext, effects: Effects, ok: State, nok: State): State {
+    const self = this
+    return (code: Code) => {
+      if (!openLabelBefore(self.events, self)) return nok(code)
+      effects.enter('data')
+      const word: State = (next: Code) => {
+        if (!isWordCharacter(next)) {
+          effects.exit('data')
+          return ok(next)
+        }
+        effects.consume(next)
+        return word
+      }
+      return word(code)
+    }
+  }
+}
+
 // ---------------------------------------------------------------- markup
 
 /**
@@ -257,7 +323,10 @@ const markupLimit: Construct = {
 
 const extension: Extension = {
   document: {null: [indexLookups]},
-  text: {...Object.fromEntries(markupCharacters.map((code) => [code, code === 96 ? [markupLimit, codeText] : markupLimit]))},
+  text: {
+    ...Object.fromEntries(wordStarts.map((code) => [code, wordAfterOpenLabel])),
+    ...Object.fromEntries(markupCharacters.map((code) => [code, code === 96 ? [markupLimit, codeText] : markupLimit]))
+  },
   disable: {null: ['codeText']}
 }
 
