@@ -2,8 +2,8 @@
  * What a build is doing, while it does it: on a terminal, one live line per
  * edition, rewritten in place (chapters read, the stage, pages printed of
  * the pages expected, the time so far); when the output is not a terminal
- * (a log, CI), a plain line when an edition changes stage and at most every
- * `plainEvery` ms while it prints; under `--quiet`, only the lines a build
+ * (a log, CI), once an edition has taken `plainEvery` ms, a plain line when
+ * it changes stage and at most every `plainEvery` ms while it prints; under `--quiet`, only the lines a build
  * prints today (each edition's, when it is written).
  *
  * The build tells it events; it knows nothing of how they are measured.
@@ -110,10 +110,19 @@ export class ProgressReporter {
       this.#ticker.unref?.()
       return
     }
-    if (changedStage || now - state.lastPlain >= (this.#options.plainEvery ?? 10_000)) {
+    // Plain lines only about an edition that has taken a while: a quick build prints what it printed before.
+    const every = this.#options.plainEvery ?? 10_000
+    if (now - state.started >= every && (changedStage || now - state.lastPlain >= every)) {
       state.lastPlain = now
       this.#out.write(`${this.#describe(event.edition, state, now)}\n`)
     }
+  }
+
+  /** The live lines away and every edition forgotten: before the lines that stay are printed, and at the end. */
+  clear(): void {
+    this.close()
+    this.#editions.clear()
+    this.#read = undefined
   }
 
   /** The live lines away: call before printing anything else, and at the end. */
