@@ -1,17 +1,20 @@
 /**
- * The time a step of a build may take, for every step and not only the
- * browser's: reading and transforming a work's chapters, and building each
- * edition (its browser jobs have the same limit of their own). Steps check
- * their limit as they go, between chapters, passes and pages; every step is
- * linear in its input (see transform/bounded-markdown.ts), so none can run
- * far past a check.
+ * How long a step of a build may go without getting further, for every step
+ * and not only the browser's: reading and transforming a work's chapters,
+ * and building each edition. Not a limit on a step's total time, which a
+ * long enough book would reach however healthy the build: a step checks its
+ * limit as it goes (between chapters, prints and pages), and each check that
+ * passes starts a new window. Every step is linear in its input (see
+ * transform/bounded-markdown.ts), so none can run far past a check; time
+ * spent in the browser is watched by the browser's own limit on lack of
+ * progress (browser/stall-watch.ts), and a step says so with `progress`.
  */
 import {FolioError} from './errors.ts'
 
-/** Seconds from FOLIO_TIMEOUT (or FOLIO_BROWSER_TIMEOUT, its older name), else 120. */
-export const defaultStepSeconds = Number(process.env.FOLIO_TIMEOUT) || Number(process.env.FOLIO_BROWSER_TIMEOUT) || 120
+/** Seconds from FOLIO_TIMEOUT, else 120. */
+export const defaultStepSeconds = Number(process.env.FOLIO_TIMEOUT) || 120
 
-/** A step took longer than it may. */
+/** A step went longer than it may without getting further. */
 export class StepTimeoutError extends FolioError {
   override name = 'StepTimeoutError'
 }
@@ -19,11 +22,11 @@ export class StepTimeoutError extends FolioError {
 export class TimeLimit {
   readonly seconds: number
   readonly #what: string
-  readonly #deadline: number
+  #deadline: number
 
   /**
    * @param what The step, for the message ("reading brief.md").
-   * @param seconds How long it may take.
+   * @param seconds How long it may go between two checks.
    */
   constructor(what: string, seconds = defaultStepSeconds) {
     this.seconds = seconds
@@ -31,9 +34,18 @@ export class TimeLimit {
     this.#deadline = performance.now() + seconds * 1000
   }
 
-  /** Throw when the step has run out of time; `where` says how far it got. */
+  /** Throw when the step went too long since it last got further; `where` says how far it got. */
   check(where: string): void {
-    if (performance.now() <= this.#deadline) return
-    throw new StepTimeoutError(`${this.#what} took longer than ${this.seconds} s (it had got to ${where}); set FOLIO_TIMEOUT (seconds) to allow more`)
+    if (performance.now() > this.#deadline) {
+      throw new StepTimeoutError(
+        `${this.#what} went longer than ${this.seconds} s without getting further (it had got to ${where}); set FOLIO_TIMEOUT (seconds) to allow more`
+      )
+    }
+    this.progress()
+  }
+
+  /** The step got further by work watched elsewhere (a browser job, which has its own limit on lack of progress). */
+  progress(): void {
+    this.#deadline = performance.now() + this.seconds * 1000
   }
 }

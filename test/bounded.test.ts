@@ -24,7 +24,7 @@ import {ncx, type NavEntry} from '../build/editions/epub/navigation.ts'
 import {buildHtmlEdition} from '../build/editions/html.ts'
 import {breakRunawayWords, hyphenateTree} from '../build/editions/pdf/hyphenation.ts'
 import {findWorks} from '../build/read/discover-works.ts'
-import {StepTimeoutError} from '../build/time-limit.ts'
+import {StepTimeoutError, TimeLimit} from '../build/time-limit.ts'
 import {chapterTransformer, parseChapter} from '../build/transform/processor.ts'
 import {browser, fixtures, projectRoot} from './harness.ts'
 
@@ -147,10 +147,24 @@ describe('the time limit covers every step', () => {
     const [work] = await findWorks([path.join(fixtures, 'book-grade')], process.cwd())
     const session = new PublishingSession({out: path.join(fixtures, 'never-written'), cwd: projectRoot, strict: false, formats: ['html'], stepSeconds: 0}, browser)
     try {
-      await assert.rejects(session.publish(work!), (error: Error) => error instanceof StepTimeoutError && /^Reading \S*book-grade took longer than 0 s \(it had got to /.test(error.message))
+      await assert.rejects(session.publish(work!), (error: Error) => error instanceof StepTimeoutError && /^Reading \S*book-grade went longer than 0 s without getting further \(it had got to /.test(error.message))
     } finally {
       await session.close()
     }
+  })
+
+  test('a step that keeps getting further may take as long as it needs; one that stops is stopped', async () => {
+    const limit = new TimeLimit('Printing a long book', 0.3)
+    const started = performance.now()
+    // Checks every 0.1 s for well past the limit: each one that passes starts a new window.
+    while (performance.now() - started < 1000) {
+      limit.check('a chapter')
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    await new Promise((resolve) => setTimeout(resolve, 400))
+    assert.throws(() => limit.check('chapter 12'), (error: Error) => error instanceof StepTimeoutError && /Printing a long book went longer than 0.3 s without getting further \(it had got to chapter 12\)/.test(error.message))
+    limit.progress()
+    assert.doesNotThrow(() => limit.check('chapter 13'), 'progress seen elsewhere (a browser job) starts a new window')
   })
 })
 

@@ -3,27 +3,31 @@
  * its table-of-contents passes, the EPUB cover). It starts on first use; a
  * job gets a page of its own (pages are kept for the next job, since opening
  * one costs more than loading one) and the browser is closed at the end of
- * the run, on errors and on Ctrl-C. Every step has a time limit.
+ * the run, on errors and on Ctrl-C.
+ *
+ * A job has no limit on its total time (a long book prints for as long as it
+ * takes) but a limit on lack of progress: it is stopped when neither Chromium
+ * nor Folio has done any work for `stallSeconds` (./stall-watch.ts).
  */
 import {mkdtemp, rm, stat} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type {Browser, Page} from 'puppeteer'
-import {defaultStepSeconds} from '../time-limit.ts'
 import {BrowserError, BrowserTimeoutError} from './errors.ts'
 import {findBrowser} from './find-browser.ts'
+import {withStallLimit, type Progress} from './stall-watch.ts'
 import {profilePrefix, removeStaleProfiles, Watchdog} from './watchdog.ts'
 import {answer, origin, type Site} from './virtual-origin.ts'
 
 export interface BrowserOptions {
-  /** Seconds a job (loading and printing a page) may take. */
-  jobTimeout?: number
+  /** Seconds a job may go without progress (neither Chromium nor Folio working) before it is stopped. */
+  stallSeconds?: number
   /** Seconds the browser may take to start. */
   launchTimeout?: number
 }
 
-/** Seconds from FOLIO_TIMEOUT or FOLIO_BROWSER_TIMEOUT, for very long books on slow machines (../time-limit.ts). */
-const defaultJobTimeout = defaultStepSeconds
+/** Seconds from FOLIO_BROWSER_STALL (or FOLIO_BROWSER_TIMEOUT, its older name), else 60. */
+export const defaultStallSeconds = Number(process.env.FOLIO_BROWSER_STALL) || Number(process.env.FOLIO_BROWSER_TIMEOUT) || 60
 
 export interface Job {
   /** What the page may load; `/index.html` is the page itself. */
@@ -39,7 +43,8 @@ export interface Job {
 /** A page kept open between jobs, and the site its requests are answered from. */
 interface PooledPage {
   page: Page
-  job?: Job
+  job?: Job | undefined
+  progress?: Progress | undefined
 }
 
 export class BrowserService {
@@ -48,11 +53,13 @@ export class BrowserService {
   #idle: PooledPage[] = []
   #initialPage: Page | undefined
   #watchdog: Watchdog | undefined
-  readonly jobTimeout: number
+  /** The browser's process, for the stall watch (its children are watched with it). */
+  #pid: number | undefined
+  readonly stallSeconds: number
   readonly launchTimeout: number
 
   constructor(options: BrowserOptions = {}) {
-    this.jobTimeout = options.jobTimeout ?? defaultJobTimeout
+    this.stallSeconds = options.stallSeconds ?? defaultStallSeconds
     this.launchTimeout = options.launchTimeout ?? 30
   }
 
@@ -73,25 +80,36 @@ export class BrowserService {
 
   /**
    * Open a page on the job's site, run `work` on it, close the page.
-   * `work` gets the page after `/index.html` has loaded.
+   * `work` gets the page after `/index.html` has loaded, and a `progress`
+   * function: what the job is doing now, for the message if it stalls, and
+   * a sign of progress. Each request the page makes is one too.
    */
-  async run<T>(job: Job, work: (page: Page) => Promise<T>): Promise<T> {
+  async run<T>(job: Job, work: (page: Page, progress: Progress) => Promise<T>): Promise<T> {
     const pooled = this.#idle.pop() ?? (await this.#openPage())
-    pooled.job = job
     let healthy = false
     try {
-      const result = await this.#timed(job.description, async () => {
-        await pooled.page.setJavaScriptEnabled(job.javaScript === true)
-        await pooled.page.goto(`${origin}/index.html`, {waitUntil: 'load', timeout: this.jobTimeout * 1000})
-        return work(pooled.page)
-      })
+      const result = await this.#failures(job.description, () =>
+        withStallLimit({page: pooled.page, pid: () => this.#pid, seconds: this.stallSeconds, description: job.description}, async (progress) => {
+          pooled.job = job
+          pooled.progress = progress
+          progress('loading the page')
+          await pooled.page.setJavaScriptEnabled(job.javaScript === true)
+          await pooled.page.goto(`${origin}/index.html`, {waitUntil: 'load', timeout: 0})
+          progress('the page loaded')
+          return work(pooled.page, progress)
+        })
+      )
       healthy = true
       return result
     } finally {
       pooled.job = undefined
-      // A page that failed or timed out is not trusted with another job.
-      if (healthy && this.#browser) this.#idle.push(pooled)
-      else await pooled.page.close().catch(() => undefined)
+      pooled.progress = undefined
+      // A page that failed or stalled is not trusted with another job.
+      if (healthy && this.#browser) {
+        // An idle page does not hold a long book's DOM.
+        await pooled.page.goto('about:blank').catch(() => undefined)
+        this.#idle.push(pooled)
+      } else await pooled.page.close().catch(() => undefined)
     }
   }
 
@@ -102,10 +120,12 @@ export class BrowserService {
     this.#initialPage = undefined
     const page = unused ?? (await browser.newPage())
     const pooled: PooledPage = {page}
-    page.setDefaultTimeout(this.jobTimeout * 1000)
+    // No fixed time limit on a step in the page: the stall watch stops a job that does nothing.
+    page.setDefaultTimeout(0)
     await page.setRequestInterception(true)
     page.on('request', (request) => {
       const job = pooled.job
+      pooled.progress?.()
       if (job) answer(request, job.site, job.refused).catch(() => undefined)
       else request.abort('blockedbyclient').catch(() => undefined)
     })
@@ -127,6 +147,7 @@ export class BrowserService {
     this.#browser = undefined
     this.#idle = []
     this.#initialPage = undefined
+    this.#pid = undefined
     if (!pending) return
     const browser = await pending.catch(() => undefined)
     await browser?.close().catch(() => undefined)
@@ -164,7 +185,8 @@ export class BrowserService {
         handleSIGTERM: false,
         handleSIGHUP: false,
         timeout: this.launchTimeout * 1000,
-        protocolTimeout: this.jobTimeout * 1000,
+        // A print is one protocol call that lasts as long as the print: no limit (the stall watch is the limit).
+        protocolTimeout: 0,
         args: [
           ...(isRoot ? ['--no-sandbox'] : []),
           '--disable-gpu',
@@ -178,7 +200,8 @@ export class BrowserService {
           '--font-render-hinting=none'
         ]
       })
-      watchdog.guard(browser.process()?.pid)
+      this.#pid = browser.process()?.pid
+      watchdog.guard(this.#pid)
       this.#initialPage = (await browser.pages())[0]
       return browser
     } catch (error) {
@@ -194,16 +217,10 @@ export class BrowserService {
     }
   }
 
-  async #timed<T>(description: string, work: () => Promise<T>): Promise<T> {
+  async #failures<T>(description: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work()
     } catch (error) {
-      if ((error as Error).name === 'TimeoutError' || /timed out/i.test((error as Error).message)) {
-        throw new BrowserTimeoutError(
-          `Chromium took longer than ${this.jobTimeout} s ${description}; set FOLIO_BROWSER_TIMEOUT (seconds) to allow more`,
-          {cause: error}
-        )
-      }
       if (error instanceof BrowserError) throw error
       throw new BrowserError(`Chromium failed ${description}: ${(error as Error).message.split('\n')[0]}`, {cause: error})
     }

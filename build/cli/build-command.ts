@@ -12,6 +12,7 @@ import type {BrowserService} from '../browser/browser-service.ts'
 import {PublishingSession, type SessionOptions} from '../publish/session.ts'
 import {describeCounts, printChecks, type Counts} from './check-report.ts'
 import type {Console} from './console.ts'
+import {ProgressReporter, type ProgressOutput} from '../output/progress.ts'
 
 export interface BuildOptions extends Omit<SessionOptions, 'out'> {
   /** Build every work a second time and compare the bytes. */
@@ -22,14 +23,21 @@ export interface BuildOptions extends Omit<SessionOptions, 'out'> {
   out: string
   /** A browser to use instead of starting one (its owner closes it). */
   browser?: BrowserService
+  /** Where progress is shown while the editions are built; none without. */
+  progress?: ProgressOutput
 }
 
 /** Returns the exit code: 0 built, 1 manuscript errors. Usage errors throw UsageError. */
 export async function runBuild(options: BuildOptions, console: Console, signal?: AbortSignal): Promise<number> {
   const started = performance.now()
-  const session = new PublishingSession({...options, out: path.resolve(options.cwd, options.out)}, options.browser)
-  const works = await findWorks(options.works, options.cwd)
+  const reporter = options.progress ? new ProgressReporter(options.progress) : undefined
+  const session = new PublishingSession(
+    {...options, out: path.resolve(options.cwd, options.out), ...(reporter ? {onProgress: (event) => reporter.event(event)} : {})},
+    options.browser
+  )
+  // Chromium starts first, while the works are found and read.
   session.warmUp()
+  const works = await findWorks(options.works, options.cwd)
   const printed = new Set<VFileMessage>()
   const counts: Counts = {passed: 0, failed: 0, skipped: 0}
   const files = []
@@ -40,6 +48,8 @@ export async function runBuild(options: BuildOptions, console: Console, signal?:
     for (const work of works) {
       if (signal?.aborted) break
       const outcome = await session.publish(work)
+      // The live lines make way for the lines that stay.
+      reporter?.clear()
       files.push(...outcome.files)
       for (const line of formatMessages(outcome.files, printed, options.cwd, console.color)) console.err(line)
       if (!outcome.built) {
@@ -73,6 +83,7 @@ export async function runBuild(options: BuildOptions, console: Console, signal?:
       }
     }
   } finally {
+    reporter?.clear()
     await session.close()
   }
   if (options.check || options.reproducibleCheck) console.out(`Checks: ${describeCounts(counts)}`)

@@ -3,6 +3,7 @@
  * failure while building), 2 usage errors.
  */
 import {Command, CommanderError, Option} from 'commander'
+import type {ProgressOutput} from '../output/progress.ts'
 import type {BrowserService} from '../browser/browser-service.ts'
 import {pageSizes} from '../document/page-sizes.ts'
 import {formats} from '../editions/index.ts'
@@ -25,6 +26,8 @@ export interface MainOptions {
   env?: Record<string, string | undefined>
   /** A running browser to use instead of starting one; it is left running. */
   browser?: BrowserService
+  /** Where progress is shown while a build runs (the command: standard error); none when not given. */
+  progress?: ProgressOutput
 }
 
 /** Run the command line; returns the exit code. */
@@ -34,6 +37,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   const cwd = options.cwd ?? process.cwd()
   const env = options.env ?? process.env
   const browser = options.browser ? {browser: options.browser} : {}
+  const progressOutput = options.progress ?? (options.console ? undefined : {write: (text: string) => void process.stderr.write(text), isTTY: process.stderr.isTTY, columns: process.stderr.columns})
   let exitCode = 0
   const program = new Command('folio')
     .description('One Markdown manuscript in, three editions out: HTML, PDF and EPUB; checked, reproducible.')
@@ -49,13 +53,15 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       .addOption(new Option('-f, --format <list>', `editions to build, comma-separated: ${formats.join(',')}`).argParser(list))
       .addOption(new Option('--page-size <size>', 'page size of the PDF editions (default: the manuscript\'s, else a4)').choices(Object.keys(pageSizes)))
       .option('--strict', 'treat every warning as an error (exit 1, nothing written)', false)
+      .option('-q, --quiet', 'no progress while building, only each edition\'s line when it is written', false)
       .exitOverride()
-  type Flags = {out: string; format?: string[]; strict: boolean; pageSize?: string; port?: string; serve?: boolean; check?: boolean; reproducibleCheck?: boolean}
+  type Flags = {out: string; format?: string[]; strict: boolean; quiet?: boolean; pageSize?: string; port?: string; serve?: boolean; check?: boolean; reproducibleCheck?: boolean}
   const common = (works: string[], flags: Flags) => ({
     works,
     out: flags.out,
     strict: flags.strict,
     cwd,
+    ...(progressOutput && flags.quiet !== true ? {progress: progressOutput} : {}),
     ...browser,
     ...(flags.format ? {formats: flags.format} : {}),
     ...(flags.pageSize ? {pageSize: flags.pageSize} : {}),

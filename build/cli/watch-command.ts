@@ -33,6 +33,8 @@ export {defaultPort}
 export async function runWatch(options: WatchOptions, console: Console, signal: AbortSignal): Promise<number> {
   const out = path.resolve(options.cwd, options.out)
   const session = new PublishingSession({...options, out}, options.browser)
+  // Chromium starts first, while the works are found and read.
+  session.warmUp()
   let works = await findWorks(options.works, options.cwd)
   const server = options.serve ? new PreviewServer() : undefined
 

@@ -19,8 +19,10 @@ export interface EditionContext {
   siblings: Array<{edition: EditionFormat; fileName: string}>
   /** The run's one browser, started on first use. */
   browser: BrowserService
-  /** How long the edition may take to build (checked as it goes). */
+  /** How long the edition may go without getting further (checked as it goes). */
   timeLimit?: TimeLimit
+  /** Told when the edition moves to a new stage ('printing', …), for progress on screen. */
+  onStage?: (stage: string) => void
 }
 
 export interface EditionFormat {

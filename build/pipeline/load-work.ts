@@ -62,9 +62,10 @@ export interface WorkResult {
 
 /**
  * @param cache Chapters read before (watch mode keeps one for the session).
- * @param limit How long reading may take (checked between chapters).
+ * @param limit How long reading may go without getting further (checked between chapters).
+ * @param onChapter Told after each chapter is read and transformed, for progress on screen.
  */
-export async function loadWork(work: WorkSource, cache = new ChapterCache(), limit?: TimeLimit): Promise<WorkResult> {
+export async function loadWork(work: WorkSource, cache = new ChapterCache(), limit?: TimeLimit, onChapter?: (read: number, of: number) => void): Promise<WorkResult> {
   const sources = await readWorkSources(work)
   limit?.check('its files')
   const files = [...(sources.book ? [sources.book] : []), ...sources.refused, ...sources.chapters]
@@ -116,6 +117,7 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache(), lim
     limit?.check(path.basename(chapter.file.path))
     const tree = await transformChapter(chapter.file, chapter.head, ChapterCache.hash(chapter.contentHash, options), transformer, work.root, cache)
     drafts.push({file: chapter.file, tree, ...(chapter.title ? {title: chapter.title} : {}), ...(chapter.type ? {type: chapter.type} : {})})
+    onChapter?.(drafts.length, parsed.length)
   }
   const cover = workFields ? await readCover(workFields, work.root) : undefined
   const theme = await themeOf(work, workFields)

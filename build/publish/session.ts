@@ -23,6 +23,7 @@ import {editionSettings} from '../pipeline/settings.ts'
 import type {WorkSource} from '../read/discover-works.ts'
 import {TimeLimit} from '../time-limit.ts'
 import {checkEditions} from './check-editions.ts'
+import type {ProgressEvent} from '../output/progress.ts'
 
 export interface SessionOptions {
   /** Output folder, absolute. */
@@ -39,8 +40,10 @@ export interface SessionOptions {
   pageSize?: string
   /** Check the editions after writing them. */
   check?: boolean
-  /** Seconds each step may take (reading the work, each edition); FOLIO_TIMEOUT else. */
+  /** Seconds each step may go without getting further (reading the work, each edition); FOLIO_TIMEOUT else. */
   stepSeconds?: number
+  /** Told what the build is doing while it does it (output/progress.ts). */
+  onProgress?: (event: ProgressEvent) => void
 }
 
 export type EditionOutcome = WrittenEdition
@@ -101,7 +104,13 @@ export class PublishingSession {
    * @param force Build even when the sources did not change since the last build (a template did).
    */
   async build(work: WorkSource, force = true): Promise<BuiltWork> {
-    const result = await loadWork(work, this.cache, new TimeLimit(`Reading ${work.name}`, this.options.stepSeconds))
+    const onProgress = this.options.onProgress
+    const result = await loadWork(
+      work,
+      this.cache,
+      new TimeLimit(`Reading ${work.name}`, this.options.stepSeconds),
+      onProgress ? (chapters, of) => onProgress({kind: 'read', chapters, of}) : undefined
+    )
     const key = work.file ?? work.root
     if (!force && result.fingerprint !== undefined && this.#published.get(key) === result.fingerprint) {
       return {work, unchanged: true, files: result.files, ok: true, editions: []}
@@ -163,9 +172,20 @@ export class PublishingSession {
       this.chosen.map(async (edition) => {
         const started = performance.now()
         const timeLimit = new TimeLimit(`The ${edition.format} edition of ${name}`, this.options.stepSeconds)
+        const onProgress = this.options.onProgress
+        const onStage = onProgress ? (stage: string) => onProgress({kind: 'stage', edition: edition.format, stage}) : undefined
+        onStage?.('building')
         try {
-          const bytes = await edition.build({document, settings, browser: this.browser, timeLimit, siblings: siblings.filter((sibling) => sibling.edition !== edition)})
+          const bytes = await edition.build({
+            document,
+            settings,
+            browser: this.browser,
+            timeLimit,
+            siblings: siblings.filter((sibling) => sibling.edition !== edition),
+            ...(onStage ? {onStage} : {})
+          })
           timeLimit.check('its end')
+          onStage?.('built')
           return {edition, bytes, milliseconds: performance.now() - started}
         } catch (error) {
           if (error instanceof FolioError) throw error

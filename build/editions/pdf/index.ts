@@ -1,7 +1,10 @@
 /**
  * The PDF edition: the print page rendered by the shared Chromium, then
- * finished with pdf-lib. With a table of contents, the page is printed again
- * with the page numbers read back from the previous PDF, until they hold.
+ * finished with pdf-lib. The work is printed once; the contents' page
+ * numbers, read back from that print, are printed with the front pages only
+ * and spliced in (contents-pages.ts). Page references in the text ("on page
+ * 7") change the text itself, so a work with them is printed whole again
+ * until the numbers hold.
  * `pdf-print` is the print-ready variant: 3 mm bleed, TrimBox and BleedBox,
  * links in the text colour.
  */
@@ -13,9 +16,8 @@ import {PDFDocument} from 'pdf-lib'
 import type {Page} from 'puppeteer'
 import {visit} from 'unist-util-visit'
 import type {BrowserService} from '../../browser/browser-service.ts'
-import type {Site} from '../../browser/virtual-origin.ts'
 import type {Document} from '../../document/document.ts'
-import {contentsOf, countContents, partOpenedBy} from '../../document/contents.ts'
+import {contentsOf, countContents, partOpenedBy, type ContentsEntry} from '../../document/contents.ts'
 import type {EditionSettings} from '../../document/settings.ts'
 import {stringsFor} from '../../strings.ts'
 import type {TimeLimit} from '../../time-limit.ts'
@@ -24,7 +26,11 @@ import {fontSite} from '../fonts.ts'
 import {opensWithTitlePage} from '../imprint.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
 import {breakRunawayWords, hyphenateTree} from './hyphenation.ts'
-import {applyLineBreaks, printWidth, settleLineBreaks, type LineBreakSettings} from './line-breaking.ts'
+import {applyLineBreaks, printWidth, settleLineBreaks} from './line-breaking.ts'
+import {fastLoad, printWithContents} from './contents-pages.ts'
+import {widenNumberBoxes} from './page-scripts.ts'
+import {origin, type Site} from '../../browser/virtual-origin.ts'
+import {evaluateIsolated} from '../../browser/isolated-world.ts'
 import {clearRunningHeads} from './opening-pages.ts'
 import {pagesOfTargets} from './page-references.ts'
 import {logoPath, printPage} from './print-page.ts'
@@ -38,19 +44,32 @@ export interface PdfEditionOptions {
   browser: BrowserService
   /** The print-ready variant. */
   printReady?: boolean
-  /** How long the edition may take to build (checked as it goes). */
+  /** How long the edition may go without getting further (checked as it goes). */
   timeLimit?: TimeLimit
+  /** Told when the edition moves to a new stage ('typesetting', 'printing', …), for progress on screen. */
+  onStage?: (stage: string) => void
 }
 
-/** Table-of-contents passes before giving up on page numbers settling. */
+/** Full prints before giving up on page numbers settling. */
 const maxPasses = 4
 const assetsPath = '/assets/'
+
+/** A print, read back: the PDF and where the contents' entries fell. */
+interface Printed {
+  pdf: PDFDocument
+  headings: Headings
+}
 
 export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8Array> {
   const {document, settings} = options
   const {pageSize} = settings
   const printReady = options.printReady ?? false
   const strings = stringsFor(document.metadata.lang)
+  const stage = (what: string) => {
+    options.timeLimit?.progress()
+    options.onStage?.(what)
+  }
+  stage('typesetting')
   const chapters = document.chapters.map((chapter) => {
     options.timeLimit?.check(`hyphenating ${chapter.source}`)
     const tree = printableTree(chapter.tree, document.metadata.lang)
@@ -61,58 +80,141 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   const showToc = document.chapters.length > 1 || countContents(contents) > 6
   // On book sizes, parts and chapters open on a right-hand (odd) page.
   const openers = pageSize.book && document.chapters.length > 1 ? openingIds(document) : []
-
-  let pdf: PDFDocument | undefined
-  let headings: Headings | undefined
-  let blanks = new Set<string>()
-  // "Figure 2 on page 7": the pages of what cross-references name, settled by the same passes.
+  // "Figure 2 on page 7": the pages of what cross-references name change the text itself, so they need whole prints.
   const targets = pageReferenceTargets(chapters)
-  const onPage = strings.onPage
-  let targetPages: Map<string, number> | undefined
-  // The breaks are settled on the first printing; the later ones print the same text,
-  // unless a page reference's number changed it: then they are settled again.
-  let lineBreaks: LineBreakSettings | undefined
-  const settle = async (page: Page) => {
-    if (lineBreaks && targets.length === 0) await applyLineBreaks(page, lineBreaks)
-    else lineBreaks = await settleLineBreaks(page, printWidth(pageSize, printReady))
-  }
-  for (let pass = 1; pass <= maxPasses; pass++) {
-    options.timeLimit?.check(`printing, pass ${pass}`)
-    for (const chapter of chapters) fillPageReferences(chapter, targetPages, onPage)
-    const page = printPage({
-      document,
-      chapters,
-      pageSize,
-      printReady,
-      blanks,
-      ...(showToc ? {contents} : {}),
-      ...(headings ? {pageNumbers: headings.pages} : {})
-    })
-    const bytes = await print(options.browser, toHtml(page), document, settle)
-    pdf = await PDFDocument.load(bytes, {updateMetadata: false})
-    const located = locateHeadings(pdf, contents)
-    const nextBlanks = rectoBlanks(openers, located.pages, blanks)
-    const nextTargetPages = pagesOfTargets(pdf, targets)
-    const settled =
-      headings !== undefined && samePages(headings.pages, located.pages) && sameSet(blanks, nextBlanks) && (targets.length === 0 || samePages(targetPages!, nextTargetPages))
-    headings = located
-    blanks = nextBlanks
-    targetPages = nextTargetPages
-    if ((!showToc && openers.length === 0 && targets.length === 0) || settled) break
-  }
+  const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, pageSize}
+  const {pdf, headings} = targets.length > 0 ? await printInPasses(work, targets, strings.onPage) : await printOnce(work)
+  options.timeLimit?.check('finishing')
+  stage('finishing')
   // No running head where a chapter or a part opens, nor on the contents' first page (after the title and copyright pages).
   const opening = [
-    ...(document.chapters.length > 1 ? openingIds(document).flatMap((id) => headings!.pages.get(id) ?? []) : []),
+    ...(document.chapters.length > 1 ? openingIds(document).flatMap((id) => headings.pages.get(id) ?? []) : []),
     ...(showToc && opensWithTitlePage(document, 'pdf') ? [3] : [])
   ]
-  clearRunningHeads(pdf!, opening, pageSize, printReady)
-  return finishPdf(pdf!, {
+  clearRunningHeads(pdf, opening, pageSize, printReady)
+  return finishPdf(pdf, {
     document,
     contents,
-    headings: headings!,
+    headings,
     printReady,
     ...(settings.published ? {published: settings.published} : {})
   })
+}
+
+interface PrintWork {
+  document: Document
+  chapters: Root[]
+  contents: ContentsEntry[]
+  showToc: boolean
+  openers: string[]
+  printReady: boolean
+  pageSize: EditionSettings['pageSize']
+  browser: BrowserService
+  stage: (what: string) => void
+}
+
+/**
+ * The work printed once, on one loaded page: lines set (line-breaking.ts),
+ * blank versos placed on that page and the work printed again when an
+ * opener fell on a left-hand page (Chromium ignores `break-before: right`),
+ * then the contents' numbers printed with the front pages only and spliced
+ * in (contents-pages.ts).
+ */
+async function printOnce(work: PrintWork): Promise<Printed> {
+  const {document, contents, openers, pageSize, printReady} = work
+  let blanks = new Set<string>()
+  const html = () => toHtml(printPage({document, chapters: work.chapters, pageSize, printReady, blanks, ...(work.showToc ? {contents} : {})}))
+  let current = html()
+  return work.browser.run({site: printSite(() => current, document), description: `printing the PDF of ${document.slug}`}, async (page, progress) => {
+    const stage = (what: string) => {
+      progress(what)
+      work.stage(what)
+    }
+    stage('setting the lines')
+    const lineBreaks = await settleLineBreaks(page, printWidth(pageSize, printReady))
+    const print = async () => {
+      stage('printing')
+      const bytes = await printPdf(page)
+      progress('reading the print back')
+      return bytes
+    }
+    // A work of a thousand pages or more (about 450 words make a page of A4, 250 of a book size) gets wider number boxes.
+    const wide = work.showToc && wordsIn(work.chapters) / (pageSize.book ? 250 : 450) > 900
+    if (wide) await evaluateIsolated(page, widenNumberBoxes)
+    // Blank versos go into the page as it is loaded again, its lines set as before: Chromium
+    // keeps the named page of a blank inserted into a loaded page from showing (it prints a running head on it).
+    const settle =
+      openers.length > 0
+        ? async (pages: Map<string, number>) => {
+            const next = rectoBlanks(openers, pages, blanks)
+            if (sameSet(next, blanks)) return false
+            blanks = next
+            current = html()
+            stage('placing blank pages')
+            await page.goto(`${origin}/index.html`, {waitUntil: 'load', timeout: 0})
+            await applyLineBreaks(page, lineBreaks)
+            if (wide) await evaluateIsolated(page, widenNumberBoxes)
+            return true
+          }
+        : undefined
+    if (!work.showToc) {
+      let pdf = await PDFDocument.load(await print(), fastLoad)
+      for (let pass = 1; settle && pass < maxPasses && (await settle(locateHeadings(pdf, contents).pages)); pass++) {
+        pdf = await PDFDocument.load(await print(), fastLoad)
+      }
+      return {pdf, headings: locateHeadings(pdf, contents)}
+    }
+    const printed = await printWithContents({page, contents, print, maxPasses, digits: wide ? 5 : 3, ...(settle ? {settle} : {}), onFrontPages: () => stage('numbering the contents')})
+    return {pdf: printed.pdf, headings: printed.headings}
+  })
+}
+
+/**
+ * Whole prints until the page numbers hold: the contents', the blank
+ * versos', and those that page references print in the text, which can
+ * move the text after them.
+ */
+async function printInPasses(work: PrintWork, targets: string[], onPage: string): Promise<Printed> {
+  const {document, chapters, contents, openers, pageSize, printReady} = work
+  let printed: Printed | undefined
+  let blanks = new Set<string>()
+  let targetPages: Map<string, number> | undefined
+  // The breaks are settled on the first printing and again on each later one: a page reference's number changes the text.
+  for (let pass = 1; pass <= maxPasses; pass++) {
+    for (const chapter of chapters) fillPageReferences(chapter, targetPages, onPage)
+    const html = toHtml(
+      printPage({document, chapters, pageSize, printReady, blanks, ...(work.showToc ? {contents} : {}), ...(printed ? {pageNumbers: printed.headings.pages} : {})})
+    )
+    const bytes = await work.browser.run({site: printSite(() => html, document), description: `printing the PDF of ${document.slug}, pass ${pass}`}, async (page, progress) => {
+      progress('setting the lines')
+      work.stage('setting the lines')
+      await settleLineBreaks(page, printWidth(pageSize, printReady))
+      progress('printing')
+      work.stage('printing')
+      return printPdf(page)
+    })
+    const pdf = await PDFDocument.load(bytes, fastLoad)
+    const located = locateHeadings(pdf, contents)
+    const nextBlanks = rectoBlanks(openers, located.pages, blanks)
+    const nextTargetPages = pagesOfTargets(pdf, targets)
+    const settled = printed !== undefined && samePages(printed.headings.pages, located.pages) && sameSet(blanks, nextBlanks) && samePages(targetPages!, nextTargetPages)
+    printed = {pdf, headings: located}
+    blanks = nextBlanks
+    targetPages = nextTargetPages
+    if (settled) break
+  }
+  return printed!
+}
+
+function wordsIn(trees: Root[]): number {
+  let words = 0
+  for (const tree of trees) visit(tree, 'text', (node) => void (words += node.value.split(/\s+/).filter(Boolean).length))
+  return words
+}
+
+/** Chromium's print, with no time limit of its own: the browser's stall watch stops a print that does nothing. */
+function printPdf(page: Page): Promise<Uint8Array> {
+  return page.pdf({preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: 0})
 }
 
 /** Ids of what opens on a new page: each part's title and each chapter (by its first element). */
@@ -167,19 +269,12 @@ export function printableTree(tree: Root, lang: string): Root {
   return copy
 }
 
-async function print(browser: BrowserService, html: string, document: Document, prepare: (page: Page) => Promise<void>): Promise<Uint8Array> {
-  return browser.run({site: printSite(html, document), description: `printing the PDF of ${document.slug}`}, async (page) => {
-    await prepare(page)
-    return page.pdf({preferCSSPageSize: true, printBackground: true, outline: true, tagged: true, timeout: browser.jobTimeout * 1000})
-  })
-}
-
 /** The print page, the work's images, the theme's logo and the fonts; nothing else. */
-function printSite(html: string, document: Document): Site {
+function printSite(html: () => string, document: Document): Site {
   const fonts = fontSite(document.theme)
   const logos = [document.theme.logo?.light, document.theme.logo?.dark].filter((image) => image !== undefined)
   return (pathname) => {
-    if (pathname === '/index.html') return {contentType: 'text/html; charset=utf-8', body: html}
+    if (pathname === '/index.html') return {contentType: 'text/html; charset=utf-8', body: html()}
     if (pathname.startsWith(assetsPath)) {
       const asset = document.assets.get(pathname.slice(assetsPath.length))
       if (!asset) return undefined

@@ -1,0 +1,69 @@
+/**
+ * What the PDF edition does to a loaded print page between prints, run in
+ * the page's isolated world (browser/isolated-world.ts): the contents'
+ * number boxes and numbers, the text hidden for a print of the front pages
+ * only, blank versos before openers. Each function is sent to the page as its source text,
+ * so it uses nothing but its arguments and the page's DOM.
+ *
+ * The project compiles without the DOM library; the little of it used here
+ * is declared below.
+ */
+
+interface PageStyle {
+  display: string
+  flex: string
+  inlineSize: string
+  textAlign: string
+}
+interface PageElement {
+  textContent: string | null
+  className: string
+  classList: {add(name: string): void}
+  style: PageStyle
+  dataset: Record<string, string | undefined>
+  nextElementSibling: PageElement | null
+  getAttribute(name: string): string | null
+  setAttribute(name: string, value: string): void
+  removeAttribute(name: string): void
+  querySelector(selector: string): PageElement | null
+  closest(selector: string): PageElement | null
+  getBoundingClientRect(): {width: number}
+  before(node: PageElement): void
+  append(node: PageElement): void
+  remove(): void
+}
+declare const document: {
+  head: PageElement
+  querySelector(selector: string): PageElement | null
+  querySelectorAll(selector: string): Iterable<PageElement> & {length: number}
+  getElementById(id: string): PageElement | null
+  createElement(name: string): PageElement
+}
+
+/** Page number boxes for five figures (print.css: `.toc-wide`). */
+export function widenNumberBoxes(): void {
+  document.querySelector('nav.toc')?.classList.add('toc-wide')
+}
+
+/**
+ * Each entry's number (by the id its link goes to, `#id` or `…/#id`); with
+ * `frontOnly`, everything after the contents hidden, else shown.
+ */
+export function fillNumbers(numbers: Record<string, string>, frontOnly: boolean): void {
+  for (const link of document.querySelectorAll('nav.toc a[href*="#"]')) {
+    const href = link.getAttribute('href')!
+    const box = link.querySelector('.toc-page')
+    const number = numbers[decodeURIComponent(href.slice(href.indexOf('#') + 1))]
+    if (box && number !== undefined) box.textContent = number
+  }
+  const toc = document.querySelector('nav.toc')
+  for (let element = toc?.nextElementSibling ?? null; element; element = element.nextElementSibling) {
+    if (frontOnly) {
+      element.dataset.folioHidden = ''
+      element.style.display = 'none'
+    } else if (element.dataset.folioHidden !== undefined) {
+      element.style.display = ''
+      element.removeAttribute('data-folio-hidden')
+    }
+  }
+}
