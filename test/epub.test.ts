@@ -132,7 +132,7 @@ describe('a book of chapters as an EPUB', () => {
     assert.match(introduction, /<sup><a href="#fn-scope" id="fnref-scope" epub:type="noteref" role="doc-noteref">1<\/a><\/sup>/)
     assert.match(
       introduction,
-      /<aside id="fn-scope" epub:type="footnote" role="doc-footnote" class="note"><p><a href="#fnref-scope" role="doc-backlink">1\.<\/a> The scope is Europe after 1945\.<\/p><\/aside>/
+      /<aside id="fn-scope" epub:type="footnote" role="doc-footnote" class="footnote"><p><a href="#fnref-scope" role="doc-backlink">1\.<\/a> The scope is Europe after 1945\.<\/p><\/aside>/
     )
     assert.doesNotMatch(introduction, /data-footnote-backref|↑/)
   })

@@ -32,6 +32,7 @@ import {asCoreImage} from './core-media.ts'
 import {coverImage} from './cover.ts'
 import {navigationBody, ncx, type Landmark, type NavEntry} from './navigation.ts'
 import {popUpNotes} from './notes.ts'
+import {markShortTables} from './table-breaks.ts'
 import {packageDocument, type ManifestItem} from './package-document.ts'
 import {addEpubTypes} from './semantics.ts'
 import {toXhtml} from './xhtml.ts'
@@ -97,6 +98,7 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
   const chapterPages = document.chapters.map((chapter) => {
     const tree = structuredClone(chapter.tree)
     popUpNotes(tree)
+    markShortTables(tree)
     addEpubTypes(tree)
     visit(tree, 'element', (node) => {
       if (node.tagName === 'a' && typeof node.properties.href === 'string' && node.properties.href.startsWith('#')) {
