@@ -52,7 +52,7 @@ export function screenStyles(theme: Theme, extra: string[] = []): string {
     ...extra,
     styles.all ?? '',
     styles.screen ?? '',
-    `@media print {\n${stylesheet('print')}\n${styles.print ?? ''}\n}`
+    `@media print {\n${stylesheet('print')}\n${stylesheet('html-print')}\n${styles.print ?? ''}\n}`
   ].filter(Boolean).join('\n')
 }
 
