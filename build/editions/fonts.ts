@@ -1,8 +1,9 @@
 /**
  * Font files as the editions carry them. The HTML page and the EPUB embed
- * only the faces their text uses: Folio's own as its WOFF2 subset files, a
- * theme's subset to the characters set in it (HarfBuzz, through
- * subset-font). The PDF's page declares every face, served from the
+ * only the faces their text uses. The HTML page: Folio's own as its WOFF2
+ * subset files, a theme's subset to the characters set in it (HarfBuzz,
+ * through subset-font). The EPUB: each as TrueType (or OpenType), subset to
+ * the book's characters (ereaderFontBytes). The PDF's page declares every face, served from the
  * browser job's site at /fonts/, and Chromium loads and subsets those it
  * uses; a theme's are served with TrueType outlines (../read/theme-fonts.ts).
  */
