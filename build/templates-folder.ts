@@ -26,7 +26,7 @@ export const templateSlots: Record<string, string[]> = {
     'date', 'publisher', 'imprint', 'titleBlock', 'abstract', 'contents', 'toc', 'text', 'colophon', 'marginText'
   ],
   'epub/page.html': ['lang', 'dir', 'title', 'stylesheet', 'bodyType', 'text'],
-  'epub/cover.html': ['lang', 'dir', 'title', 'titleSize', 'subtitle', 'authors', 'publisher', 'logo', 'styles']
+  'epub/cover.html': ['lang', 'dir', 'series', 'title', 'titleSize', 'subtitle', 'authors', 'publisher', 'logo', 'styles']
 }
 
 const parsed = new Map<string, {modified: number; value: unknown}>()

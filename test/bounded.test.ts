@@ -3,7 +3,7 @@
  * end in time, with the same result as before where there was one, or with
  * a documented limit and a positioned message. In process; the time limits
  * on the tests only keep a regression from hanging the suite (speed itself
- * is measured by npm run bench and in FINDINGS-15.md).
+ * is measured by npm run bench).
  */
 import assert from 'node:assert/strict'
 import path from 'node:path'

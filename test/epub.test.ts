@@ -6,6 +6,7 @@ import {cpSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {before, describe, test} from 'node:test'
 import {strFromU8, unzipSync} from 'fflate'
+import {Font} from 'fonteditor-core'
 import {aceCheck, epubCheckMany, fixtures, folio, plainQuotes, scratchFolder, seedParagraphs, visibleText, type Run} from './harness.ts'
 
 type Book = Record<string, Uint8Array>
@@ -30,6 +31,28 @@ describe('the brief as an EPUB', () => {
 
   // EPUBCheck at the end of the file, with the others; Ace on the brief runs in check.test.ts (build --check).
   test('is written, for EPUBCheck', () => void epubEditions.push(file))
+
+  test('fonts every reading system takes: TrueType, subset to the book, each face declared with its weight and style, generic fallbacks', () => {
+    const fonts = Object.keys(book).filter((name) => name.startsWith('EPUB/fonts/'))
+    assert.ok(fonts.length >= 3, fonts.join(', '))
+    const css = text(book, 'EPUB/css/book.css')
+    const chapter = visibleText(text(book, xhtmlFiles(book).find((name) => name.startsWith('EPUB/text/'))!))
+    for (const name of fonts) {
+      assert.match(name, /\.ttf$/, 'Kindle conversion keeps TrueType and OpenType, not WOFF2')
+      assert.equal(Buffer.from(book[name]!.subarray(0, 4)).toString('hex'), '00010000', `${name} is a TrueType sfnt`)
+      const href = name.slice('EPUB/'.length)
+      assert.match(opf, new RegExp(`href="${href}" media-type="font/ttf"`))
+      const rule = css.match(new RegExp(`@font-face \\{[^}]*src: url\\(\\.\\./${href}\\) format\\('truetype'\\)[^}]*\\}`))?.[0]
+      assert.ok(rule, `${href} has an @font-face rule`)
+      assert.match(rule, /font-style: (normal|italic);/)
+      assert.match(rule, /font-weight: (400|700);/)
+      const cmap = Object.keys(Font.create(Buffer.from(book[name]!), {type: 'ttf'}).get().cmap).map(Number)
+      assert.ok(cmap.length < 200, `${name}: ${cmap.length} characters, subset to the book's`)
+      if (/latin-400-normal/.test(name)) for (const letter of 'WPUKRAINE') assert.ok(cmap.includes(letter.codePointAt(0)!), `${name} has ${letter}`)
+    }
+    assert.ok(chapter.length > 1000)
+    for (const stack of css.matchAll(/font-family: ([^;]+);/g)) if (stack[1]!.includes(',')) assert.match(stack[1]!, /, (serif|sans-serif|monospace)$/)
+  })
 
   test('the container: mimetype first and stored, then the package', () => {
     const bytes = readFileSync(file)
@@ -128,7 +151,7 @@ describe('a book of chapters as an EPUB', () => {
     assert.match(introduction, /<sup><a href="#fn-scope" id="fnref-scope" epub:type="noteref" role="doc-noteref">1<\/a><\/sup>/)
     assert.match(
       introduction,
-      /<aside id="fn-scope" epub:type="footnote" role="doc-footnote" class="note"><p><a href="#fnref-scope" role="doc-backlink">1\.<\/a> The scope is Europe after 1945\.<\/p><\/aside>/
+      /<aside id="fn-scope" epub:type="footnote" role="doc-footnote" class="footnote"><p><a href="#fnref-scope" role="doc-backlink">1\.<\/a> The scope is Europe after 1945\.<\/p><\/aside>/
     )
     assert.doesNotMatch(introduction, /data-footnote-backref|↑/)
   })

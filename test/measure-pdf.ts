@@ -1,6 +1,6 @@
 /**
  * Not a test: `node --import tsx test/measure-pdf.ts FILE.pdf SOURCE.md|DIR [first words]`
- * prints what FINDINGS-11.md reports for one PDF.
+ * prints, for one PDF, the measures of docs/decisions/0013-pdf-line-breaks-and-text-layer.md.
  */
 import {readdirSync, readFileSync, statSync} from 'node:fs'
 import path from 'node:path'

@@ -64,7 +64,7 @@ async function asSet(html: string, theme: Theme, files: Map<string, Uint8Array> 
       site: (pathname) => {
         if (pathname === '/index.html') return {contentType: 'text/html; charset=utf-8', body: html}
         const file = files.get(pathname.slice(1))
-        if (file) return {contentType: pathname.endsWith('.css') ? 'text/css' : 'font/woff2', body: file}
+        if (file) return {contentType: pathname.endsWith('.css') ? 'text/css' : pathname.endsWith('.ttf') ? 'font/ttf' : 'font/woff2', body: file}
         return fonts(pathname)
       }
     },

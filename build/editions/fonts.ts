@@ -1,8 +1,9 @@
 /**
  * Font files as the editions carry them. The HTML page and the EPUB embed
- * only the faces their text uses: Folio's own as its WOFF2 subset files, a
- * theme's subset to the characters set in it (HarfBuzz, through
- * subset-font). The PDF's page declares every face, served from the
+ * only the faces their text uses. The HTML page: Folio's own as its WOFF2
+ * subset files, a theme's subset to the characters set in it (HarfBuzz,
+ * through subset-font). The EPUB: each as TrueType (or OpenType), subset to
+ * the book's characters (ereaderFontBytes). The PDF's page declares every face, served from the
  * browser job's site at /fonts/, and Chromium loads and subsets those it
  * uses; a theme's are served with TrueType outlines (../read/theme-fonts.ts).
  */
@@ -41,6 +42,58 @@ export async function embeddedFontBytes(file: FontFile): Promise<Uint8Array> {
     subsets.set(key, subset)
   }
   return subset
+}
+
+/**
+ * Characters a reading system may set that are not in the text: the other
+ * case of every letter (`text-transform`), digits, punctuation and bullets
+ * of list markers, the hyphen of automatic hyphenation.
+ */
+function setAnyway(points: Set<number>): Set<number> {
+  const all = new Set(points)
+  for (let point = 0x21; point <= 0x7e; point += 1) all.add(point)
+  for (const point of [0xad, 0x2010, 0x2011, 0x2022, 0x25e6, 0x25aa, 0x2026]) all.add(point)
+  for (const point of points) {
+    const character = String.fromCodePoint(point)
+    for (const other of [character.toUpperCase(), character.toLowerCase()]) if ([...other].length === 1) all.add(other.codePointAt(0)!)
+  }
+  return all
+}
+
+/** A font file for the EPUB, as it carries it. */
+export interface EreaderFont {
+  bytes: Uint8Array
+  /** `ttf` or `otf` (PostScript outlines). */
+  extension: 'ttf' | 'otf'
+  mediaType: 'font/ttf' | 'font/otf'
+}
+
+const ereaderSubsets = new Map<string, Promise<Uint8Array>>()
+
+/**
+ * A font file for the EPUB: an sfnt (TrueType, or OpenType with PostScript
+ * outlines), subset to the book's characters. Kindle's conversion and
+ * older reading systems take TrueType and OpenType, not WOFF2 (Amazon's
+ * Kindle Publishing Guidelines, fonts); a shipped WOFF2 file is unpacked
+ * and subset by HarfBuzz (subset-font), which keeps kerning and ligatures.
+ *
+ * @param points The code points of the book's text.
+ */
+export async function ereaderFontBytes(file: FontFile, points: Set<number>): Promise<EreaderFont> {
+  const source = file.kind === 'shipped' ? shippedFontBytes(file.file) : file.font.sfnt
+  const wanted = file.kind === 'shipped' ? setAnyway(points) : setAnyway(file.points)
+  const text = String.fromCodePoint(...[...wanted].sort((a, b) => a - b))
+  const key = createHash('sha256').update(source).update(text).digest('hex')
+  let subset = ereaderSubsets.get(key)
+  if (!subset) {
+    subset = import('subset-font').then(async ({default: subsetFont}) =>
+      new Uint8Array(await subsetFont(Buffer.from(source.buffer, source.byteOffset, source.byteLength), text, {targetFormat: 'truetype'}))
+    )
+    ereaderSubsets.set(key, subset)
+  }
+  const bytes = await subset
+  const postScript = bytes[0] === 0x4f && bytes[1] === 0x54 && bytes[2] === 0x54 && bytes[3] === 0x4f
+  return postScript ? {bytes, extension: 'otf', mediaType: 'font/otf'} : {bytes, extension: 'ttf', mediaType: 'font/ttf'}
 }
 
 /** A file name for a theme's face: its family, weight and style, as letters a URL and a zip entry keep. */

@@ -7,7 +7,7 @@ import {TemplateError} from '../errors.ts'
 import {readTemplateFile} from '../templates-folder.ts'
 
 /** The text of `templates/styles/<name>.css`. */
-export function stylesheet(name: 'base' | 'screen' | 'print' | 'ereader' | 'cover' | 'citations'): string {
+export function stylesheet(name: 'base' | 'screen' | 'print' | 'html-print' | 'ereader' | 'cover' | 'citations'): string {
   const css = readTemplateFile(`styles/${name}.css`, (text) => text)
   if (css === undefined) throw new TemplateError(`Stylesheet templates/styles/${name}.css is missing`)
   return css

@@ -7,7 +7,7 @@
  * the values written in: Chromium does not carry custom properties into
  * @page margin boxes, and e-readers and EPUBCheck 4.2.6 reject them.
  */
-import {colorTokens, faceRoles, type ColorScheme, type Theme} from '../document/theme.ts'
+import {colorTokens, faceRoles, type ColorScheme, type ColorToken, type Theme} from '../document/theme.ts'
 import {stylesheet} from './stylesheets.ts'
 import {fontStack} from './typefaces.ts'
 
@@ -52,7 +52,7 @@ export function screenStyles(theme: Theme, extra: string[] = []): string {
     ...extra,
     styles.all ?? '',
     styles.screen ?? '',
-    `@media print {\n${stylesheet('print')}\n${styles.print ?? ''}\n}`
+    `@media print {\n${stylesheet('print')}\n${stylesheet('html-print')}\n${styles.print ?? ''}\n}`
   ].filter(Boolean).join('\n')
 }
 
@@ -62,10 +62,36 @@ export function printStyles(theme: Theme, pageRules: string, extra: string[] = [
   return withValues([stylesheet('base'), stylesheet('print'), ...extra, styles.all ?? '', styles.print ?? '', pageRules].filter(Boolean).join('\n'), tokenValues(theme, 'print'))
 }
 
+/**
+ * The colours of the EPUB: none of its own. Reading systems choose the
+ * page and the text (day, sepia, night) and some keep a book's colours
+ * over theirs (Calibre's viewer by default), so text takes the reading
+ * system's colour (`color: currentColor` is `inherit`), boxes lose their fills, and frames and rules are drawn
+ * in the text's colour (the hairline keeps the theme's rule: faint, never
+ * text). Measured in test/reading-system.test.ts; docs/decisions/0014-ereader-colours.md.
+ */
+const ereaderColors: Record<ColorToken, string> = {
+  brand: 'currentColor',
+  accent: 'currentColor',
+  text: 'currentColor',
+  muted: 'currentColor',
+  rule: '',
+  background: 'transparent',
+  surface: 'transparent',
+  'on-brand': 'currentColor'
+}
+
+/** The tokens' values in the EPUB: the theme's faces and hairline, the reading system's colours. */
+export function ereaderValues(theme: Theme): Map<string, string> {
+  const values = tokenValues(theme, 'light')
+  for (const token of colorTokens) if (ereaderColors[token]) values.set(`--color-${token}`, ereaderColors[token])
+  return values
+}
+
 /** The EPUB's stylesheet (without @font-face rules). */
 export function ereaderStyles(theme: Theme, extra: string[] = []): string {
   const {styles} = theme
-  return withValues([stylesheet('base'), stylesheet('ereader'), ...extra, styles.all ?? '', styles.ereader ?? ''].filter(Boolean).join('\n'), tokenValues(theme, 'light'))
+  return withValues([stylesheet('base'), stylesheet('ereader'), ...extra, styles.all ?? '', styles.ereader ?? ''].filter(Boolean).join('\n'), ereaderValues(theme))
 }
 
 /** The drawn cover's stylesheet. */

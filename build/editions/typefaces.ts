@@ -180,6 +180,11 @@ function themeFace(files: FontFace[], bold: boolean, italic: boolean): FontFace 
   )
 }
 
+/** Every code point of a page's text. */
+export function pagePoints(page: Root): Set<number> {
+  return new Set([...pointsBySetting(page).values()].flatMap((entry) => [...entry.points]))
+}
+
 /** Text points of a page by how they are set. */
 function pointsBySetting(page: Root): Map<string, {setting: Setting; points: Set<number>}> {
   const points = new Map<string, {setting: Setting; points: Set<number>}>()
@@ -288,7 +293,7 @@ export function allFontFiles(theme: Theme): FontFile[] {
 }
 
 /** `@font-face` rules for the given files; `source` says where each file is found and in what format. */
-export function fontFaceRules(files: FontFile[], source: (file: FontFile) => {url: string; format: 'woff2' | 'truetype'}): string {
+export function fontFaceRules(files: FontFile[], source: (file: FontFile) => {url: string; format: 'woff2' | 'truetype' | 'opentype'}): string {
   return files
     .map((file) => {
       const {url, format} = source(file)

@@ -1,7 +1,7 @@
 /**
  * The EPUB's cover: the image the manuscript names (front matter `cover`),
- * or one made from templates/epub/cover.html (title, subtitle, authors,
- * publisher) and rendered by the shared Chromium to a 1600 × 2560 JPEG.
+ * or one made from templates/epub/cover.html (series, title, subtitle,
+ * authors, publisher, logo) and rendered by the shared Chromium to a 1600 × 2560 JPEG.
  */
 import {createHash} from 'node:crypto'
 import {mkdir, readFile} from 'node:fs/promises'
@@ -76,19 +76,21 @@ function wholeJpeg(bytes: Uint8Array): boolean {
   return end > 4 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[end - 2] === 0xff && bytes[end - 1] === 0xd9
 }
 
-function coverPage(document: Document) {
+/** The drawn cover's page, before it is rendered. */
+export function coverPage(document: Document) {
   const {metadata, theme} = document
   const styles: Text = {type: 'text', value: [printFontFaces(theme), coverStyles(theme)].join('\n')}
   // The cover is the house colour: the logo made for dark backgrounds, when the theme has one.
   const image = theme.logo ? (theme.logo.dark ?? theme.logo.light) : undefined
-  // Long titles get smaller type, so that any title fits the cover.
+  // Long titles get smaller type, so that any title fits the cover; a short one is legible in a 150 px thumbnail.
   const length = metadata.title.length
-  const size = length <= 24 ? 190 : length <= 48 ? 160 : length <= 90 ? 124 : 96
+  const size = length <= 24 ? 230 : length <= 48 ? 180 : length <= 90 ? 130 : 96
   return fillTemplate(
     loadTemplate('epub/cover.html', theme),
     {
       lang: metadata.lang,
       dir: metadata.dir,
+      series: metadata.series,
       title: metadata.title,
       titleSize: `font-size: ${size}px`,
       subtitle: metadata.subtitle,

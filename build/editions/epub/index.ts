@@ -19,12 +19,12 @@ import type {EditionSettings} from '../../document/settings.ts'
 import {EditionError} from '../../errors.ts'
 import {stringsFor} from '../../strings.ts'
 import type {TimeLimit} from '../../time-limit.ts'
-import {embeddedFontBytes, themeFontName} from '../fonts.ts'
+import {ereaderFontBytes, themeFontName} from '../fonts.ts'
 import {chapterSection, chapterSemantics, logoImage, opensWithTitlePage} from '../imprint.ts'
 import {workStylesheets} from '../stylesheets.ts'
 import {ereaderStyles} from '../theme-styles.ts'
 import {fillTemplate, loadTemplate, type SlotValue} from '../template.ts'
-import {fontFaceRules, fontFilesFor} from '../typefaces.ts'
+import {fontFaceRules, fontFilesFor, pagePoints} from '../typefaces.ts'
 import {accessibilityFacts} from './accessibility.ts'
 import {zipBook, type BookFile} from './container.ts'
 import {aboutPageSection, colophonSection, copyrightContent, copyrightPageSection, partSection, titleBlock, titlePageSection} from './book-pages.ts'
@@ -32,6 +32,7 @@ import {asCoreImage} from './core-media.ts'
 import {coverImage} from './cover.ts'
 import {navigationBody, ncx, type Landmark, type NavEntry} from './navigation.ts'
 import {popUpNotes} from './notes.ts'
+import {markShortTables} from './table-breaks.ts'
 import {packageDocument, type ManifestItem} from './package-document.ts'
 import {addEpubTypes} from './semantics.ts'
 import {toXhtml} from './xhtml.ts'
@@ -97,6 +98,7 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
   const chapterPages = document.chapters.map((chapter) => {
     const tree = structuredClone(chapter.tree)
     popUpNotes(tree)
+    markShortTables(tree)
     addEpubTypes(tree)
     visit(tree, 'element', (node) => {
       if (node.tagName === 'a' && typeof node.properties.href === 'string' && node.properties.href.startsWith('#')) {
@@ -179,15 +181,17 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     children: [coverPage, titlePage, copyrightPage, navPage, ...textPages.map((entry) => entry.tree), ...closingPages.map((entry) => entry.tree)].flatMap((tree) => tree?.children ?? [])
   }
   const fontFiles = fontFilesFor(allPages, theme)
-  const fontBytes = await Promise.all(fontFiles.map((file) => embeddedFontBytes(file)))
-  const fonts = fontFiles.map((file, index) => ({
-    file,
-    bytes: fontBytes[index]!,
-    id: `font-${index + 1}`,
-    href: `fonts/${file.kind === 'shipped' ? path.basename(file.file) : themeFontName(file, 'woff2')}`
-  }))
+  const bookPoints = pagePoints(allPages)
+  const fontBytes = await Promise.all(fontFiles.map((file) => ereaderFontBytes(file, bookPoints)))
+  const fonts = fontFiles.map((file, index) => {
+    const {bytes, extension, mediaType} = fontBytes[index]!
+    return {file, bytes, mediaType, id: `font-${index + 1}`, href: `fonts/${file.kind === 'shipped' ? path.basename(file.file, '.woff2') + '.' + extension : themeFontName(file, extension)}`}
+  })
   const css = [
-    fontFaceRules(fontFiles, (file) => ({url: `../${fonts[fontFiles.indexOf(file)]!.href}`, format: 'woff2'})),
+    fontFaceRules(fontFiles, (file) => {
+      const font = fonts[fontFiles.indexOf(file)]!
+      return {url: `../${font.href}`, format: font.mediaType === 'font/otf' ? 'opentype' : 'truetype'}
+    }),
     ereaderStyles(theme, workStylesheets(document))
   ].join('\n')
 
@@ -205,7 +209,7 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     ...closingPages.map((entry) => ({id: entry.id, href: entry.href, mediaType: 'application/xhtml+xml'})),
     ...images.map((image) => ({id: image.id, href: image.href, mediaType: image.image.mediaType})),
     ...(logoFile ? [{id: 'logo', href: logoFile.href, mediaType: logoFile.image.mediaType}] : []),
-    ...fonts.map((font) => ({id: font.id, href: font.href, mediaType: 'font/woff2'}))
+    ...fonts.map((font) => ({id: font.id, href: font.href, mediaType: font.mediaType}))
   ]
   const spine = [
     {idref: 'cover'},
@@ -231,7 +235,8 @@ export async function buildEpubEdition(options: EpubEditionOptions): Promise<Uin
     ...closingPages.map((entry) => ({path: `EPUB/${entry.href}`, content: toXhtml(entry.tree)})),
     ...images.map((image) => ({path: `EPUB/${image.href}`, content: image.image.bytes, stored: image.image.mediaType !== 'image/svg+xml'})),
     ...(logoFile ? [{path: `EPUB/${logoFile.href}`, content: logoFile.image.bytes, stored: logoFile.image.mediaType === 'image/png'}] : []),
-    ...fonts.map((font) => ({path: `EPUB/${font.href}`, content: font.bytes, stored: true}))
+    // TrueType compresses (WOFF2 did not): deflated like the text.
+    ...fonts.map((font) => ({path: `EPUB/${font.href}`, content: font.bytes}))
   ]
   options.timeLimit?.check('its pages')
   const book = zipBook(files, modified)

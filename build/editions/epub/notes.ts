@@ -47,5 +47,6 @@ function aside(item: Element, number: number): Element {
   const label = h('a', {href: back, role: 'doc-backlink'}, `${number}.`)
   if (first?.type === 'element' && first.tagName === 'p') first.children.unshift(label, {type: 'text', value: ' '})
   else content.unshift(h('p', [label]))
-  return h('aside', {id: item.properties.id, 'epub:type': 'footnote', role: 'doc-footnote', className: ['note']}, content as ElementContent[])
+  // `footnote`, not `note`: a note is styled as a note (small, plain), never as a :::note callout.
+  return h('aside', {id: item.properties.id, 'epub:type': 'footnote', role: 'doc-footnote', className: ['footnote']}, content as ElementContent[])
 }
