@@ -101,7 +101,9 @@ export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promi
   pinStructureIds(pdf)
   repairTextLayer(pdf)
   if (options.printReady) setPrintBoxes(pdf)
-  return pdf.save({useObjectStreams: false, updateFieldAppearances: false})
+  // objectsPerTick: pdf-lib otherwise yields to the event loop every 50 objects, which made saving a
+  // 50-brief PDF take 197 ms instead of 67 (the bytes are the same).
+  return pdf.save({useObjectStreams: false, updateFieldAppearances: false, objectsPerTick: Number.POSITIVE_INFINITY})
 }
 
 /**
