@@ -68,7 +68,7 @@ export function printStyles(theme: Theme, pageRules: string, extra: string[] = [
  * over theirs (Calibre's viewer by default), so text takes the reading
  * system's colour (`color: currentColor` is `inherit`), boxes lose their fills, and frames and rules are drawn
  * in the text's colour (the hairline keeps the theme's rule: faint, never
- * text). Measured in test/reading-system.test.ts; docs/decisions/0014-ereader-colours.md.
+ * text). Measured in test/reading-system.exhaustive.ts; docs/decisions/0014-ereader-colours.md.
  */
 const ereaderColors: Record<ColorToken, string> = {
   brand: 'currentColor',
