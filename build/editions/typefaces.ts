@@ -79,7 +79,7 @@ const placedRules: Array<{test: (element: Element, classes: string[], parent: Se
 
 /**
  * Mirrors the font-family, -weight and -style rules of base.css, screen.css,
- * print.css and ereader.css; test/typefaces.test.ts holds the two together
+ * print.css and ereader.css; test/typefaces.exhaustive.ts holds the two together
  * by asking Chromium how it sets each element of real pages.
  */
 export function setIn(element: Element, parent: Setting): Setting {
