@@ -62,7 +62,7 @@ header { display: flex; flex-wrap: wrap; align-items: baseline; justify-content:
   border-bottom: 1px solid var(--rule); padding-bottom: .75rem; margin-bottom: 1.25rem; }
 h1 { font-size: 1.5rem; margin: 0; letter-spacing: -.01em; }
 header p { margin: 0; color: var(--muted); font-size: .9rem; }
-.works { list-style: none; margin: 0; padding: 0; display: grid; gap: 1rem; }
+.works { list-style: none; margin: 0; padding: 0; display: grid; gap: 1rem; align-items: start; }
 @media (min-width: 52rem) { .works { grid-template-columns: repeat(auto-fill, minmax(26rem, 1fr)); } }
 .work { background: var(--card); border: 1px solid var(--rule); border-radius: .5rem; padding: 1rem 1.1rem; min-width: 0; }
 .work.failed { border-color: var(--bad); }
@@ -73,7 +73,7 @@ h2 { font-size: 1.15rem; line-height: 1.3; margin: 0 0 .2rem; overflow-wrap: any
 table { width: 100%; border-collapse: collapse; font-size: .95rem; font-variant-numeric: tabular-nums; }
 th, td { text-align: left; padding: .4rem .5rem .4rem 0; border-top: 1px solid var(--rule); vertical-align: baseline; }
 th { color: var(--muted); font-weight: 500; font-size: .8rem; text-transform: uppercase; letter-spacing: .04em; border-top: 0; }
-td.number, th.number { text-align: right; padding-right: 0; white-space: nowrap; }
+td.number, th.number { text-align: right; padding: .4rem 0 .4rem .9rem; white-space: nowrap; }
 a { color: var(--link); font-weight: 600; text-decoration-thickness: 1px; text-underline-offset: .15em; }
 a:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
 .file { display: block; color: var(--muted); font-size: .8rem; font-weight: 400; overflow-wrap: anywhere; }
@@ -111,7 +111,7 @@ function workItem(work: PreviewWork): string {
   const problems = failed
     ? `<details${work.editions.length === 0 ? ' open' : ''}><summary>${work.editions.length > 0 ? 'Build failed; these are the last good editions' : 'Build failed'}</summary><pre>${escape(work.problems.join('\n'))}</pre></details>`
     : ''
-  return `<li class="work${failed ? ' failed' : ''}" id="work-${escape(work.slug)}"><h2>${escape(work.title)}</h2><p class="source">${escape(work.name)}</p><ul class="facts">${facts.join('')}</ul>${editions}${problems}</li>`
+  return `<li class="work${failed ? ' failed' : ''}" id="work-${escape(work.slug)}"><h2>${escape(work.title)}</h2>${work.title === work.name ? '' : `<p class="source">${escape(work.name)}</p>`}<ul class="facts">${facts.join('')}</ul>${editions}${problems}</li>`
 }
 
 /** The index page of the preview. @param events Where the page listens for rebuilds. */
