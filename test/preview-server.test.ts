@@ -1,7 +1,8 @@
 /**
  * The preview server in process: it answers only a browser on this machine
  * that names it by a loopback name, only GET and HEAD, shows no path of
- * this machine, and its reload script works whatever the page holds.
+ * this machine, and its reload script works whatever the page holds. Its
+ * index lists every work with its editions, and forgets a removed one.
  */
 import assert from 'node:assert/strict'
 import {writeFileSync} from 'node:fs'
@@ -9,7 +10,7 @@ import {request} from 'node:http'
 import path from 'node:path'
 import {after, before, test} from 'node:test'
 import {PreviewServer} from '../build/output/preview-server.ts'
-import {scratchFolder} from './harness.ts'
+import {browser, scratchFolder, visibleText} from './harness.ts'
 
 const folder = scratchFolder('preview')
 const server = new PreviewServer()
@@ -19,7 +20,18 @@ before(async () => {
   port = Number(new URL(await server.listen(0)).port)
   // An attribute holding `</body>`, as a manuscript's title="…" may: the serialiser leaves `<` in attributes as it is.
   writeFileSync(path.join(folder, 'brief.html'), '<!doctype html><html lang="en"><head><title>B</title></head><body><p title="</body>">Text</p></body></html>')
-  server.update({slug: 'brief', title: 'Brief', editions: new Map([['html', path.join(folder, 'brief.html')], ['pdf', path.join(folder, 'gone', 'brief.pdf')]]), problems: []})
+  server.update({
+    slug: 'brief',
+    title: 'Brief',
+    name: 'brief.md',
+    editions: [
+      {format: 'html', file: path.join(folder, 'brief.html'), bytes: 120},
+      {format: 'pdf', file: path.join(folder, 'gone', 'brief.pdf'), bytes: 54_210, pages: 12}
+    ],
+    problems: [],
+    errors: 0,
+    warnings: 0
+  })
 })
 after(() => server.close())
 
@@ -66,4 +78,69 @@ test('the reload script is part of the page, whatever the page holds', async () 
   const page = (await get('/brief.html')).body
   assert.ok(page.includes('<p title="</body>">Text</p>'), 'the page is served as it is')
   assert.match(page, /<\/html><script>\n\(\(\) => \{\n  const source = new EventSource\('\/__folio\/events'\)[\s\S]*<\/script>$/)
+})
+
+const builtAt = new Date('2026-12-01T12:00:07Z')
+
+test('the index lists every work with its title, editions, sizes, pages, warnings and last build time', async () => {
+  server.update({
+    slug: 'annual-report',
+    title: 'Annual Report <2026>',
+    name: 'manuscript/annual-report',
+    editions: [
+      {format: 'html', file: path.join(folder, 'annual-report.html'), bytes: 48_300},
+      {format: 'pdf', file: path.join(folder, 'annual-report.pdf'), bytes: 1_234_567, pages: 212},
+      {format: 'epub', file: path.join(folder, 'annual-report.epub'), bytes: 812}
+    ],
+    problems: [],
+    errors: 0,
+    warnings: 2,
+    words: 51_234,
+    builtAt
+  })
+  const page = (await get('/')).body
+  const text = visibleText(page)
+  assert.match(text, /Annual Report <2026>/, 'the title, escaped in the page and shown as written')
+  assert.ok(page.includes('Annual Report &#60;2026&#62;'))
+  for (const file of ['annual-report.html', 'annual-report.pdf', 'annual-report.epub', 'brief.html', 'brief.pdf']) assert.ok(page.includes(`href="/${file}"`), file)
+  assert.match(text, /PDF annual-report\.pdf 1\.23 MB 212 pages/)
+  assert.match(text, /HTML annual-report\.html 48\.3 kB –/)
+  assert.match(text, /EPUB annual-report\.epub 812 B/)
+  assert.match(text, /PDF brief\.pdf 54\.2 kB 12 pages/)
+  assert.match(text, /2 warnings/)
+  assert.match(text, /51,234 words/)
+  assert.ok(page.includes(`<time datetime="2026-12-01T12:00:07.000Z">`))
+  assert.match(text, /Built \d\d:\d\d:07, 1 Dec 2026/)
+  // Self-contained: nothing in the page names another site or file to load.
+  assert.doesNotMatch(page, /<link|\bsrc=|url\(|@import|https?:\/\//)
+
+  // As a reader sees it, in Chromium: a phone's width without sideways scrolling, light and dark.
+  const refused: string[] = []
+  const seen = await browser.run({description: 'showing the preview index', javaScript: false, refused, site: (pathname) => (pathname === '/index.html' ? {contentType: 'text/html', body: page} : undefined)}, async (tab) => {
+    const looks: Array<{scheme: string; width: number; scrollWidth: number; background: string; color: string}> = []
+    for (const scheme of ['light', 'dark']) {
+      await tab.emulateMediaFeatures([{name: 'prefers-color-scheme', value: scheme}])
+      for (const width of [375, 1280]) {
+        await tab.setViewport({width, height: 800})
+        looks.push({scheme, width, ...(await tab.evaluate(() => ({scrollWidth: document.documentElement.scrollWidth, background: getComputedStyle(document.body).backgroundColor, color: getComputedStyle(document.body).color})))})
+      }
+    }
+    await tab.emulateMediaFeatures([])
+    return looks
+  })
+  assert.deepEqual(refused, [], 'the page asks for nothing')
+  for (const look of seen) assert.ok(look.scrollWidth <= look.width, `${look.scheme} at ${look.width} px is ${look.scrollWidth} px wide`)
+  const [light, dark] = [seen.find((look) => look.scheme === 'light')!, seen.find((look) => look.scheme === 'dark')!]
+  assert.notEqual(light.background, dark.background, 'dark mode has its own page colour')
+  assert.notEqual(light.color, dark.color, 'and its own text colour')
+})
+
+test('a removed work leaves the index, and its editions are no longer served', async () => {
+  writeFileSync(path.join(folder, 'annual-report.html'), '<!doctype html><title>A</title><p>A')
+  assert.equal((await get('/annual-report.html')).status, 200)
+  server.remove('annual-report')
+  const page = (await get('/')).body
+  assert.doesNotMatch(page, /Annual Report|annual-report/)
+  assert.match(page, /Brief/, 'the other work stays')
+  assert.equal((await get('/annual-report.html')).status, 404)
 })

@@ -4,14 +4,17 @@
  * and the chapters that did not change taken from the cache. Bursts of saves
  * are coalesced. A broken save prints its messages and keeps the last good
  * editions; the next good save recovers. A preview server shows the editions
- * and reloads them.
+ * and reloads them. A work whose file or folder is deleted leaves the preview,
+ * and the editions its last build wrote leave the output folder.
  */
+import {existsSync} from 'node:fs'
 import path from 'node:path'
 import chokidar from 'chokidar'
 import type {VFileMessage} from 'vfile-message'
 import {findWorks, isMarkdown, type WorkSource} from '../read/discover-works.ts'
-import {defaultPort, PreviewServer} from '../output/preview-server.ts'
-import {formatMessages, formatSize} from '../output/report.ts'
+import {wordCount} from '../output/build-report.ts'
+import {defaultPort, PreviewServer, type PreviewWork} from '../output/preview-server.ts'
+import {formatMessages, tally} from '../output/report.ts'
 import {isInside} from '../read/work-folder.ts'
 import {templatesFolder} from '../templates-folder.ts'
 import {PublishingSession, type WorkOutcome} from '../publish/session.ts'
@@ -50,20 +53,53 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
       console.out(`${name}${verb} ${parts.join(', ')} (${Math.round(performance.now() - started)} ms in all)`)
     }
     if (server) {
-      const formats = outcome.editions.length > 0 ? outcome.editions : []
-      const slug = outcome.work.slug
-      const editions = new Map(formats.map((edition) => [edition.format, edition.target]))
-      const previous = previewEditions.get(slug)
-      previewEditions.set(slug, outcome.built ? editions : (previous ?? new Map()))
-      server.update({
-        slug,
-        title: outcome.document?.metadata.title ?? outcome.work.name,
-        editions: previewEditions.get(slug)!,
-        problems: outcome.built ? [] : messages.map((line) => line.replace(/\u001B\[[\d;]*m/g, ''))
-      })
+      const {slug, name: workName} = outcome.work
+      const previous = previewWorks.get(slug)
+      const {errors, warnings} = tally(outcome.files)
+      const title = outcome.document?.metadata.title ?? previous?.title ?? workName
+      const shown: PreviewWork = outcome.built
+        ? {
+            slug,
+            title,
+            name: workName,
+            editions: outcome.editions.map(({format, target, bytes, pages}) => ({format, file: target, bytes, ...(pages === undefined ? {} : {pages})})),
+            problems: [],
+            errors,
+            warnings,
+            ...(outcome.document ? {words: wordCount(outcome.document)} : {}),
+            builtAt: new Date()
+          }
+        : {
+            // The last good editions stay, with when they were built.
+            ...(previous ?? {editions: []}),
+            slug,
+            title,
+            name: workName,
+            problems: messages.map((line) => line.replace(/\u001B\[[\d;]*m/g, '')),
+            errors,
+            warnings,
+            failedAt: new Date()
+          }
+      previewWorks.set(slug, shown)
+      server.update(shown)
     }
   }
-  const previewEditions = new Map<string, Map<string, string>>()
+  const previewWorks = new Map<string, PreviewWork>()
+
+  /** A work whose file or folder is gone: out of the preview, and its editions out of the output folder. */
+  const withdraw = async (work: WorkSource): Promise<void> => {
+    // Another work now writes under this name (a file moved to another folder): its editions are its own.
+    if (works.some((other) => other.slug === work.slug)) return
+    previewWorks.delete(work.slug)
+    server?.remove(work.slug)
+    try {
+      const removed = await session.withdraw(work)
+      const names = removed.map((file) => path.basename(file))
+      console.out(`${work.name} no longer exists: ${names.length > 0 ? `removed ${names.join(', ')} from ${path.relative(options.cwd, out) || '.'}/` : 'it had no editions to remove'}`)
+    } catch (error) {
+      console.err(`folio: the editions of ${work.name} could not be removed: ${(error as Error).message}`)
+    }
+  }
 
   const publish = async (targets: WorkSource[], verb: string, force: boolean): Promise<void> => {
     for (const work of targets) {
@@ -117,12 +153,18 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
       changed.clear()
       if (rediscover) {
         rediscover = false
+        let found: WorkSource[]
         try {
-          works = await findWorks(options.works, options.cwd)
+          found = await findWorks(options.works, options.cwd)
         } catch (error) {
           console.err(`folio: ${(error as Error).message}`)
-          return
+          // The work named was deleted, or no work is left: those still on disk are watched on.
+          found = works.filter((work) => existsSync(work.file ?? work.root))
         }
+        const source = (work: WorkSource) => work.file ?? work.root
+        const gone = works.filter((work) => !found.some((other) => source(other) === source(work)))
+        works = found
+        for (const work of gone) await withdraw(work)
       }
       const affected = affectedWorks(works, files, session)
       await publish(affected, 'rebuilt', files.some((file) => isInside(templatesFolder, file)))

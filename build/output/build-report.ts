@@ -4,11 +4,13 @@
  * warning, and what the checks found when they ran. For people and for the
  * tools of a publishing pipeline.
  */
+import {readFile, unlink} from 'node:fs/promises'
 import path from 'node:path'
 import {toString} from 'hast-util-to-string'
 import type {VFile} from 'vfile'
 import type {EditionCheck} from '../check/results.ts'
 import type {Document} from '../document/document.ts'
+import {editionOfFile} from '../editions/index.ts'
 import {writeEdition} from '../write-whole.ts'
 
 /** An edition as a build wrote it. */
@@ -86,8 +88,46 @@ export function buildReport(outcome: ReportedWork, milliseconds: number, cwd: st
 
 export async function writeReport(outcome: ReportedWork, out: string, milliseconds: number, cwd: string): Promise<void> {
   const report = buildReport(outcome, milliseconds, cwd)
-  await writeEdition(path.join(out, `${outcome.work.slug}.report.json`), new TextEncoder().encode(`${JSON.stringify(report, undefined, 2)}
+  await writeEdition(reportFile(out, outcome.work.slug), new TextEncoder().encode(`${JSON.stringify(report, undefined, 2)}
 `), {
     what: `the build report of ${outcome.work.name}`
   })
+}
+
+/** Where the report of the work `slug` is written. */
+export function reportFile(out: string, slug: string): string {
+  return path.join(out, `${slug}.report.json`)
+}
+
+/**
+ * Remove what Folio wrote for a work that no longer exists: the editions its
+ * report names, then the report. Nothing else is removed: a report's entry
+ * that is not a file name of one of this work's editions (another folder, a
+ * user's file, another work's edition) is left alone, and without a report
+ * nothing is removed at all.
+ *
+ * @returns The files removed.
+ */
+export async function removeReportedEditions(out: string, slug: string): Promise<string[]> {
+  const report = reportFile(out, slug)
+  let editions: unknown
+  try {
+    editions = (JSON.parse(await readFile(report, 'utf8')) as Partial<BuildReport>).editions
+  } catch {
+    return []
+  }
+  const files = (Array.isArray(editions) ? editions : [])
+    .map((edition) => (edition as {file?: unknown}).file)
+    .filter((file): file is string => typeof file === 'string' && path.basename(file) === file && editionOfFile(file)?.slug === slug)
+  const removed: string[] = []
+  for (const file of [...new Set(files)].map((name) => path.join(out, name)).concat(report)) {
+    try {
+      await unlink(file)
+      removed.push(file)
+    } catch (error) {
+      // An edition the user removed already is no error.
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    }
+  }
+  return removed
 }

@@ -15,18 +15,12 @@ import {readFile} from 'node:fs/promises'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import path from 'node:path'
 import {editionOfFile} from '../editions/index.ts'
+import {previewIndex, type PreviewWork} from './preview-index.ts'
+
+export type {PreviewEdition, PreviewWork} from './preview-index.ts'
 
 /** Where the preview listens unless `--port` says otherwise. */
 export const defaultPort = 4321
-
-export interface PreviewWork {
-  slug: string
-  title: string
-  /** Absolute paths of the editions that exist, by format. */
-  editions: Map<string, string>
-  /** Messages of the last build when it failed; empty when it succeeded. */
-  problems: string[]
-}
 
 const events = '/__folio/events'
 
@@ -111,6 +105,12 @@ export class PreviewServer {
     for (const client of this.#clients) client.write(event)
   }
 
+  /** Forget a work that no longer exists: it leaves the index and its editions are no longer served. */
+  remove(slug: string): void {
+    if (!this.#works.delete(slug)) return
+    for (const client of this.#clients) client.write(`event: removed\ndata: ${JSON.stringify(slug)}\n\n`)
+  }
+
   async close(): Promise<void> {
     for (const client of this.#clients) client.end()
     this.#clients.clear()
@@ -129,7 +129,7 @@ export class PreviewServer {
       name = ''
     }
     const found = editionOfFile(name)
-    const file = found ? this.#works.get(found.slug)?.editions.get(found.edition.format) : undefined
+    const file = found ? this.#works.get(found.slug)?.editions.find((edition) => edition.format === found.edition.format)?.file : undefined
     // Only the editions of the works being watched: no other file is served.
     if (!found || !file) {
       response.writeHead(404, {'content-type': 'text/plain; charset=utf-8'}).end('Not found')
@@ -164,15 +164,7 @@ export class PreviewServer {
   }
 
   #index(response: ServerResponse): void {
-    const items = [...this.#works.values()].map((work) => {
-      const links = [...work.editions.keys()].map((format) => {
-        const file = path.basename(work.editions.get(format)!)
-        return `<a href="/${encodeURIComponent(file)}">${format.toUpperCase()}</a>`
-      })
-      const state = work.problems.length > 0 ? ' <strong>(last build failed)</strong>' : ''
-      return `<li>${escape(work.title)}${state}: ${links.join(' · ')}</li>`
-    })
-    const page = `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Folio preview</title></head><body><h1>Folio preview</h1><ul>${items.join('')}</ul>${reloadScript}</body></html>`
+    const page = previewIndex([...this.#works.values()], events)
     response.writeHead(200, {'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store'}).end(page)
   }
 }

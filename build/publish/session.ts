@@ -15,7 +15,7 @@ import {editionFileName, type EditionFormat} from '../editions/edition.ts'
 import {defaultEditions, editions as allEditions, formats} from '../editions/index.ts'
 import {FolioError, UsageError} from '../errors.ts'
 import {hasErrors} from '../messages.ts'
-import {writeReport, type WrittenEdition} from '../output/build-report.ts'
+import {removeReportedEditions, writeReport, type WrittenEdition} from '../output/build-report.ts'
 import {writeEditions} from '../write-whole.ts'
 import {ChapterCache} from '../pipeline/chapter-cache.ts'
 import {loadWork} from '../pipeline/load-work.ts'
@@ -155,6 +155,18 @@ export class PublishingSession {
     const outcome: WorkOutcome = {work, files: built.files, built: true, editions: outcomes, document, ...(checks ? {checks} : {})}
     await writeReport({...outcome, document}, this.options.out, performance.now() - started, this.options.cwd)
     return outcome
+  }
+
+  /**
+   * A work that no longer exists (its file or folder was deleted): remove the
+   * editions and the report its last build wrote, and nothing else, and
+   * forget it, so that a work of that name created again is built in full.
+   *
+   * @returns The files removed.
+   */
+  async withdraw(work: WorkSource): Promise<string[]> {
+    this.#published.delete(work.file ?? work.root)
+    return removeReportedEditions(this.options.out, work.slug)
   }
 
   /** Close the browser, when the session started it. */
