@@ -17,7 +17,7 @@ export const templatesFolder = path.join(projectRoot, 'templates')
  */
 export const templateSlots: Record<string, string[]> = {
   'html/page.html': [
-    'lang', 'dir', 'title', 'description', 'keywords', 'authors', 'generator', 'ogType', 'ogLocale', 'canonical', 'citationMeta', 'jsonLd',
+    'lang', 'dir', 'title', 'description', 'keywords', 'authors', 'generator', 'ogType', 'ogLocale', 'canonical', 'ogImage', 'ogImageAlt', 'citationMeta', 'jsonLd',
     'styles', 'skipToText', 'masthead', 'logo', 'series', 'reportNumber', 'subtitle', 'contributors', 'date', 'edition', 'abstract',
     'downloadsLabel', 'downloads', 'contents', 'toc', 'text', 'colophon'
   ],

@@ -174,4 +174,6 @@ export interface Layout {
   kind: 'brief' | 'book'
   /** A key of `pageSizes` (document/page-sizes.ts). */
   pageSize?: string
+  /** The cover (front matter `cover`, or the drawn one) as the PDF's first page. */
+  coverPage?: boolean
 }

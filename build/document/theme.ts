@@ -120,6 +120,8 @@ export interface Theme {
   templates: Map<string, string>
   closing: ClosingSection[]
   citationStyle: CitationStyle
+  /** The cover as the PDF's first page, for works that do not say (front matter `cover-page`). */
+  coverPage: boolean
   /**
    * The theme's stylesheets set font-family, -weight or -style: Folio cannot
    * tell which faces each element gets, so editions embed every face of

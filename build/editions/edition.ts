@@ -40,6 +40,8 @@ export interface EditionFormat {
   /** The HTML edition's download link to this edition, if it offers one (keys of the strings files). */
   download?: {text: keyof Strings; label: keyof Strings}
   build: (context: EditionContext) => Promise<Uint8Array>
+  /** Files the edition needs beside it (the HTML page's Open Graph image), written with it. */
+  companions?: (context: EditionContext) => Promise<EditionFile[]>
   /** Pages of the built bytes, for a paged edition (the build line and the report show them). */
   pages?: (bytes: Uint8Array) => number
   /** Folio's own checks of the bytes, and the text for text fidelity. */
@@ -48,6 +50,15 @@ export interface EditionFormat {
   validators: Array<(file: string) => Promise<CheckResult>>
   /** Where two builds of this edition first differ, for `--reproducible-check`. */
   difference: (first: Uint8Array, second: Uint8Array) => Promise<string>
+}
+
+/** A file an edition writes beside itself. */
+export interface EditionFile {
+  /** In the output folder. */
+  fileName: string
+  bytes: Uint8Array
+  /** What it is, for messages: `the Open Graph image`. */
+  what: string
 }
 
 /** Output file name of an edition of a work. */

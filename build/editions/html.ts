@@ -17,6 +17,8 @@ import {workStylesheets} from './stylesheets.ts'
 import {fillTemplate, loadTemplate} from './template.ts'
 import {embeddedFontBytes} from './fonts.ts'
 import {screenStyles} from './theme-styles.ts'
+import {coverExtension, coverImage} from './epub/cover.ts'
+import type {EditionFile} from './edition.ts'
 import {fontFaceRules, fontFilesFor} from './typefaces.ts'
 import {machineDate} from '../document/written-date.ts'
 import {version} from '../project.ts'
@@ -52,6 +54,8 @@ export async function buildHtmlEdition({document, settings, siblings}: Pick<Edit
       ogType: document.chapters.length > 1 ? 'book' : 'article',
       ogLocale: openGraphLocale(metadata.lang),
       canonical: metadata.url,
+      ogImage: openGraphImage(document)?.url,
+      ogImageAlt: strings.coverAlt.replace('{title}', metadata.title),
       citationMeta: citationMeta(document),
       jsonLd: jsonLd(document),
       styles: [styles],
@@ -72,6 +76,27 @@ export async function buildHtmlEdition({document, settings, siblings}: Pick<Edit
   const fonts = fontFaceRules(files, (file) => ({url: dataUri('font/woff2', bytes[files.indexOf(file)]!), format: 'woff2'}))
   styles.value = [fonts, screenStyles(theme, workStylesheets(document))].join('\n')
   return serializer.stringify(page)
+}
+
+/**
+ * The Open Graph image (https://ogp.me/#metadata): the cover, as a file
+ * beside the page, `<slug>.cover.jpg` (`.png` for a PNG cover the manuscript
+ * names). Only for a work with a canonical address (front matter `url`):
+ * og:image must be an absolute URL, and the page's own address is the only
+ * one Folio knows; the file's is resolved against it.
+ */
+export function openGraphImage(document: Document): {fileName: string; url: string} | undefined {
+  const address = document.metadata.url
+  if (!address) return undefined
+  const fileName = `${document.slug}.cover.${coverExtension(document)}`
+  return {fileName, url: new URL(encodeURIComponent(fileName), address).href}
+}
+
+/** The files the HTML page needs beside it: its Open Graph image, when it has one. */
+export async function htmlCompanions({document, browser}: Pick<EditionContext, 'document' | 'browser'>): Promise<EditionFile[]> {
+  const image = openGraphImage(document)
+  if (!image) return []
+  return [{fileName: image.fileName, bytes: (await coverImage(document, browser)).bytes, what: 'the Open Graph image'}]
 }
 
 /** The theme's logo, with its dark-mode version when the theme has one. */

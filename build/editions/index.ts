@@ -36,6 +36,7 @@ export const editions: EditionFormat[] = [
     usesBrowser: false,
     preview: 'page',
     build: async (context) => new TextEncoder().encode(await (await import('./html.ts')).buildHtmlEdition(context)),
+    companions: async (context) => (await import('./html.ts')).htmlCompanions(context),
     read: async (bytes) => (await import('../check/html-check.ts')).readHtml(bytes),
     validators: [async (file) => (await tools()).runNu(file)],
     difference: async (first, second) => (await differences()).textDifference(first, second)

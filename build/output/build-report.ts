@@ -24,6 +24,8 @@ export interface WrittenEdition {
   written: boolean
   /** Pages, for a paged edition. */
   pages?: number
+  /** Files written beside it (the HTML page's Open Graph image): absolute paths and sizes. */
+  companions?: Array<{target: string; bytes: number}>
 }
 
 /** What the report tells of one work's build. */
@@ -42,7 +44,7 @@ export interface BuildReport {
   words: number
   chapters: number
   milliseconds: number
-  editions: Array<{format: string; file: string; bytes: number; pages?: number; milliseconds: number}>
+  editions: Array<{format: string; file: string; bytes: number; pages?: number; milliseconds: number; companions?: Array<{file: string; bytes: number}>}>
   messages: Array<{file: string; line?: number; column?: number; severity: 'error' | 'warning'; reason: string; rule?: string}>
   checks?: Array<{edition: string; check: string; status: string; summary: string; problems: string[]}>
 }
@@ -70,7 +72,8 @@ export function buildReport(outcome: ReportedWork, milliseconds: number, cwd: st
       file: path.basename(edition.target),
       bytes: edition.bytes,
       ...(edition.pages === undefined ? {} : {pages: edition.pages}),
-      milliseconds: Math.round(edition.milliseconds)
+      milliseconds: Math.round(edition.milliseconds),
+      ...(edition.companions ? {companions: edition.companions.map((file) => ({file: path.basename(file.target), bytes: file.bytes}))} : {})
     })),
     messages: outcome.files.flatMap((file) =>
       file.messages.map((message) => ({

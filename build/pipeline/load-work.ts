@@ -129,12 +129,14 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache(), lim
   const pageSize = workFields.fields['page-size']
   // A single file is a brief, a work in chapters a book, unless the manuscript says (docs/decisions/0011-layouts.md).
   const kind = workFields.fields.layout ?? (work.kind === 'file' ? 'brief' : 'book')
+  // The work's word, else the theme's.
+  const coverPage = workFields.fields['cover-page'] ?? theme.theme.coverPage
   const citation = recommendedCitation(metadata, {style: theme.theme.citationStyle, kind: kind === 'book' ? 'book' : 'report', strings: stringsFor(lang)})
   const document = assembleDocument({
     slug: work.slug,
     root: work.root,
     metadata,
-    layout: {kind, ...(pageSize ? {pageSize} : {})},
+    layout: {kind, ...(pageSize ? {pageSize} : {}), ...(coverPage ? {coverPage} : {})},
     theme: theme.theme,
     ...(citation ? {citation} : {}),
     ...(cover ? {cover} : {}),

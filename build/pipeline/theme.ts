@@ -105,6 +105,7 @@ function merge(source: ThemeSource, base: ThemeSource): Theme {
     templates: source.templates,
     closing: fields.closing ?? defaults.closing!,
     citationStyle: fields['citation-style'] ?? defaults['citation-style']!,
+    coverPage: fields['cover-page'] ?? defaults['cover-page'] ?? false,
     setsFonts: source.setsFonts
   }
 }

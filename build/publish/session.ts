@@ -11,7 +11,7 @@ import {BrowserService} from '../browser/browser-service.ts'
 import type {EditionCheck} from '../check/results.ts'
 import type {Document} from '../document/document.ts'
 import type {EditionSettings} from '../document/settings.ts'
-import {editionFileName, type EditionFormat} from '../editions/edition.ts'
+import {editionFileName, type EditionFile, type EditionFormat} from '../editions/edition.ts'
 import {defaultEditions, editions as allEditions, formats} from '../editions/index.ts'
 import {FolioError, UsageError} from '../errors.ts'
 import {hasErrors} from '../messages.ts'
@@ -69,7 +69,7 @@ export interface BuiltWork {
   files: VFile[]
   /** No errors: the editions may be written. */
   ok: boolean
-  editions: Array<{edition: EditionFormat; bytes: Uint8Array; milliseconds: number}>
+  editions: Array<{edition: EditionFormat; bytes: Uint8Array; companions: EditionFile[]; milliseconds: number}>
   document?: Document
   /** The settings the editions were built with. */
   settings?: EditionSettings
@@ -141,13 +141,26 @@ export class PublishingSession {
     if (!built.ok || !built.document || !built.settings) return {work, files: built.files, built: false, editions: []}
     const {document, settings} = built
     const targets = built.editions.map(({edition}) => path.join(this.options.out, editionFileName(document, edition)))
-    // All or none: no edition is renamed into place until every one is written whole.
-    const written = await writeEditions(
-      built.editions.map(({edition, bytes}, index) => ({target: targets[index]!, bytes, what: `the ${edition.format} edition of ${work.name}`}))
+    const companions = built.editions.flatMap(({edition, companions}) =>
+      companions.map((file) => ({target: path.join(this.options.out, file.fileName), bytes: file.bytes, what: `${file.what} of the ${edition.format} edition of ${work.name}`}))
     )
-    const outcomes: EditionOutcome[] = built.editions.map(({edition, bytes, milliseconds}, index) => {
+    // All or none: no edition (nor a file beside one) is renamed into place until every one is written whole.
+    const written = await writeEditions([
+      ...built.editions.map(({edition, bytes}, index) => ({target: targets[index]!, bytes, what: `the ${edition.format} edition of ${work.name}`})),
+      ...companions
+    ])
+    const outcomes: EditionOutcome[] = built.editions.map(({edition, bytes, milliseconds, companions: files}, index) => {
       const pages = edition.pages?.(bytes)
-      return {format: edition.format, target: targets[index]!, bytes: bytes.byteLength, milliseconds, written: written[index]!, ...(pages === undefined ? {} : {pages})}
+      const beside = files.map((file) => ({target: path.join(this.options.out, file.fileName), bytes: file.bytes.byteLength}))
+      return {
+        format: edition.format,
+        target: targets[index]!,
+        bytes: bytes.byteLength,
+        milliseconds,
+        written: written[index]!,
+        ...(pages === undefined ? {} : {pages}),
+        ...(beside.length > 0 ? {companions: beside} : {})
+      }
     })
     const checks = this.options.check
       ? await checkEditions(document, settings, {out: this.options.out, editions: built.editions.map(({edition}) => edition), cwd: this.options.cwd})
@@ -188,17 +201,19 @@ export class PublishingSession {
         const onStage = onProgress ? (stage: string) => onProgress({kind: 'stage', edition: edition.format, stage}) : undefined
         onStage?.('building')
         try {
-          const bytes = await edition.build({
+          const context = {
             document,
             settings,
             browser: this.browser,
             timeLimit,
             siblings: siblings.filter((sibling) => sibling.edition !== edition),
             ...(onStage ? {onStage} : {})
-          })
+          }
+          const bytes = await edition.build(context)
+          const companions = (await edition.companions?.(context)) ?? []
           timeLimit.check('its end')
           onStage?.('built')
-          return {edition, bytes, milliseconds: performance.now() - started}
+          return {edition, bytes, companions, milliseconds: performance.now() - started}
         } catch (error) {
           if (error instanceof FolioError) throw error
           throw new FolioError(`The ${edition.format} edition of ${name} failed: ${(error as Error).message}`, {cause: error})

@@ -40,6 +40,13 @@ export function isIsbn(value: string): boolean {
   return false
 }
 
+/** Yes or no: YAML is read with the failsafe schema, where every scalar is text. */
+export const yesOrNo = v.pipe(
+  v.string('must be true or false'),
+  v.trim(),
+  v.picklist(['true', 'false'], 'must be true or false'),
+  v.transform((value) => value === 'true')
+)
 const webAddress = v.pipe(text, v.check(isWebAddress, 'is not a web address (https://…)'))
 
 /** Everything a contributor entry may say besides the name. */
@@ -110,6 +117,8 @@ export const workFields = {
   theme: v.optional(v.pipe(text, v.minLength(1, 'is empty'))),
   /** An image in the work's folder, for the EPUB's cover. */
   cover: v.optional(text),
+  /** The cover (the image above, or the drawn one) as the PDF's first page. */
+  'cover-page': v.optional(yesOrNo),
   /** Files of sources (BibTeX/BibLaTeX, CSL-JSON, CSL-YAML) in the work's folder. */
   bibliography: v.optional(textOrList),
   /** A citation style: a .csl file in the work's folder, or a shipped style's name. */

@@ -20,6 +20,7 @@ import {shippedFamilies, shippedFamily} from '../font-packages.ts'
 import {fail, warn} from '../messages.ts'
 import {templateSlots} from '../templates-folder.ts'
 import {readFields, type FieldsKind} from './front-matter.ts'
+import {yesOrNo} from './front-matter-schema.ts'
 import {imageFromBytes} from './image.ts'
 import {prepareFont} from './theme-fonts.ts'
 import {readThemeFile, type ThemeFileKind} from './theme-files.ts'
@@ -59,7 +60,9 @@ export const themeSchema = v.object({
   styles: v.optional(v.union([text, v.object(Object.fromEntries(stylesheetNames.map((name) => [name, v.optional(text)])) as Record<(typeof stylesheetNames)[number], v.OptionalSchema<typeof text, undefined>>)], 'must be a stylesheet (styles.css), or one per medium (all, screen, print, ereader)')),
   templates: v.optional(v.object(Object.fromEntries(Object.keys(templateSlots).map((name) => [name, v.optional(text)])) as Record<string, v.OptionalSchema<typeof text, undefined>>)),
   closing: v.optional(v.array(v.picklist(closingSections, `is not a closing section Folio knows (${closingSections.join(', ')})`), 'must be a list of closing sections')),
-  'citation-style': v.optional(v.picklist(citationStyles, `is not a citation style Folio knows (${citationStyles.join(', ')})`))
+  'citation-style': v.optional(v.picklist(citationStyles, `is not a citation style Folio knows (${citationStyles.join(', ')})`)),
+  /** The cover as the PDF's first page, unless the work says otherwise. */
+  'cover-page': v.optional(yesOrNo)
 })
 
 export type ThemeFields = v.InferOutput<typeof themeSchema>

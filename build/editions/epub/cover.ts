@@ -1,7 +1,9 @@
 /**
- * The EPUB's cover: the image the manuscript names (front matter `cover`),
+ * The work's cover: the image the manuscript names (front matter `cover`),
  * or one made from templates/epub/cover.html (series, title, subtitle,
- * authors, publisher, logo) and rendered by the shared Chromium to a 1600 × 2560 JPEG.
+ * authors, publisher, logo) and rendered by the shared Chromium to a
+ * 1600 × 2560 JPEG. The EPUB's cover, the PDF's first page (drawn to the
+ * page's proportions) and the HTML page's Open Graph image.
  */
 import {createHash} from 'node:crypto'
 import {mkdir, readFile} from 'node:fs/promises'
@@ -33,12 +35,16 @@ export const coverSize = {width: 1600, height: 2560}
 const drawn = new Map<string, Uint8Array>()
 const coverCache = path.join(projectRoot, 'node_modules', '.cache', 'folio', 'covers')
 
-export async function coverImage(document: Document, browser: BrowserService): Promise<CoverImage> {
+/**
+ * @param size The drawn cover's size in pixels: the EPUB's unless another
+ *   is asked for (the PDF's page proportions); the width stays 1600 px, the type's scale.
+ */
+export async function coverImage(document: Document, browser: BrowserService, size: {width: number; height: number} = coverSize): Promise<CoverImage> {
   if (document.cover) {
     const image = document.cover.reduced ?? document.cover
     return {mediaType: image.mediaType as CoverImage['mediaType'], bytes: image.bytes}
   }
-  const html = toHtml(coverPage(document))
+  const html = toHtml(coverPage(document, size))
   const fonts = fontSite(document.theme)
   const key = createHash('sha256').update(html).update(await browser.identity()).digest('hex')
   const file = path.join(coverCache, `${key}.jpg`)
@@ -55,8 +61,8 @@ export async function coverImage(document: Document, browser: BrowserService): P
     },
     async (page) => {
       const viewport = page.viewport()
-      await page.setViewport({...coverSize, deviceScaleFactor: 1})
-      const image = await page.screenshot({type: 'jpeg', quality: 90, clip: {x: 0, y: 0, ...coverSize}})
+      await page.setViewport({...size, deviceScaleFactor: 1})
+      const image = await page.screenshot({type: 'jpeg', quality: 90, clip: {x: 0, y: 0, ...size}})
       if (viewport) await page.setViewport(viewport)
       return image
     }
@@ -70,6 +76,12 @@ export async function coverImage(document: Document, browser: BrowserService): P
   return {mediaType: 'image/jpeg', bytes: image}
 }
 
+/** The cover's file extension, before it is drawn: the manuscript's image's, else the drawn JPEG's. */
+export function coverExtension(document: Document): 'jpg' | 'png' {
+  const image = document.cover ? (document.cover.reduced ?? document.cover) : undefined
+  return image?.mediaType === 'image/png' ? 'png' : 'jpg'
+}
+
 /** A JPEG from its start-of-image to its end-of-image marker. */
 function wholeJpeg(bytes: Uint8Array): boolean {
   const end = bytes.byteLength
@@ -77,14 +89,16 @@ function wholeJpeg(bytes: Uint8Array): boolean {
 }
 
 /** The drawn cover's page, before it is rendered. */
-export function coverPage(document: Document) {
+export function coverPage(document: Document, size: {width: number; height: number} = coverSize) {
   const {metadata, theme} = document
-  const styles: Text = {type: 'text', value: [printFontFaces(theme), coverStyles(theme)].join('\n')}
+  // Another size than the EPUB's: the same layout, stretched or shortened (the publisher stays at the foot).
+  const resized = size.width === coverSize.width && size.height === coverSize.height ? [] : [`html, body, .cover { width: ${size.width}px; height: ${size.height}px; }`]
+  const styles: Text = {type: 'text', value: [printFontFaces(theme), coverStyles(theme), ...resized].join('\n')}
   // The cover is the house colour: the logo made for dark backgrounds, when the theme has one.
   const image = theme.logo ? (theme.logo.dark ?? theme.logo.light) : undefined
   // Long titles get smaller type, so that any title fits the cover; a short one is legible in a 150 px thumbnail.
   const length = metadata.title.length
-  const size = length <= 24 ? 230 : length <= 48 ? 180 : length <= 90 ? 130 : 96
+  const typeSize = length <= 24 ? 230 : length <= 48 ? 180 : length <= 90 ? 130 : 96
   return fillTemplate(
     loadTemplate('epub/cover.html', theme),
     {
@@ -92,7 +106,7 @@ export function coverPage(document: Document) {
       dir: metadata.dir,
       series: metadata.series,
       title: metadata.title,
-      titleSize: `font-size: ${size}px`,
+      titleSize: `font-size: ${typeSize}px`,
       subtitle: metadata.subtitle,
       authors: metadata.authors.join(', ') || undefined,
       publisher: metadata.publisher,

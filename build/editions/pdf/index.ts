@@ -17,11 +17,13 @@ import type {Page} from 'puppeteer'
 import {visit} from 'unist-util-visit'
 import type {BrowserService} from '../../browser/browser-service.ts'
 import type {Document} from '../../document/document.ts'
+import {bleed} from '../../document/page-sizes.ts'
 import {contentsOf, countContents, partOpenedBy, type ContentsEntry} from '../../document/contents.ts'
 import type {EditionSettings} from '../../document/settings.ts'
 import {stringsFor} from '../../strings.ts'
 import type {TimeLimit} from '../../time-limit.ts'
 import {fillPageReferences, pageReferenceTargets} from '../../transform/cross-references.ts'
+import {coverImage, coverSize, type CoverImage} from '../epub/cover.ts'
 import {fontSite} from '../fonts.ts'
 import {opensWithTitlePage} from '../imprint.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
@@ -53,6 +55,7 @@ export interface PdfEditionOptions {
 /** Full prints before giving up on page numbers settling. */
 const maxPasses = 4
 const assetsPath = '/assets/'
+const coverPath = '/cover/'
 
 /** A print, read back: the PDF and where the contents' entries fell. */
 interface Printed {
@@ -82,16 +85,23 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   const openers = pageSize.book && document.chapters.length > 1 ? openingIds(document) : []
   // "Figure 2 on page 7": the pages of what cross-references name change the text itself, so they need whole prints.
   const targets = pageReferenceTargets(chapters)
-  const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, pageSize}
+  // The cover as the first page: the drawn one to the page's proportions (bleed included), drawn before the print begins.
+  const extra = printReady ? 2 * bleed : 0
+  const cover = document.layout.coverPage
+    ? await coverImage(document, options.browser, {width: coverSize.width, height: Math.round((coverSize.width * (pageSize.height + extra)) / (pageSize.width + extra))})
+    : undefined
+  const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, pageSize, ...(cover ? {cover} : {})}
   const {pdf, headings} = targets.length > 0 ? await printInPasses(work, targets, strings.onPage) : await printOnce(work)
   options.timeLimit?.check('finishing')
   stage('finishing')
   // No running head where a chapter or a part opens, nor on the contents' first page (after the title and copyright pages).
+  const before = cover ? 1 : 0
   const opening = [
     ...(document.chapters.length > 1 ? openingIds(document).flatMap((id) => headings.pages.get(id) ?? []) : []),
-    ...(showToc && opensWithTitlePage(document, 'pdf') ? [3] : [])
+    ...(showToc && opensWithTitlePage(document, 'pdf') ? [3 + before] : [])
   ]
-  clearRunningHeads(pdf, opening, pageSize, printReady)
+  // After a cover, the title's page is not the document's `:first`: neither head nor folio there either.
+  clearRunningHeads(pdf, opening, pageSize, printReady, cover ? [2] : [])
   return finishPdf(pdf, {
     document,
     contents,
@@ -111,6 +121,8 @@ interface PrintWork {
   pageSize: EditionSettings['pageSize']
   browser: BrowserService
   stage: (what: string) => void
+  /** The cover, printed as the first page. */
+  cover?: CoverImage
 }
 
 /**
@@ -123,9 +135,9 @@ interface PrintWork {
 async function printOnce(work: PrintWork): Promise<Printed> {
   const {document, contents, openers, pageSize, printReady} = work
   let blanks = new Set<string>()
-  const html = () => toHtml(printPage({document, chapters: work.chapters, pageSize, printReady, blanks, ...(work.showToc ? {contents} : {})}))
+  const html = () => toHtml(printPage({document, chapters: work.chapters, pageSize, printReady, blanks, ...coverOf(work), ...(work.showToc ? {contents} : {})}))
   let current = html()
-  return work.browser.run({site: printSite(() => current, document), description: `printing the PDF of ${document.slug}`}, async (page, progress) => {
+  return work.browser.run({site: printSite(() => current, document, work.cover), description: `printing the PDF of ${document.slug}`}, async (page, progress) => {
     const stage = (what: string) => {
       progress(what)
       work.stage(what)
@@ -183,9 +195,9 @@ async function printInPasses(work: PrintWork, targets: string[], onPage: string)
   for (let pass = 1; pass <= maxPasses; pass++) {
     for (const chapter of chapters) fillPageReferences(chapter, targetPages, onPage)
     const html = toHtml(
-      printPage({document, chapters, pageSize, printReady, blanks, ...(work.showToc ? {contents} : {}), ...(printed ? {pageNumbers: printed.headings.pages} : {})})
+      printPage({document, chapters, pageSize, printReady, blanks, ...coverOf(work), ...(work.showToc ? {contents} : {}), ...(printed ? {pageNumbers: printed.headings.pages} : {})})
     )
-    const bytes = await work.browser.run({site: printSite(() => html, document), description: `printing the PDF of ${document.slug}, pass ${pass}`}, async (page, progress) => {
+    const bytes = await work.browser.run({site: printSite(() => html, document, work.cover), description: `printing the PDF of ${document.slug}, pass ${pass}`}, async (page, progress) => {
       progress('setting the lines')
       work.stage('setting the lines')
       await settleLineBreaks(page, printWidth(pageSize, printReady))
@@ -269,8 +281,13 @@ export function printableTree(tree: Root, lang: string): Root {
   return copy
 }
 
-/** The print page, the work's images, the theme's logo and the fonts; nothing else. */
-function printSite(html: () => string, document: Document): Site {
+/** Where the print page finds the cover, when it has one. */
+function coverOf(work: PrintWork): {cover?: string} {
+  return work.cover ? {cover: `${coverPath}cover.${work.cover.mediaType === 'image/png' ? 'png' : 'jpg'}`} : {}
+}
+
+/** The print page, the work's images, the theme's logo, the cover and the fonts; nothing else. */
+function printSite(html: () => string, document: Document, cover?: CoverImage): Site {
   const fonts = fontSite(document.theme)
   const logos = [document.theme.logo?.light, document.theme.logo?.dark].filter((image) => image !== undefined)
   return (pathname) => {
@@ -280,6 +297,7 @@ function printSite(html: () => string, document: Document): Site {
       if (!asset) return undefined
       return {contentType: asset.mediaType, body: asset.mediaType === 'image/svg+xml' ? svgInHouseFonts(asset.bytes, document.theme) : asset.bytes}
     }
+    if (cover && pathname.startsWith(coverPath)) return {contentType: cover.mediaType, body: cover.bytes}
     if (pathname.startsWith(logoPath)) {
       const logo = logos.find((image) => image.path === pathname.slice(logoPath.length))
       return logo ? {contentType: logo.mediaType, body: logo.bytes} : undefined

@@ -22,11 +22,14 @@ const multiply = (m: Matrix, n: Matrix): Matrix => [
 ]
 
 /**
- * Take the running head off the given pages (1-based).
+ * Take the running head off the given pages (1-based), and off the `bare`
+ * ones the folio too.
  */
-export function clearRunningHeads(pdf: PDFDocument, pages: number[], pageSize: PageSize, printReady: boolean): void {
+export function clearRunningHeads(pdf: PDFDocument, pages: number[], pageSize: PageSize, printReady: boolean, bare: number[] = []): void {
   const top = ((pageSize.margin.top + (printReady ? bleed : 0)) / 25.4) * 72
-  for (const number of new Set(pages)) {
+  const bottom = ((pageSize.margin.bottom + (printReady ? bleed : 0)) / 25.4) * 72
+  for (const number of new Set([...pages, ...bare])) {
+    const folio = bare.includes(number)
     const page = pdf.getPages()[number - 1]
     if (!page) continue
     const contents = page.node.get(PDFName.of('Contents'))
@@ -69,8 +72,8 @@ export function clearRunningHeads(pdf: PDFDocument, pages: number[], pageSize: P
             if (text && text.y === undefined) text.y = multiply(numbers as Matrix, matrix)[5]
             break
           case 'ET':
-            // Set in the top margin: the running head.
-            if (text && text.y !== undefined && text.y > height - top) edits.push({start: text.start, end: operation.end, text: ''})
+            // Set in the top margin: the running head; in the bottom margin: the folio.
+            if (text && text.y !== undefined && (text.y > height - top || (folio && text.y < bottom))) edits.push({start: text.start, end: operation.end, text: ''})
             text = undefined
             break
         }

@@ -18,6 +18,8 @@ export interface PageStyleOptions {
   printReady: boolean
   /** Book sizes: the chapters' titles, for the rectos' heads (named pages `chapter-1`, …). */
   chapters?: string[]
+  /** The cover is the first page (`.cover-page`): a named page of its own, full-bleed. */
+  cover?: boolean
 }
 
 const mm = (value: number) => `${Number(value.toFixed(3))}mm`
@@ -27,7 +29,7 @@ export function cssString(text: string): string {
   return `"${text.replace(/[\\"]/g, '\\$&').replace(/[\n\r\f]/g, ' ')}"`
 }
 
-export function pageStyle({pageSize, title, printReady, chapters = []}: PageStyleOptions): string {
+export function pageStyle({pageSize, title, printReady, chapters = [], cover = false}: PageStyleOptions): string {
   const extra = printReady ? bleed : 0
   const {margin} = pageSize
   const [top, bottom, inner, outer] = [margin.top, margin.bottom, margin.inner, margin.outer].map((value) => mm(value + extra))
@@ -49,6 +51,15 @@ export function pageStyle({pageSize, title, printReady, chapters = []}: PageStyl
     rules.push('@page { @bottom-center { content: counter(page); } }')
   }
   rules.push(`@page :first { ${blank} }`)
+  if (cover) {
+    // Its own page, no margins, no head or folio; the image fills the whole sheet (the bleed too).
+    const [width, height] = [mm(pageSize.width + 2 * extra), mm(pageSize.height + 2 * extra)]
+    rules.push(
+      `@page cover { margin: 0; ${blank} }`,
+      `.cover-page { page: cover; break-after: page; width: ${width}; height: ${height}; margin: 0; padding: 0; overflow: hidden; }`,
+      '.cover-page img { display: block; width: 100%; height: 100%; object-fit: cover; }'
+    )
+  }
   return rules.join('\n')
 }
 

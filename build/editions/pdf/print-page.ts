@@ -35,6 +35,8 @@ export interface PrintPageOptions {
   pageNumbers?: Map<string, number>
   /** Ids of the parts and chapters that get a blank page before them, to start on a right-hand page. */
   blanks?: Set<string>
+  /** Where the page finds the cover image, when the cover is the first page. */
+  cover?: string
 }
 
 export function printPage(options: PrintPageOptions): Root {
@@ -84,11 +86,18 @@ export function printPage(options: PrintPageOptions): Root {
     printFontFaces(theme),
     printStyles(
       theme,
-      pageStyle({pageSize, title: runningHead, printReady: options.printReady, ...(namedChapters(options) ? {chapters: document.chapters.map((chapter) => chapter.title)} : {})}),
+      pageStyle({pageSize, title: runningHead, printReady: options.printReady, cover: options.cover !== undefined, ...(namedChapters(options) ? {chapters: document.chapters.map((chapter) => chapter.title)} : {})}),
       workStylesheets(document)
     )
   ].join('\n')
+  // Before whatever the template has: a theme's own page template gets the cover too.
+  if (options.cover) bodyOf(page)?.children.unshift(h('section', {className: ['cover-page']}, [h('img', {src: options.cover, alt: strings.cover})]))
   return page
+}
+
+function bodyOf(tree: Root): Element | undefined {
+  const html = tree.children.find((node): node is Element => node.type === 'element' && node.tagName === 'html')
+  return html?.children.find((node): node is Element => node.type === 'element' && node.tagName === 'body')
 }
 
 /** On book sizes, each chapter of a work with several is a named page: its rectos carry its title. */
