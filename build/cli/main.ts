@@ -74,10 +74,15 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       .description('build the editions of each work (default: every work in manuscript/)')
       .argument('[work...]', 'a Markdown file or a folder of chapters, or manuscript/ for all of its works')
       .option('--check', 'check the editions once built (as folio check does); exit 1 if a check fails', false)
+      .option('--no-validators', 'with --check: Folio\'s own checks only, no EPUBCheck, Nu HTML Checker or Ace')
       .option('--reproducible-check', 'build every work twice and compare the bytes of each edition', false)
-  ).action(async (works: string[], flags: Flags) => {
+  ).action(async (works: string[], flags: Flags & {validators?: boolean}) => {
     try {
-      exitCode = await runBuild({...common(works, flags), check: flags.check === true, reproducibleCheck: flags.reproducibleCheck === true}, console, signal)
+      exitCode = await runBuild(
+        {...common(works, flags), check: flags.check === true, validators: flags.validators !== false, reproducibleCheck: flags.reproducibleCheck === true},
+        console,
+        signal
+      )
     } catch (error) {
       // Interrupted: the browser was closed under a job; that is not an error to report.
       if (!signal.aborted) throw error

@@ -40,6 +40,8 @@ export interface SessionOptions {
   pageSize?: string
   /** Check the editions after writing them. */
   check?: boolean
+  /** With `check`: run the outside checkers too (EPUBCheck, the Nu checker, Ace); default yes. */
+  validators?: boolean
   /** Seconds each step may go without getting further (reading the work, each edition); FOLIO_TIMEOUT else. */
   stepSeconds?: number
   /** Told what the build is doing while it does it (output/progress.ts). */
@@ -163,7 +165,7 @@ export class PublishingSession {
       }
     })
     const checks = this.options.check
-      ? await checkEditions(document, settings, {out: this.options.out, editions: built.editions.map(({edition}) => edition), cwd: this.options.cwd})
+      ? await checkEditions(document, settings, {out: this.options.out, editions: built.editions.map(({edition}) => edition), cwd: this.options.cwd, tools: this.options.validators !== false})
       : undefined
     const outcome: WorkOutcome = {work, files: built.files, built: true, editions: outcomes, document, ...(checks ? {checks} : {})}
     await writeReport({...outcome, document}, this.options.out, performance.now() - started, this.options.cwd)
