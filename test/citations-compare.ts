@@ -1,5 +1,5 @@
 /**
- * What test/citations.test.ts compares between Folio's HTML edition and
+ * What test/citations.exhaustive.ts compares between Folio's HTML edition and
  * Pandoc's (`pandoc --citeproc -t html5`): the text of each citation as a
  * reader meets it, in reading order (in the text with an author-date style;
  * the notes with a note style), and the text of each bibliography entry by
