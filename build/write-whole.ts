@@ -13,6 +13,7 @@ import {constants} from 'node:fs'
 import {chmod, lstat, mkdir, open, readdir, readFile, rename, rm, stat, type FileHandle} from 'node:fs/promises'
 import path from 'node:path'
 import {OutputError} from './errors.ts'
+import {describeFileError} from './file-errors.ts'
 
 /** A temporary file older than this was left by a build that died (a live one renames in seconds). */
 const abandoned = 10 * 60 * 1000
@@ -63,7 +64,7 @@ export async function writeEditions(files: EditionFile[], options: Pick<WriteOpt
       try {
         await mkdir(path.dirname(file.target), {recursive: true})
       } catch (error) {
-        throw new OutputError(`Cannot write ${what} (${file.target}): ${describe(error)}`, {cause: error})
+        throw new OutputError(`Cannot write ${what} (${file.target}): ${describeFileError(error)}`, {cause: error})
       }
       await removeAbandoned(file.target)
       const same = await holds(file.target, file.bytes)
@@ -126,7 +127,7 @@ async function prepareFile(target: string, bytes: Uint8Array, options: WriteOpti
     await handle?.close().catch(() => undefined)
     await discard()
     const progress = written < bytes.byteLength ? ` (${written.toLocaleString('en')} of ${bytes.byteLength.toLocaleString('en')} bytes written)` : ''
-    throw new OutputError(`Cannot write ${what} (${target}): ${describe(error)}${progress}${kept}`, {cause: error})
+    throw new OutputError(`Cannot write ${what} (${target}): ${describeFileError(error)}${progress}${kept}`, {cause: error})
   }
   return {
     discard,
@@ -135,7 +136,7 @@ async function prepareFile(target: string, bytes: Uint8Array, options: WriteOpti
         await rename(temporary, target)
       } catch (error) {
         await discard()
-        throw new OutputError(`Cannot write ${what} (${target}): ${describe(error)}${kept}`, {cause: error})
+        throw new OutputError(`Cannot write ${what} (${target}): ${describeFileError(error)}${kept}`, {cause: error})
       }
       await syncFolder(folder)
     }
@@ -185,18 +186,3 @@ function running(pid: number): boolean {
   }
 }
 
-const reasons: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
-  EROFS: 'the file system is read-only',
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  EISDIR: 'a folder stands in its place',
-  ENOTDIR: 'a file stands where a folder should be',
-  EIO: 'the disk reported an input/output error'
-}
-
-function describe(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code
-  return (code && reasons[code]) ?? (error as Error).message
-}

@@ -14,7 +14,7 @@ const buildFolder = path.join(projectRoot, 'build')
 
 /** Bottom to top. A module in one layer may import its own layer's modules and any below. */
 export const layers: string[][] = [
-  ['errors.ts', 'messages.ts', 'project.ts', 'templates-folder.ts', 'strings.ts', 'time-limit.ts', 'write-whole.ts', 'font-packages.ts'],
+  ['errors.ts', 'messages.ts', 'project.ts', 'templates-folder.ts', 'strings.ts', 'time-limit.ts', 'write-whole.ts', 'font-packages.ts', 'file-errors.ts'],
   ['document'],
   ['read', 'browser', 'check'],
   ['transform'],

@@ -9,6 +9,7 @@
 import {constants, type Stats} from 'node:fs'
 import {open, realpath, stat} from 'node:fs/promises'
 import path from 'node:path'
+import {describeFileError} from '../file-errors.ts'
 
 export type Refusal = 'outside' | 'missing' | 'not-a-file' | 'too-large' | 'unreadable'
 
@@ -56,7 +57,7 @@ export async function resolveInsideWork(
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code
     if (code === 'ENOENT' || code === 'ENOTDIR') return {ok: false, reason: 'missing'}
-    return {ok: false, reason: 'unreadable', detail: describeError(error)}
+    return {ok: false, reason: 'unreadable', detail: describeFileError(error)}
   }
   // A symbolic link inside the folder may still lead out of it.
   if (!isInside(root, real)) return {ok: false, reason: 'outside'}
@@ -80,7 +81,7 @@ export async function readInsideWork(root: string, fromDir: string, reference: s
   try {
     found = await resolveInsideWork(root, fromDir, reference)
   } catch (error) {
-    return {ok: false, reason: 'unreadable', detail: describeError(error)}
+    return {ok: false, reason: 'unreadable', detail: describeFileError(error)}
   }
   if (!found.ok) return found
   let handle
@@ -88,7 +89,7 @@ export async function readInsideWork(root: string, fromDir: string, reference: s
     // O_NONBLOCK: a named pipe put there since the check opens without waiting for a writer; O_NOFOLLOW: no link swapped in.
     handle = await open(found.absolute, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW)
   } catch (error) {
-    return {ok: false, reason: 'unreadable', detail: describeError(error)}
+    return {ok: false, reason: 'unreadable', detail: describeFileError(error)}
   }
   try {
     const info = await handle.stat()
@@ -105,7 +106,7 @@ export async function readInsideWork(root: string, fromDir: string, reference: s
     if (filled > limit) return {ok: false, reason: 'too-large', detail: tooLarge(filled, limit)}
     return {...found, bytes: filled === bytes.byteLength ? bytes : bytes.subarray(0, filled)}
   } catch (error) {
-    return {ok: false, reason: 'unreadable', detail: describeError(error)}
+    return {ok: false, reason: 'unreadable', detail: describeFileError(error)}
   } finally {
     await handle.close().catch(() => undefined)
   }
@@ -128,18 +129,6 @@ function megabytes(bytes: number): string {
   return bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.max(0.1, Math.round(bytes / 1e5) / 10)} MB`
 }
 
-const errorReasons: Record<string, string> = {
-  EACCES: 'permission denied',
-  EPERM: 'permission denied',
-  ELOOP: 'its symbolic links go round in a loop',
-  EIO: 'the disk reported an input/output error',
-  ENAMETOOLONG: 'its name is too long'
-}
-
-function describeError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException).code
-  return (code && errorReasons[code]) ?? (error as Error).message
-}
 
 /** A relative path with `/` separators, as used in URLs and asset keys. */
 export function toPosix(relative: string): string {
