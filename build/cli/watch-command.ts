@@ -200,8 +200,10 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
       if (event === 'add' || event === 'unlink' || event === 'addDir' || event === 'unlinkDir') rediscover = true
       clearTimeout(timer)
       timer = setTimeout(() => {
-        // A newer save: the rebuild under way is stale; its print stops and nothing more of it is written.
-        current?.abort()
+        // A newer save of what a work is made of: the rebuild under way is stale; its print stops and
+        // nothing more of it is written. Any other file (a log written beside the work) waits its turn,
+        // and rebuilds nothing when it changed nothing the work reads.
+        if ([...changed].some((file) => isMarkdown(file) || path.basename(file) === 'book.yaml' || isInside(templatesFolder, file))) current?.abort()
         running = running.then(rebuild)
       }, options.settle ?? 120)
     })
