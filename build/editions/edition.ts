@@ -23,6 +23,8 @@ export interface EditionContext {
   timeLimit?: TimeLimit
   /** Told when the edition moves to a new stage ('printing', …), for progress on screen. */
   onStage?: (stage: string) => void
+  /** Told as a paged edition prints its pages (a long work, in parts), for progress on screen. */
+  onPages?: (pages: {pages: number; of?: number; part?: number; parts?: number}) => void
 }
 
 export interface EditionFormat {

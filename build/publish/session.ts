@@ -201,6 +201,7 @@ export class PublishingSession {
         const timeLimit = new TimeLimit(`The ${edition.format} edition of ${name}`, this.options.stepSeconds)
         const onProgress = this.options.onProgress
         const onStage = onProgress ? (stage: string) => onProgress({kind: 'stage', edition: edition.format, stage}) : undefined
+        const onPages = onProgress ? (pages: {pages: number; of?: number; part?: number; parts?: number}) => onProgress({kind: 'pages', edition: edition.format, ...pages}) : undefined
         onStage?.('building')
         try {
           const context = {
@@ -209,7 +210,8 @@ export class PublishingSession {
             browser: this.browser,
             timeLimit,
             siblings: siblings.filter((sibling) => sibling.edition !== edition),
-            ...(onStage ? {onStage} : {})
+            ...(onStage ? {onStage} : {}),
+            ...(onPages ? {onPages} : {})
           }
           const bytes = await edition.build(context)
           const companions = (await edition.companions?.(context)) ?? []
