@@ -51,6 +51,7 @@ export class PartsMerger {
   #nextKey: number
   #dests: PDFDict
   #parts = 1
+  #decoded: Map<string, PDFName> | undefined
 
   /**
    * @param first The first part, which becomes the whole (it is changed in place).
@@ -120,6 +121,17 @@ export class PartsMerger {
     for (const [name, value] of dests?.entries() ?? []) this.#dests.set(name, copier.copy(value))
   }
 
+  /**
+   * The named destination of an element, by its id as written (Chromium
+   * names it by the id percent-encoded: `березня` is `%D0%B1…`, which a
+   * lookup by the id itself does not find).
+   */
+  destination(id: string): PDFArray | undefined {
+    this.#decoded ??= new Map(this.#dests.keys().map((key) => [percentDecoded(key.decodeText()), key]))
+    const name = this.#decoded.get(id)
+    return name ? this.#dests.lookupMaybe(name, PDFArray) : undefined
+  }
+
   /** A page with nothing on it after the last (the size of the last): a blank verso. */
   addBlankPage(): void {
     const last = this.pdf.getPage(this.pdf.getPageCount() - 1)
@@ -147,7 +159,8 @@ export class PartsMerger {
 
     let crossLinks = 0
     const unresolved: string[] = []
-    const named = new Set(this.#dests.keys().map((key) => key.decodeText()))
+    // Chromium names a destination by the id percent-encoded (`березня` is `%D0%B1…`).
+    const named = new Map(this.#dests.keys().map((key) => [percentDecoded(key.decodeText()), key]))
     for (const page of pdf.getPages()) {
       const list = page.node.lookupMaybe(PDFName.of('Annots'), PDFArray)
       if (!list) continue
@@ -159,8 +172,9 @@ export class PartsMerger {
         if (!uri?.startsWith(`${this.#crossLink}#`)) continue
         const id = decodeURIComponent(uri.slice(this.#crossLink.length + 1))
         annotation.delete(PDFName.of('A'))
-        if (named.has(id)) {
-          annotation.set(PDFName.of('Dest'), PDFName.of(id))
+        const name = named.get(id)
+        if (name) {
+          annotation.set(PDFName.of('Dest'), name)
           crossLinks++
         } else {
           // A link to nothing is not left as a link to an address that does not exist.
@@ -170,6 +184,14 @@ export class PartsMerger {
       }
     }
     return {pages: pdf.getPageCount(), crossLinks, unresolved}
+  }
+}
+
+function percentDecoded(name: string): string {
+  try {
+    return decodeURIComponent(name)
+  } catch {
+    return name
   }
 }
 

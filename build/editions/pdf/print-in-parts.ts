@@ -129,13 +129,16 @@ export function splitPrintPage(page: Root, wordsPerPart: number): PrintPart[] | 
       for (const child of element.children) if (child.type === 'text') child.value = child.value.replace(firstPageRule, '')
     })
     const partBody = findElement(part, (element) => element.tagName === 'body')!
-    const partMain = {...main, children: structuredClone(groups.slice(from, to).flat())}
-    // The cover, title pages and contents are the first part's; the colophon the last's; the running head's fonts every part's.
-    partBody.children = [
-      ...(index === 0 ? structuredClone(bodyChildren.slice(0, mainAt)) : bodyChildren.slice(0, mainAt).filter((child) => isMarginFonts(child)).map((child) => structuredClone(child))),
+    const partMain = {...main, children: groups.slice(from, to).flat()}
+    // The cover, title pages and contents are the first part's; the colophon the last's; the running head's fonts every part's:
+    // at the start of the body but in the last part (an element placed after a part's last line may open a page of its own).
+    const fonts = last ? [] : bodyChildren.filter((child) => isMarginFonts(child))
+    partBody.children = structuredClone([
+      ...fonts,
+      ...(index === 0 ? bodyChildren.slice(0, mainAt).filter((child) => !isMarginFonts(child)) : []),
       partMain,
-      ...bodyChildren.slice(mainAt + 1).filter((child) => last || isMarginFonts(child)).map((child) => structuredClone(child))
-    ]
+      ...(last ? bodyChildren.slice(mainAt + 1) : [])
+    ])
     const ids = idsIn(partBody)
     visit(partBody, 'element', (element) => {
       const href = element.properties.href
@@ -268,6 +271,16 @@ export async function printInParts(options: PartsPrintOptions): Promise<PartsPri
     const merge = merger!.finish()
     const pdf = merger!.pdf
     const headings = locateHeadings(pdf, contents)
+    // Entries whose destination's name is percent-encoded, which the merged outline (the first part's) cannot stand in for.
+    const pageIndex = new Map(pdf.getPages().map((page, index) => [page.ref.toString(), index]))
+    for (const entry of flatten(contents)) {
+      const destination = headings.pages.has(entry.id) ? undefined : merger!.destination(entry.id)
+      const index = destination && pageIndex.get(String(destination.get(0)))
+      if (destination && index !== undefined) {
+        headings.destinations.set(entry.id, destination)
+        headings.pages.set(entry.id, index + 1)
+      }
+    }
     if (merge.unresolved.length > 0) throw new Error(`links between parts to ${merge.unresolved.slice(0, 3).map((id) => `#${id}`).join(', ')} lead nowhere`)
     if (!options.toc || headings.pages.size === 0) return {pdf, headings}
     if (String(pdf.getPageCount()).length > options.digits) return {reason: `${pdf.getPageCount()} pages need more than ${options.digits} figures`}
