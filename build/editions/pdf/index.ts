@@ -212,8 +212,7 @@ async function printOnce(work: PrintWork): Promise<Printed> {
 async function printParted(work: PrintWork, wordsPerPart: number, onPages: (pages: PagesPrinted) => void): Promise<Printed | undefined> {
   const {document, contents, pageSize, printReady} = work
   if (document.chapters.length < 2 || wordsIn(work.chapters) <= wordsPerPart) return undefined
-  const page = printPage({document, chapters: work.chapters, pageSize, printReady, inParts: true, ...coverOf(work), ...(work.showToc ? {contents} : {})})
-  const parts = splitPrintPage(page, wordsPerPart)
+  const parts = splitPrintPage(printPage({document, chapters: work.chapters, pageSize, printReady, inParts: true, ...coverOf(work), ...(work.showToc ? {contents} : {})}), wordsPerPart)
   if (!parts) return undefined
   const printed = await printInParts({
     browser: work.browser,
@@ -229,6 +228,8 @@ async function printParted(work: PrintWork, wordsPerPart: number, onPages: (page
     description: `printing the PDF of ${document.slug}`,
     // The next part loads and sets its lines while one prints, when there is a core for each.
     concurrency: Math.min(2, availableParallelism()),
+    // A renderer gives its memory back only when it ends: a fresh page for each part (measured: 1.7 GB at most in all, against 2.2 GB).
+    closeAfter: true,
     stage: work.stage,
     onPages: (done: PartPrinted) => onPages({pages: done.pages, of: Math.max(done.pages, Math.round((done.pages * done.wordsInAll) / done.wordsSoFar)), part: done.part, parts: done.parts})
   })

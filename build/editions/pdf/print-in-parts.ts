@@ -49,12 +49,14 @@ import {addStyle, fillNumbers, widenNumberBoxes} from './page-scripts.ts'
 /** Words a part holds, about: a renderer prints 100,000 words in well under a gigabyte. */
 export const defaultWordsPerPart = 100_000
 
+const emptyRoot: Root = {type: 'root', children: []}
+
 /** Where links between parts point while they are printed apart. */
 export const crossLink = `${origin}/`
 
 /** One part of the print page: its blocks of `main#folio-text`, and what it holds. */
 export interface PrintPart {
-  /** The part's page, without the blank versos decided later. */
+  /** The part's page, without the blank versos decided later (let go once it is printed). */
   tree: Root
   /** Words of text in it. */
   words: number
@@ -107,10 +109,11 @@ export function splitPrintPage(page: Root, wordsPerPart: number): PrintPart[] | 
   }
   ranges.push([start, groups.length])
 
+  const everywhere = idsIn(body)
   const targets = new Set<string>()
   visit(page, 'element', (element) => {
     const href = element.properties.href
-    if (element.tagName === 'a' && typeof href === 'string' && href.startsWith('#')) targets.add(decodeURIComponent(href.slice(1)))
+    if (element.tagName === 'a' && typeof href === 'string' && href.startsWith('#')) targets.add(decoded(href.slice(1)))
   })
   // The page without its text, copied for each part: copying the whole page for each would grow with parts × words.
   const bodyChildren = body.children
@@ -142,7 +145,10 @@ export function splitPrintPage(page: Root, wordsPerPart: number): PrintPart[] | 
     const ids = idsIn(partBody)
     visit(partBody, 'element', (element) => {
       const href = element.properties.href
-      if (element.tagName === 'a' && typeof href === 'string' && href.startsWith('#') && !ids.has(decodeURIComponent(href.slice(1)))) {
+      if (element.tagName !== 'a' || typeof href !== 'string' || !href.startsWith('#')) return
+      // A link to an id that is nowhere stays as it is: Chromium leaves it out, as from the whole print.
+      const id = decoded(href.slice(1))
+      if (!ids.has(id) && everywhere.has(id)) {
         element.properties.href = crossLink + href
       }
     })
@@ -189,6 +195,8 @@ export interface PartsPrintOptions {
   description: string
   /** Parts loaded or printing at once (besides the first, kept for the contents). */
   concurrency: number
+  /** A fresh page (so a fresh renderer) for each part, closed once printed, instead of pages kept and emptied. */
+  closeAfter?: boolean
   /** The edition's stage, for progress on screen. */
   stage: (what: string) => void
   /** Told after each part is printed. */
@@ -298,7 +306,8 @@ export async function printInParts(options: PartsPrintOptions): Promise<PartsPri
     let held = true
     let blanks = new Set<string>()
     try {
-      await options.browser.run({site: options.site(() => partHtml(part, blanks)), description: `${options.description} (part ${index + 1} of ${parts.length})`}, async (page, progress) => {
+      const job = {site: options.site(() => partHtml(part, blanks)), description: `${options.description} (part ${index + 1} of ${parts.length})`, ...(options.closeAfter ? {closeAfter: true} : {})}
+      await options.browser.run(job, async (page, progress) => {
         watches.add(progress)
         try {
           progress('setting the lines')
@@ -320,6 +329,8 @@ export async function printInParts(options: PartsPrintOptions): Promise<PartsPri
           if (index === 0) options.stage('printing')
           await printPart(index, page, progress, reload)
           printed[index]!.resolve()
+          // Its page is printed: the part's tree is not needed any more.
+          part.tree = emptyRoot
           release()
           held = false
           // The first part's page stays loaded for the contents' numbers; the others are emptied when their job ends.
@@ -418,6 +429,15 @@ function idsIn(tree: Element): Set<string> {
     if (typeof element.properties.id === 'string') ids.add(element.properties.id)
   })
   return ids
+}
+
+/** A fragment as an id (`#%D0%B1` is `#б`); one that is not well-formed percent-encoding as written. */
+function decoded(fragment: string): string {
+  try {
+    return decodeURIComponent(fragment)
+  } catch {
+    return fragment
+  }
 }
 
 function countWords(node: ElementContent): number {
