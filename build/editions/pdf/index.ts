@@ -228,7 +228,7 @@ async function printParted(work: PrintWork, wordsPerPart: number, onPages: (page
     description: `printing the PDF of ${document.slug}`,
     // The next part loads and sets its lines while one prints, when there is a core for each.
     concurrency: Math.min(2, availableParallelism()),
-    // A renderer gives its memory back only when it ends: a fresh page for each part (measured: 1.7 GB at most in all, against 2.2 GB).
+    // A renderer gives its memory back only when it ends: a fresh page for each part (see docs/decisions/0015-printing-in-parts.md).
     closeAfter: true,
     stage: work.stage,
     onPages: (done: PartPrinted) => onPages({pages: done.pages, of: Math.max(done.pages, Math.round((done.pages * done.wordsInAll) / done.wordsSoFar)), part: done.part, parts: done.parts})

@@ -27,6 +27,7 @@
  * before it. A part's page is emptied once printed; the first part's stays
  * loaded, for the contents' numbers: printed with the front pages only and
  * spliced in, as contents-pages.ts does for a work printed whole.
+ * See docs/decisions/0015-printing-in-parts.md.
  */
 import type {Element, ElementContent, Root} from 'hast'
 import {h} from 'hastscript'
