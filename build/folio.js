@@ -26,7 +26,7 @@ function newestSource() {
 }
 
 async function makeBundle() {
-  const {build} = await import('esbuild')
+  const {build, stop} = await import('esbuild')
   // Built aside and moved into place, so that a run that started earlier keeps a whole bundle.
   const fresh = path.join(cache, `bundle-${process.pid}`)
   await build({
@@ -55,6 +55,8 @@ async function makeBundle() {
     },
     logLevel: 'error'
   })
+  // esbuild's service process (about 100 MB) is not needed for the rest of the run.
+  await stop()
   const old = path.join(cache, `bundle-old-${process.pid}`)
   if (existsSync(bundle)) renameSync(bundle, old)
   renameSync(fresh, bundle)

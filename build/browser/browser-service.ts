@@ -44,6 +44,12 @@ export interface Job {
   refused?: string[]
   /** Stops the job (its page is closed, whatever Chromium is doing) when its result is no longer wanted. */
   signal?: AbortSignal | undefined
+  /**
+   * Close the page afterwards instead of keeping it for the next job: a
+   * renderer gives its memory back only when it ends (a part of a long
+   * work leaves it holding most of a gigabyte, emptied or not).
+   */
+  closeAfter?: boolean
 }
 
 /** A page kept open between jobs, and the site its requests are answered from. */
@@ -127,7 +133,7 @@ export class BrowserService {
       pooled.job = undefined
       pooled.progress = undefined
       // A page that failed or stalled is not trusted with another job.
-      if (healthy && this.#browser) {
+      if (healthy && this.#browser && !job.closeAfter) {
         // An idle page does not hold a long book's DOM.
         await pooled.page.goto('about:blank').catch(() => undefined)
         this.#idle.push(pooled)

@@ -25,6 +25,8 @@ export interface EditionContext {
   onStage?: (stage: string) => void
   /** Stops the edition when it is no longer wanted (watch mode: a newer save); its time limit checks it too. */
   signal?: AbortSignal
+  /** Told as a paged edition prints its pages (a long work, in parts), for progress on screen. */
+  onPages?: (pages: {pages: number; of?: number; part?: number; parts?: number}) => void
 }
 
 export interface EditionFormat {

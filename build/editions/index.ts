@@ -18,7 +18,7 @@ const pdf = (printReady: boolean): EditionFormat => ({
   usesBrowser: true,
   preview: 'inline',
   ...(printReady ? {} : {download: {text: 'downloadPdf', label: 'downloadPdfLabel'}}),
-  build: async ({document, settings, browser, timeLimit, onStage, signal}) =>
+  build: async ({document, settings, browser, timeLimit, onStage, onPages, signal}) =>
     (await import('./pdf/index.ts')).buildPdfEdition({
       document,
       settings,
@@ -26,6 +26,7 @@ const pdf = (printReady: boolean): EditionFormat => ({
       printReady,
       ...(timeLimit ? {timeLimit} : {}),
       ...(onStage ? {onStage} : {}),
+      ...(onPages ? {onPages} : {}),
       ...(signal ? {signal} : {})
     }),
   pages: pdfPageCount,

@@ -301,6 +301,7 @@ export class PublishingSession {
       const timeLimit = new TimeLimit(`The ${edition.format} edition of ${name}`, this.options.stepSeconds, signal)
       const onProgress = this.options.onProgress
       const onStage = onProgress ? (stage: string) => onProgress({kind: 'stage', edition: edition.format, stage}) : undefined
+      const onPages = onProgress ? (pages: {pages: number; of?: number; part?: number; parts?: number}) => onProgress({kind: 'pages', edition: edition.format, ...pages}) : undefined
       onStage?.('building')
       try {
         const context = {
@@ -310,6 +311,7 @@ export class PublishingSession {
           timeLimit,
           siblings: siblings.filter((sibling) => sibling.edition !== edition),
           ...(onStage ? {onStage} : {}),
+          ...(onPages ? {onPages} : {}),
           ...(signal ? {signal} : {})
         }
         const bytes = await edition.build(context)

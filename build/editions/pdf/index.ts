@@ -2,9 +2,11 @@
  * The PDF edition: the print page rendered by the shared Chromium, then
  * finished with pdf-lib. The work is printed once; the contents' page
  * numbers, read back from that print, are printed with the front pages only
- * and spliced in (contents-pages.ts). Page references in the text ("on page
- * 7") change the text itself, so a work with them is printed whole again
- * until the numbers hold.
+ * and spliced in (contents-pages.ts). A work of more words than a part holds
+ * (and more than one chapter) is printed in parts and merged
+ * (print-in-parts.ts). Page references in the text ("on page 7") change the
+ * text itself, so a work with them is printed whole again until the numbers
+ * hold.
  * `pdf-print` is the print-ready variant: 3 mm bleed, TrimBox and BleedBox,
  * links in the text colour.
  */
@@ -40,6 +42,8 @@ import {logoPath, printPage} from './print-page.ts'
 import {printNotes} from './print-notes.ts'
 import {svgInHouseFonts} from './svg-fonts.ts'
 import {sliceWideTables} from './wide-tables.ts'
+import {defaultWordsPerPart, printInParts, rectoBlanks, sameSet, splitPrintPage, type PartPrinted} from './print-in-parts.ts'
+import {availableParallelism} from 'node:os'
 
 export interface PdfEditionOptions {
   document: Document
@@ -53,6 +57,19 @@ export interface PdfEditionOptions {
   onStage?: (stage: string) => void
   /** Stops the print when its result is no longer wanted (watch mode: a newer save). */
   signal?: AbortSignal
+  /** Told after each part of a work printed in parts: the pages so far, and an estimate of all. */
+  onPages?: (pages: PagesPrinted) => void
+  /** A work of more words than this (and more than one chapter) is printed in parts of about as many. Default 100,000. */
+  wordsPerPart?: number
+}
+
+/** Pages printed so far of a work printed in parts. */
+export interface PagesPrinted {
+  pages: number
+  /** Pages expected in all, from the words printed so far. */
+  of: number
+  part: number
+  parts: number
 }
 
 /** Full prints before giving up on page numbers settling. */
@@ -77,6 +94,10 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
     options.timeLimit?.progress()
     options.onStage?.(what)
   }
+  const pagesPrinted = (pages: PagesPrinted) => {
+    options.timeLimit?.progress()
+    options.onPages?.(pages)
+  }
   stage('typesetting')
   const chapters = document.chapters.map((chapter) => {
     options.timeLimit?.check(`hyphenating ${chapter.source}`)
@@ -96,7 +117,10 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
     ? await coverImage(document, options.browser, {width: coverSize.width, height: Math.round((coverSize.width * (pageSize.height + extra)) / (pageSize.width + extra))})
     : undefined
   const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, pageSize, signal: options.signal, ...(cover ? {cover} : {})}
-  const {pdf, headings} = targets.length > 0 ? await printInPasses(work, targets, strings.onPage) : await printOnce(work)
+  const {pdf, headings} =
+    targets.length > 0
+      ? await printInPasses(work, targets, strings.onPage)
+      : ((await printParted(work, options.wordsPerPart ?? defaultWordsPerPart, pagesPrinted)) ?? (await printOnce(work)))
   options.timeLimit?.check('finishing')
   stage('finishing')
   // No running head where a chapter or a part opens, nor on the contents' first page (after the title and copyright pages).
@@ -156,8 +180,7 @@ async function printOnce(work: PrintWork): Promise<Printed> {
       progress('reading the print back')
       return bytes
     }
-    // A work of a thousand pages or more (about 450 words make a page of A4, 250 of a book size) gets wider number boxes.
-    const wide = work.showToc && wordsIn(work.chapters) / (pageSize.book ? 250 : 450) > 900
+    const wide = wideContents(work)
     if (wide) await evaluateIsolated(page, widenNumberBoxes)
     // Blank versos go into the page as it is loaded again, its lines set as before: Chromium
     // keeps the named page of a blank inserted into a loaded page from showing (it prints a running head on it).
@@ -185,6 +208,44 @@ async function printOnce(work: PrintWork): Promise<Printed> {
     const printed = await printWithContents({page, contents, print, maxPasses, digits: wide ? 5 : 3, ...(settle ? {settle} : {}), onFrontPages: () => stage('numbering the contents')})
     return {pdf: printed.pdf, headings: printed.headings}
   })
+}
+
+/**
+ * A long work printed in parts (print-in-parts.ts); undefined when it is
+ * printed whole: not longer than a part, or its contents' numbers did not
+ * fit the splice (then it is printed whole, as any work).
+ */
+async function printParted(work: PrintWork, wordsPerPart: number, onPages: (pages: PagesPrinted) => void): Promise<Printed | undefined> {
+  const {document, contents, pageSize, printReady} = work
+  if (document.chapters.length < 2 || wordsIn(work.chapters) <= wordsPerPart) return undefined
+  const parts = splitPrintPage(printPage({document, chapters: work.chapters, pageSize, printReady, inParts: true, ...coverOf(work), ...(work.showToc ? {contents} : {})}), wordsPerPart)
+  if (!parts) return undefined
+  const printed = await printInParts({
+    browser: work.browser,
+    parts,
+    site: (html) => printSite(html, document, work.cover),
+    print: printPdf,
+    width: printWidth(pageSize, printReady),
+    contents,
+    toc: work.showToc,
+    digits: wideContents(work) ? 5 : 3,
+    book: pageSize.book,
+    openers: work.openers,
+    description: `printing the PDF of ${document.slug}`,
+    // The next part loads and sets its lines while one prints, when there is a core for each.
+    concurrency: Math.min(2, availableParallelism()),
+    // A renderer gives its memory back only when it ends: a fresh page for each part (see docs/decisions/0015-printing-in-parts.md).
+    closeAfter: true,
+    signal: work.signal,
+    stage: work.stage,
+    onPages: (done: PartPrinted) => onPages({pages: done.pages, of: Math.max(done.pages, Math.round((done.pages * done.wordsInAll) / done.wordsSoFar)), part: done.part, parts: done.parts})
+  })
+  return 'reason' in printed ? undefined : printed
+}
+
+/** A work of a thousand pages or more (about 450 words make a page of A4, 250 of a book size) gets wider number boxes. */
+function wideContents(work: PrintWork): boolean {
+  return work.showToc && wordsIn(work.chapters) / (work.pageSize.book ? 250 : 450) > 900
 }
 
 /**
@@ -241,29 +302,6 @@ function openingIds(document: Document): string[] {
     const part = partOpenedBy(document, index)
     return [...(part ? [part.id] : []), ...(chapter.anchor ? [chapter.anchor] : [])]
   })
-}
-
-/**
- * The blank pages that make every opener start on an odd page, from where
- * they fell in the last printing. A blank page before an opener moves it and
- * everything after it by one page, so they are decided in order.
- */
-function rectoBlanks(openers: string[], pages: Map<string, number>, blanks: Set<string>): Set<string> {
-  const next = new Set<string>()
-  let shift = 0
-  for (const id of openers) {
-    const page = pages.get(id)
-    if (page === undefined) continue
-    const had = blanks.has(id)
-    const without = page - (had ? 1 : 0) + shift
-    if (without % 2 === 0) next.add(id)
-    shift += (without % 2 === 0 ? 1 : 0) - (had ? 1 : 0)
-  }
-  return next
-}
-
-function sameSet(a: Set<string>, b: Set<string>): boolean {
-  return a.size === b.size && [...a].every((item) => b.has(item))
 }
 
 /** A warning from the PDF edition, once, though the pdf and pdf-print editions both find it. */

@@ -2,7 +2,7 @@
  * What the PDF edition does to a loaded print page between prints, run in
  * the page's isolated world (browser/isolated-world.ts): the contents'
  * number boxes and numbers, the text hidden for a print of the front pages
- * only, blank versos before openers. Each function is sent to the page as its source text,
+ * only, blank versos before openers, the folios of a part. Each function is sent to the page as its source text,
  * so it uses nothing but its arguments and the page's DOM.
  *
  * The project compiles without the DOM library; the little of it used here
@@ -66,4 +66,11 @@ export function fillNumbers(numbers: Record<string, string>, frontOnly: boolean)
       element.removeAttribute('data-folio-hidden')
     }
   }
+}
+
+/** A style sheet added to the page (the folios of a part of a work printed in parts). */
+export function addStyle(css: string): void {
+  const style = document.createElement('style')
+  style.textContent = css
+  document.head.append(style)
 }

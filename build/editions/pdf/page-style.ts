@@ -20,7 +20,15 @@ export interface PageStyleOptions {
   chapters?: string[]
   /** The cover is the first page (`.cover-page`): a named page of its own, full-bleed. */
   cover?: boolean
+  /**
+   * Printed in parts (print-in-parts.ts): folios through the counter style
+   * `folio`, which a later part replaces by its own page numbers.
+   */
+  inParts?: boolean
 }
+
+/** The rule that leaves the first page without head and folio; a part after the first goes without it (print-in-parts.ts). */
+export const firstPageRule = '@page :first { @top-center { content: none; } @bottom-center { content: none; } @bottom-left { content: none; } @bottom-right { content: none; } }'
 
 const mm = (value: number) => `${Number(value.toFixed(3))}mm`
 
@@ -29,7 +37,7 @@ export function cssString(text: string): string {
   return `"${text.replace(/[\\"]/g, '\\$&').replace(/[\n\r\f]/g, ' ')}"`
 }
 
-export function pageStyle({pageSize, title, printReady, chapters = [], cover = false}: PageStyleOptions): string {
+export function pageStyle({pageSize, title, printReady, chapters = [], cover = false, inParts = false}: PageStyleOptions): string {
   const extra = printReady ? bleed : 0
   const {margin} = pageSize
   const [top, bottom, inner, outer] = [margin.top, margin.bottom, margin.inner, margin.outer].map((value) => mm(value + extra))
@@ -41,16 +49,19 @@ export function pageStyle({pageSize, title, printReady, chapters = [], cover = f
     // The title and copyright pages fill the page area, so that the publisher and the imprint can sit at its foot.
     `.title-page, .copyright-page { height: ${mm(pageSize.height - margin.top - margin.bottom - 2)}; }`
   ]
+  // Chromium does not carry a `counter-reset: page N` from one page to the next: a part's folios come from a counter style.
+  const folio = inParts ? 'counter(page, folio)' : 'counter(page)'
+  if (inParts) rules.push('@counter-style folio { system: extends decimal; }')
   if (pageSize.book) {
     rules.push(
-      `@page :left { margin-left: ${outer}; margin-right: ${inner}; @bottom-left { content: counter(page); font-family: var(--font-display); font-size: 8.5pt; color: var(--color-muted); } }`,
-      `@page :right { margin-left: ${inner}; margin-right: ${outer}; @bottom-right { content: counter(page); font-family: var(--font-display); font-size: 8.5pt; color: var(--color-muted); } }`,
+      `@page :left { margin-left: ${outer}; margin-right: ${inner}; @bottom-left { content: ${folio}; font-family: var(--font-display); font-size: 8.5pt; color: var(--color-muted); } }`,
+      `@page :right { margin-left: ${inner}; margin-right: ${outer}; @bottom-right { content: ${folio}; font-family: var(--font-display); font-size: 8.5pt; color: var(--color-muted); } }`,
       ...chapters.map((chapter, index) => `@page chapter-${index + 1}:right { @top-center { content: ${cssString(chapter)}; } }`)
     )
   } else {
-    rules.push('@page { @bottom-center { content: counter(page); } }')
+    rules.push(`@page { @bottom-center { content: ${folio}; } }`)
   }
-  rules.push(`@page :first { ${blank} }`)
+  rules.push(firstPageRule)
   if (cover) {
     // Its own page, no margins, no head or folio; the image fills the whole sheet (the bleed too).
     const [width, height] = [mm(pageSize.width + 2 * extra), mm(pageSize.height + 2 * extra)]

@@ -37,6 +37,8 @@ export interface PrintPageOptions {
   blanks?: Set<string>
   /** Where the page finds the cover image, when the cover is the first page. */
   cover?: string
+  /** To be cut into parts and printed part by part (print-in-parts.ts). */
+  inParts?: boolean
 }
 
 export function printPage(options: PrintPageOptions): Root {
@@ -86,7 +88,7 @@ export function printPage(options: PrintPageOptions): Root {
     printFontFaces(theme),
     printStyles(
       theme,
-      pageStyle({pageSize, title: runningHead, printReady: options.printReady, cover: options.cover !== undefined, ...(namedChapters(options) ? {chapters: document.chapters.map((chapter) => chapter.title)} : {})}),
+      pageStyle({pageSize, title: runningHead, printReady: options.printReady, cover: options.cover !== undefined, inParts: options.inParts === true, ...(namedChapters(options) ? {chapters: document.chapters.map((chapter) => chapter.title)} : {})}),
       workStylesheets(document)
     )
   ].join('\n')
