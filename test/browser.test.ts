@@ -80,3 +80,22 @@ test('a job that keeps Chromium working is not stopped, though it takes longer t
   assert.equal(result, true)
   assert.ok(performance.now() - started >= 4000)
 })
+
+test('a kept page that was closed meanwhile is not given to the next job', async () => {
+  const service = new BrowserService()
+  try {
+    let first: import('puppeteer').Page | undefined
+    await service.run({description: 'keeping a page', site: smallPage}, async (tab) => {
+      first = tab
+    })
+    // As the stall watch or a renderer's crash would leave it: closed, and still in the pool.
+    await first!.close()
+    const text = await service.run({description: 'printing on another page', site: smallPage}, async (tab) => {
+      assert.notEqual(tab, first)
+      return (await pdfText(await tab.pdf())).join('\n')
+    })
+    assert.match(text, /x/)
+  } finally {
+    await service.close()
+  }
+})

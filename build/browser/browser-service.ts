@@ -104,7 +104,7 @@ export class BrowserService {
     const {signal} = job
     const stopped = (cause?: unknown) => new CancelledError(`Stopped ${job.description}: a newer build replaces it`, {cause})
     if (signal?.aborted) throw stopped()
-    const pooled = this.#idle.pop() ?? (await this.#openPage())
+    const pooled = this.#idlePage() ?? (await this.#openPage())
     // Closing the page ends whatever call is in flight (a print is one call that lasts as long as the print).
     const cancel = () => void pooled.page.close().catch(() => undefined)
     signal?.addEventListener('abort', cancel, {once: true})
@@ -132,13 +132,19 @@ export class BrowserService {
       signal?.removeEventListener('abort', cancel)
       pooled.job = undefined
       pooled.progress = undefined
-      // A page that failed or stalled is not trusted with another job.
-      if (healthy && this.#browser && !job.closeAfter) {
+      // A page that failed or stalled is not trusted with another job (the stall watch may have closed it as the job ended).
+      if (healthy && this.#browser && !job.closeAfter && !pooled.page.isClosed()) {
         // An idle page does not hold a long book's DOM.
         await pooled.page.goto('about:blank').catch(() => undefined)
         this.#idle.push(pooled)
       } else await pooled.page.close().catch(() => undefined)
     }
+  }
+
+  /** A kept page that is still open (a renderer that crashed closes its page). */
+  #idlePage(): PooledPage | undefined {
+    for (let pooled = this.#idle.pop(); pooled; pooled = this.#idle.pop()) if (!pooled.page.isClosed()) return pooled
+    return undefined
   }
 
   async #openPage(): Promise<PooledPage> {
