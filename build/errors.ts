@@ -31,3 +31,11 @@ export class OutputError extends FolioError {
 export class EditionError extends FolioError {
   override name = 'EditionError'
 }
+
+/**
+ * Work stopped because it went stale (in watch mode, a newer save of the
+ * same work is being built): nothing it made is written.
+ */
+export class CancelledError extends FolioError {
+  override name = 'CancelledError'
+}

@@ -9,7 +9,7 @@
  * spent in the browser is watched by the browser's own limit on lack of
  * progress (browser/stall-watch.ts), and a step says so with `progress`.
  */
-import {FolioError} from './errors.ts'
+import {CancelledError, FolioError} from './errors.ts'
 
 /** Seconds from FOLIO_TIMEOUT, else 120. */
 export const defaultStepSeconds = Number(process.env.FOLIO_TIMEOUT) || 120
@@ -21,21 +21,29 @@ export class StepTimeoutError extends FolioError {
 
 export class TimeLimit {
   readonly seconds: number
+  /** Stops the step at its next check when it went stale (watch mode: a newer save). */
+  readonly signal: AbortSignal | undefined
   readonly #what: string
   #deadline: number
 
   /**
    * @param what The step, for the message ("reading brief.md").
    * @param seconds How long it may go between two checks.
+   * @param signal Cancels the step at its next check.
    */
-  constructor(what: string, seconds = defaultStepSeconds) {
+  constructor(what: string, seconds = defaultStepSeconds, signal?: AbortSignal) {
     this.seconds = seconds
+    this.signal = signal
     this.#what = what
     this.#deadline = performance.now() + seconds * 1000
   }
 
-  /** Throw when the step went too long since it last got further; `where` says how far it got. */
+  /**
+   * Throw when the step went too long since it last got further, or was
+   * cancelled; `where` says how far it got.
+   */
   check(where: string): void {
+    if (this.signal?.aborted) throw new CancelledError(`${this.#what} was stopped at ${where}: a newer build replaces it`)
     if (performance.now() > this.#deadline) {
       throw new StepTimeoutError(
         `${this.#what} went longer than ${this.seconds} s without getting further (it had got to ${where}); set FOLIO_TIMEOUT (seconds) to allow more`

@@ -124,6 +124,33 @@ test('folio build on a terminal shows its progress live and clears it before the
   assert.deepEqual(quiet.written, [])
 })
 
+test('folio watch on a terminal shows the same progress, cleared before its lines; --quiet shows none', async () => {
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'folio-progress-watch-'))
+  writeFileSync(path.join(folder, 'work.md'), '---\ntitle: A work\nlang: en\n---\n\n# One\n\nSome text.\n')
+  const watch = async (quiet: boolean) => {
+    const {output, written} = recorder(true)
+    const lines: string[] = []
+    const stop = new AbortController()
+    const code = await main(['watch', 'work.md', '--format', 'html', '--no-serve', ...(quiet ? ['--quiet'] : [])], {
+      // Stopped (as by Ctrl-C) once it watches: the first build is what is looked at.
+      console: {out: (line) => (lines.push(line), line.startsWith('Watching') && stop.abort()), err: (line) => lines.push(line), color: false},
+      cwd: folder,
+      env: {},
+      progress: output,
+      signal: stop.signal
+    })
+    return {code, written, lines}
+  }
+  const shown = await watch(false)
+  assert.equal(shown.code, 0)
+  assert.match(shown.written.join(''), /html +(building|built)/)
+  assert.deepEqual(screen(shown.written), [], 'and cleared')
+  assert.match(shown.lines.join('\n'), /^built html \d+ ms/m)
+  const quiet = await watch(true)
+  assert.equal(quiet.code, 0)
+  assert.deepEqual(quiet.written, [])
+})
+
 test('under --quiet: only the lines of the editions written', async () => {
   const {output, written} = recorder(true)
   const progress = new ProgressReporter(output, {quiet: true, redrawEvery: 0})

@@ -99,16 +99,16 @@ test('the preview server answers on loopback only, with the editions and nothing
   }
 })
 
-test('a save rebuilds every edition and tells open pages to reload', async () => {
+test('a save rebuilds every edition and tells open pages to reload on the HTML, before the PDF is written', async () => {
   const events = await new Promise<import('node:http').IncomingMessage>((resolve) => request({host: '127.0.0.1', port, path: '/__folio/events'}, resolve).end())
   let stream = ''
   events.setEncoding('utf8')
-  // Resolves once the server has told the page to reload: no fixed wait.
-  const reloaded = new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no rebuilt event; the stream had: ${stream}`)), 30_000)
+  // Resolves once the server has said the PDF is written: no fixed wait.
+  const pdfWritten = new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no event for the PDF; the stream had: ${stream}`)), 60_000)
     events.on('data', (chunk: string) => {
       stream += chunk
-      if (/event: rebuilt/.test(stream)) {
+      if (/event: written\ndata: \{"slug":"brief","format":"pdf"\}/.test(stream)) {
         clearTimeout(timer)
         resolve()
       }
@@ -121,8 +121,12 @@ test('a save rebuilds every edition and tells open pages to reload', async () =>
   assert.match(readFileSync(edition('html'), 'utf8'), /The second words\./)
   assert.notDeepEqual(readFileSync(edition('pdf')), before.pdf)
   assert.notDeepEqual(readFileSync(edition('epub')), before.epub)
-  await reloaded
-  assert.match(stream, /event: rebuilt\ndata: "brief"/)
+  await pdfWritten
+  // Pages reload once, on the HTML, which is announced before the PDF is written.
+  const reload = stream.indexOf('event: rebuilt\ndata: "brief"')
+  assert.ok(reload >= 0, stream)
+  assert.ok(reload < stream.indexOf('event: written\ndata: {"slug":"brief","format":"pdf"}'), stream)
+  assert.equal(stream.split('event: rebuilt').length - 1, 1, stream)
   events.destroy()
 })
 

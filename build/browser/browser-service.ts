@@ -13,6 +13,7 @@ import {mkdtemp, rm, stat} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import type {Browser, Page} from 'puppeteer'
+import {CancelledError} from '../errors.ts'
 import {BrowserError, BrowserTimeoutError} from './errors.ts'
 import {findBrowser} from './find-browser.ts'
 import {withStallLimit, type Progress} from './stall-watch.ts'
@@ -38,6 +39,8 @@ export interface Job {
   description: string
   /** Collects the URLs the page asked for and was refused. */
   refused?: string[]
+  /** Stops the job (its page is closed, whatever Chromium is doing) when its result is no longer wanted. */
+  signal?: AbortSignal | undefined
 }
 
 /** A page kept open between jobs, and the site its requests are answered from. */
@@ -85,9 +88,16 @@ export class BrowserService {
    * a sign of progress. Each request the page makes is one too.
    */
   async run<T>(job: Job, work: (page: Page, progress: Progress) => Promise<T>): Promise<T> {
+    const {signal} = job
+    const stopped = (cause?: unknown) => new CancelledError(`Stopped ${job.description}: a newer build replaces it`, {cause})
+    if (signal?.aborted) throw stopped()
     const pooled = this.#idle.pop() ?? (await this.#openPage())
+    // Closing the page ends whatever call is in flight (a print is one call that lasts as long as the print).
+    const cancel = () => void pooled.page.close().catch(() => undefined)
+    signal?.addEventListener('abort', cancel, {once: true})
     let healthy = false
     try {
+      if (signal?.aborted) throw stopped()
       const result = await this.#failures(job.description, () =>
         withStallLimit({page: pooled.page, pid: () => this.#pid, seconds: this.stallSeconds, description: job.description}, async (progress) => {
           pooled.job = job
@@ -99,9 +109,14 @@ export class BrowserService {
           return work(pooled.page, progress)
         })
       )
+      if (signal?.aborted) throw stopped()
       healthy = true
       return result
+    } catch (error) {
+      if (signal?.aborted && !(error instanceof CancelledError)) throw stopped(error)
+      throw error
     } finally {
+      signal?.removeEventListener('abort', cancel)
       pooled.job = undefined
       pooled.progress = undefined
       // A page that failed or stalled is not trusted with another job.

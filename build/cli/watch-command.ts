@@ -5,7 +5,10 @@
  * are coalesced. A broken save prints its messages and keeps the last good
  * editions; the next good save recovers. A preview server shows the editions
  * and reloads them. A work whose file or folder is deleted leaves the preview,
- * and the editions its last build wrote leave the output folder.
+ * and the editions its last build wrote leave the output folder. Each edition is written as soon as it is built, the HTML
+ * first, so the preview reloads in about the time of the HTML while the PDF
+ * prints; a newer save stops a rebuild that is still printing (its PDF is
+ * never written) and builds again.
  */
 import {existsSync} from 'node:fs'
 import path from 'node:path'
@@ -17,7 +20,10 @@ import {defaultPort, PreviewServer, type PreviewWork} from '../output/preview-se
 import {formatMessages, tally} from '../output/report.ts'
 import {isInside} from '../read/work-folder.ts'
 import {templatesFolder} from '../templates-folder.ts'
-import {PublishingSession, type WorkOutcome} from '../publish/session.ts'
+import {PublishingSession, type EditionOutcome, type WorkOutcome} from '../publish/session.ts'
+import {CancelledError} from '../errors.ts'
+import type {Document} from '../document/document.ts'
+import {ProgressReporter, type ProgressEvent} from '../output/progress.ts'
 import type {BuildOptions} from './build-command.ts'
 import type {Console} from './console.ts'
 
@@ -35,40 +41,74 @@ export {defaultPort}
 /** Runs until `signal` aborts (Ctrl-C); returns the exit code. */
 export async function runWatch(options: WatchOptions, console: Console, signal: AbortSignal): Promise<number> {
   const out = path.resolve(options.cwd, options.out)
-  const session = new PublishingSession({...options, out}, options.browser)
+  // Progress lines as `folio build` draws them, one reporter per rebuild (none under --quiet).
+  let reporter: ProgressReporter | undefined
+  const session = new PublishingSession(
+    {...options, out, ...(options.progress ? {onProgress: (event: ProgressEvent) => reporter?.event(event)} : {})},
+    options.browser
+  )
   // Chromium starts first, while the works are found and read.
   session.warmUp()
   let works = await findWorks(options.works, options.cwd)
   const server = options.serve ? new PreviewServer() : undefined
+  // The live lines make way for each line that stays.
+  const say = (line: string) => {
+    reporter?.close()
+    console.out(line)
+  }
+  const complain = (line: string) => {
+    reporter?.close()
+    console.err(line)
+  }
+
+  const previewWorks = new Map<string, PreviewWork>()
+  /** An edition is on disk: the preview knows it, and open pages reload when it is the HTML. */
+  const shown = (work: WorkSource, edition: EditionOutcome, document: Document): void => {
+    if (!server) return
+    const {failedAt: _failed, ...previous} = previewWorks.get(work.slug) ?? {editions: [], errors: 0, warnings: 0}
+    const {format, target, bytes, pages} = edition
+    const written = {format, file: target, bytes, ...(pages === undefined ? {} : {pages})}
+    const editions = previous.editions.some((other) => other.format === format)
+      ? previous.editions.map((other) => (other.format === format ? written : other))
+      : [...previous.editions, written]
+    const entry: PreviewWork = {
+      ...previous,
+      slug: work.slug,
+      title: document.metadata.title,
+      name: work.name,
+      editions,
+      problems: [],
+      words: wordCount(document),
+      builtAt: new Date()
+    }
+    previewWorks.set(work.slug, entry)
+    server.update(entry, format)
+  }
 
   const report = (outcome: WorkOutcome, verb: string, started: number): void => {
     const printed = new Set<VFileMessage>()
     const messages = formatMessages(outcome.files, printed, options.cwd, console.color)
-    for (const line of messages) console.err(line)
+    for (const line of messages) complain(line)
     const name = works.length > 1 ? `${outcome.work.name}: ` : ''
+    const parts = outcome.editions.map((edition) => `${edition.format} ${Math.round(edition.milliseconds)} ms`)
+    if (outcome.superseded) {
+      say(`${name}stopped for a newer save${parts.length > 0 ? ` (written: ${parts.join(', ')})` : ''}`)
+      return
+    }
     if (!outcome.built) {
-      console.err(`${name}not ${verb}: the last good editions are kept`)
+      const kept = parts.length > 0 ? `${parts.join(', ')}; the others' last good editions are kept` : 'the last good editions are kept'
+      complain(`${name}not ${verb}: ${kept}`)
     } else {
-      const parts = outcome.editions.map((edition) => `${edition.format} ${Math.round(edition.milliseconds)} ms`)
-      console.out(`${name}${verb} ${parts.join(', ')} (${Math.round(performance.now() - started)} ms in all)`)
+      say(`${name}${verb} ${parts.join(', ')} (${Math.round(performance.now() - started)} ms in all)`)
     }
     if (server) {
       const {slug, name: workName} = outcome.work
+      // Holds the editions written so far by this build (see `shown`) and those of the last good one.
       const previous = previewWorks.get(slug)
       const {errors, warnings} = tally(outcome.files)
       const title = outcome.document?.metadata.title ?? previous?.title ?? workName
-      const shown: PreviewWork = outcome.built
-        ? {
-            slug,
-            title,
-            name: workName,
-            editions: outcome.editions.map(({format, target, bytes, pages}) => ({format, file: target, bytes, ...(pages === undefined ? {} : {pages})})),
-            problems: [],
-            errors,
-            warnings,
-            ...(outcome.document ? {words: wordCount(outcome.document)} : {}),
-            builtAt: new Date()
-          }
+      const entry: PreviewWork = outcome.built
+        ? {...(previous ?? {editions: []}), slug, title, name: workName, problems: [], errors, warnings, builtAt: previous?.builtAt ?? new Date()}
         : {
             // The last good editions stay, with when they were built.
             ...(previous ?? {editions: []}),
@@ -80,11 +120,12 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
             warnings,
             failedAt: new Date()
           }
-      previewWorks.set(slug, shown)
-      server.update(shown)
+      previewWorks.set(slug, entry)
+      // Pages reloaded with the HTML already; a failure shows its messages, and a work without an HTML edition reloads the index now.
+      if (!outcome.built || !outcome.editions.some((edition) => edition.format === 'html')) server.update(entry)
+      else server.record(entry)
     }
   }
-  const previewWorks = new Map<string, PreviewWork>()
 
   /** A work whose file or folder is gone: out of the preview, and its editions out of the output folder. */
   const withdraw = async (work: WorkSource): Promise<void> => {
@@ -95,36 +136,62 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
     try {
       const removed = await session.withdraw(work)
       const names = removed.map((file) => path.basename(file))
-      console.out(`${work.name} no longer exists: ${names.length > 0 ? `removed ${names.join(', ')} from ${path.relative(options.cwd, out) || '.'}/` : 'it had no editions to remove'}`)
+      say(`${work.name} no longer exists: ${names.length > 0 ? `removed ${names.join(', ')} from ${path.relative(options.cwd, out) || '.'}/` : 'it had no editions to remove'}`)
     } catch (error) {
-      console.err(`folio: the editions of ${work.name} could not be removed: ${(error as Error).message}`)
+      complain(`folio: the editions of ${work.name} could not be removed: ${(error as Error).message}`)
     }
   }
 
+  /** The works whose rebuild a newer save stopped: the next rebuild takes them up. */
+  const unfinished = new Map<string, WorkSource>()
+  let unfinishedForced = false
+  /** Stops the rebuild under way when a newer save comes. */
+  let current: AbortController | undefined
+
   const publish = async (targets: WorkSource[], verb: string, force: boolean): Promise<void> => {
-    for (const work of targets) {
+    const controller = new AbortController()
+    current = controller
+    for (const [index, work] of targets.entries()) {
+      if (controller.signal.aborted) {
+        for (const left of targets.slice(index)) unfinished.set(keyOf(left), left)
+        unfinishedForced ||= force
+        break
+      }
       const started = performance.now()
+      reporter = options.progress ? new ProgressReporter(options.progress) : undefined
       try {
-        const outcome = await session.publish(work, force)
+        const outcome = await session.publish(work, {force, asBuilt: true, signal: controller.signal, onWritten: (edition, document) => shown(work, edition, document)})
+        reporter?.clear()
+        if (outcome.superseded) {
+          unfinished.set(keyOf(work), work)
+          unfinishedForced ||= force
+        }
         // A save that changed nothing (an editor's autosave, a touch) rebuilds nothing.
         if (!outcome.unchanged) report(outcome, verb, started)
       } catch (error) {
+        reporter?.clear()
         if (signal.aborted) return
-        console.err(`${work.name}: ${(error as Error).message}`)
+        if (controller.signal.aborted && error instanceof CancelledError) {
+          unfinished.set(keyOf(work), work)
+          unfinishedForced ||= force
+          continue
+        }
+        complain(`${work.name}: ${(error as Error).message}`)
       }
     }
+    reporter = undefined
   }
 
   try {
     await publish(works, 'built', true)
-    console.out(`Editions in ${path.relative(options.cwd, out) || '.'}/`)
+    say(`Editions in ${path.relative(options.cwd, out) || '.'}/`)
     if (server) {
       try {
         const address = await server.listen(options.port)
-        console.out(`Preview at ${address} (loopback only; Ctrl-C to stop)`)
+        say(`Preview at ${address} (loopback only; Ctrl-C to stop)`)
       } catch (error) {
         const reason = (error as NodeJS.ErrnoException).code === 'EADDRINUSE' ? `port ${options.port} is in use (choose another with --port)` : (error as Error).message
-        console.err(`folio: the preview server could not start: ${reason}`)
+        complain(`folio: the preview server could not start: ${reason}`)
         return 2
       }
     }
@@ -141,7 +208,7 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
     watcher.on('error', (error) => {
       const {code, path: where} = error as NodeJS.ErrnoException
       const what = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ELOOP' ? 'its links go round in a loop' : (error as Error).message
-      console.err(`folio: ${where ? `${path.relative(options.cwd, where) || where} is not watched` : 'watching'}: ${what}`)
+      complain(`folio: ${where ? `${path.relative(options.cwd, where) || where} is not watched` : 'watching'}: ${what}`)
     })
     const changed = new Set<string>()
     let timer: NodeJS.Timeout | undefined
@@ -157,7 +224,7 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
         try {
           found = await findWorks(options.works, options.cwd)
         } catch (error) {
-          console.err(`folio: ${(error as Error).message}`)
+          complain(`folio: ${(error as Error).message}`)
           // The work named was deleted, or no work is left: those still on disk are watched on.
           found = works.filter((work) => existsSync(work.file ?? work.root))
         }
@@ -166,32 +233,50 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
         works = found
         for (const work of gone) await withdraw(work)
       }
-      const affected = affectedWorks(works, files, session)
-      await publish(affected, 'rebuilt', files.some((file) => isInside(templatesFolder, file)))
+      const affected = new Map(affectedWorks(works, files, session).map((work) => [keyOf(work), work]))
+      // Works a newer save stopped are built now, as the works found now describe them.
+      for (const key of unfinished.keys()) {
+        const work = works.find((candidate) => keyOf(candidate) === key)
+        if (work) affected.set(key, work)
+      }
+      const force = unfinishedForced || files.some((file) => isInside(templatesFolder, file))
+      unfinished.clear()
+      unfinishedForced = false
+      await publish([...affected.values()], 'rebuilt', force)
     }
     watcher.on('all', (event, file) => {
       changed.add(path.resolve(file))
       if (event === 'add' || event === 'unlink' || event === 'addDir' || event === 'unlinkDir') rediscover = true
       clearTimeout(timer)
       timer = setTimeout(() => {
+        // A newer save of what a work is made of: the rebuild under way is stale; its print stops and
+        // nothing more of it is written. Any other file (a log written beside the work) waits its turn,
+        // and rebuilds nothing when it changed nothing the work reads.
+        if ([...changed].some((file) => isMarkdown(file) || path.basename(file) === 'book.yaml' || isInside(templatesFolder, file))) current?.abort()
         running = running.then(rebuild)
       }, options.settle ?? 120)
     })
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
-    console.out(`Watching ${watched.map((folder) => path.relative(options.cwd, folder) || '.').join(', ')}`)
+    say(`Watching ${watched.map((folder) => path.relative(options.cwd, folder) || '.').join(', ')}`)
 
     await new Promise<void>((resolve) => {
       if (signal.aborted) resolve()
       signal.addEventListener('abort', () => resolve(), {once: true})
     })
     clearTimeout(timer)
+    current?.abort()
     await watcher.close()
     await running.catch(() => undefined)
     return 0
   } finally {
+    reporter?.clear()
     await server?.close()
     await session.close()
   }
+}
+
+function keyOf(work: WorkSource): string {
+  return work.file ?? work.root
 }
 
 /**

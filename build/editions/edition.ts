@@ -23,6 +23,8 @@ export interface EditionContext {
   timeLimit?: TimeLimit
   /** Told when the edition moves to a new stage ('printing', …), for progress on screen. */
   onStage?: (stage: string) => void
+  /** Stops the edition when it is no longer wanted (watch mode: a newer save); its time limit checks it too. */
+  signal?: AbortSignal
 }
 
 export interface EditionFormat {

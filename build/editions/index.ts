@@ -18,8 +18,16 @@ const pdf = (printReady: boolean): EditionFormat => ({
   usesBrowser: true,
   preview: 'inline',
   ...(printReady ? {} : {download: {text: 'downloadPdf', label: 'downloadPdfLabel'}}),
-  build: async ({document, settings, browser, timeLimit, onStage}) =>
-    (await import('./pdf/index.ts')).buildPdfEdition({document, settings, browser, printReady, ...(timeLimit ? {timeLimit} : {}), ...(onStage ? {onStage} : {})}),
+  build: async ({document, settings, browser, timeLimit, onStage, signal}) =>
+    (await import('./pdf/index.ts')).buildPdfEdition({
+      document,
+      settings,
+      browser,
+      printReady,
+      ...(timeLimit ? {timeLimit} : {}),
+      ...(onStage ? {onStage} : {}),
+      ...(signal ? {signal} : {})
+    }),
   pages: pdfPageCount,
   read: async (bytes, {document, settings}) =>
     (await import('../check/pdf-check.ts')).checkPdf(bytes, {edition: printReady ? 'pdf-print' : 'pdf', document, pageSize: settings.pageSize, printReady}),

@@ -14,7 +14,7 @@
 import {readFile} from 'node:fs/promises'
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http'
 import path from 'node:path'
-import {editionOfFile} from '../editions/index.ts'
+import {editionOfFile, editions} from '../editions/index.ts'
 import {previewIndex, type PreviewWork} from './preview-index.ts'
 
 export type {PreviewEdition, PreviewWork} from './preview-index.ts'
@@ -98,10 +98,27 @@ export class PreviewServer {
     })
   }
 
-  /** Record a work's state after a build and tell open pages. */
-  update(work: PreviewWork): void {
+  /** Record a work's state without telling open pages (they were told as each edition was written). */
+  record(work: PreviewWork): void {
     this.#works.set(work.slug, work)
-    const event = work.problems.length > 0 ? `event: failed\ndata: ${JSON.stringify(work.problems)}\n\n` : `event: rebuilt\ndata: ${JSON.stringify(work.slug)}\n\n`
+  }
+
+  /**
+   * Record a work's state and tell open pages. After a whole build (no
+   * `written`), or when the edition shown as a page (the HTML) is written,
+   * pages reload (`rebuilt`), or show the messages of a failed build
+   * (`failed`); when another edition is written (a PDF that printed after
+   * the HTML), they are told so (`written`) and stay as they are.
+   */
+  update(work: PreviewWork, written?: string): void {
+    this.#works.set(work.slug, work)
+    const page = written === undefined || editions.find((edition) => edition.format === written)?.preview === 'page'
+    const event =
+      work.problems.length > 0
+        ? `event: failed\ndata: ${JSON.stringify(work.problems)}\n\n`
+        : page
+          ? `event: rebuilt\ndata: ${JSON.stringify(work.slug)}\n\n`
+          : `event: written\ndata: ${JSON.stringify({slug: work.slug, format: written})}\n\n`
     for (const client of this.#clients) client.write(event)
   }
 

@@ -13,7 +13,7 @@ import type {Document} from '../document/document.ts'
 import type {EditionSettings} from '../document/settings.ts'
 import {editionFileName, type EditionFile, type EditionFormat} from '../editions/edition.ts'
 import {defaultEditions, editions as allEditions, formats} from '../editions/index.ts'
-import {FolioError, UsageError} from '../errors.ts'
+import {CancelledError, FolioError, UsageError} from '../errors.ts'
 import {hasErrors} from '../messages.ts'
 import {removeReportedEditions, writeReport, type WrittenEdition} from '../output/build-report.ts'
 import {writeEditions} from '../write-whole.ts'
@@ -56,12 +56,43 @@ export interface WorkOutcome {
   unchanged?: boolean
   /** Every source file read, with its messages. */
   files: VFile[]
-  /** False when errors kept the work's editions from being written. */
+  /** False when errors kept the work's editions (or, with `asBuilt`, some of them) from being written. */
   built: boolean
+  /** A newer save stopped it; `editions` are those written before. */
+  superseded?: boolean
   editions: EditionOutcome[]
   document?: Document
   /** With the `check` option: what the checks found, edition by edition. */
   checks?: EditionCheck[]
+}
+
+export interface PublishOptions {
+  /** Build even when the sources did not change since the last build (a template did). */
+  force?: boolean
+  /** Write each edition as soon as it is built, the HTML first, each whole (watch mode), instead of all or none. */
+  asBuilt?: boolean
+  /** Aborted when a newer save makes this build stale: its editions still building stop, and none more is written. */
+  signal?: AbortSignal
+  /** Told of each edition once it is on disk (the preview reloads on the HTML). */
+  onWritten?: (edition: EditionOutcome, document: Document) => void | Promise<void>
+}
+
+interface BuiltEdition {
+  edition: EditionFormat
+  bytes: Uint8Array
+  /** Files written beside the edition (the HTML page's Open Graph image). */
+  companions: EditionFile[]
+  milliseconds: number
+}
+
+/** A work read, its editions under way. */
+interface Building {
+  document: Document
+  settings: EditionSettings
+  files: VFile[]
+  building: Array<Promise<BuiltEdition>>
+  /** Record the sources' fingerprint as published. */
+  remember: () => void
 }
 
 /** A work read and its editions built in memory, not yet written. */
@@ -71,7 +102,7 @@ export interface BuiltWork {
   files: VFile[]
   /** No errors: the editions may be written. */
   ok: boolean
-  editions: Array<{edition: EditionFormat; bytes: Uint8Array; companions: EditionFile[]; milliseconds: number}>
+  editions: BuiltEdition[]
   document?: Document
   /** The settings the editions were built with. */
   settings?: EditionSettings
@@ -106,70 +137,83 @@ export class PublishingSession {
    * @param force Build even when the sources did not change since the last build (a template did).
    */
   async build(work: WorkSource, force = true): Promise<BuiltWork> {
-    const onProgress = this.options.onProgress
-    const result = await loadWork(
-      work,
-      this.cache,
-      new TimeLimit(`Reading ${work.name}`, this.options.stepSeconds),
-      onProgress ? (chapters, of) => onProgress({kind: 'read', chapters, of}) : undefined
-    )
-    const key = work.file ?? work.root
-    if (!force && result.fingerprint !== undefined && this.#published.get(key) === result.fingerprint) {
-      return {work, unchanged: true, files: result.files, ok: true, editions: []}
-    }
-    const remember = () => result.fingerprint !== undefined && this.#published.set(key, result.fingerprint)
-    if (this.options.strict) promoteWarnings(result.files)
-    if (!result.document || hasErrors(result.files)) {
-      remember()
-      return {work, files: result.files, ok: false, editions: []}
-    }
-    const document = result.document
-    const settings = editionSettings(document, this.options)
-    const editions = await this.#buildEditions(document, settings, work.name)
+    const started = await this.#start(work, force)
+    if (!('building' in started)) return started
+    const {document, settings, files, building, remember} = started
+    const editions = await Promise.all(building)
     // Editions may report problems too (at the chapter's positions).
-    if (this.options.strict) promoteWarnings(result.files)
+    if (this.options.strict) promoteWarnings(files)
     remember()
-    return {work, files: result.files, ok: !hasErrors(result.files), editions, document, settings}
+    return {work, files, ok: !hasErrors(files), editions, document, settings}
   }
 
   /**
    * Build a work and write its editions (and its report) when it has no
    * errors; with the `check` option, check them too.
+   *
+   * By default the editions are written all or none, once every one is
+   * built. With `asBuilt` (watch mode) each is written as soon as it is
+   * built, each still whole, the HTML first: the preview shows an edit in
+   * about the time of the HTML while the PDF prints. A newer save aborts
+   * `signal`: what is still building stops and nothing more is written.
    */
-  async publish(work: WorkSource, force = true): Promise<WorkOutcome> {
+  async publish(work: WorkSource, options: PublishOptions = {}): Promise<WorkOutcome> {
     const started = performance.now()
-    const built = await this.build(work, force)
-    if (built.unchanged) return {work, unchanged: true, files: built.files, built: true, editions: []}
-    if (!built.ok || !built.document || !built.settings) return {work, files: built.files, built: false, editions: []}
-    const {document, settings} = built
-    const targets = built.editions.map(({edition}) => path.join(this.options.out, editionFileName(document, edition)))
-    const companions = built.editions.flatMap(({edition, companions}) =>
-      companions.map((file) => ({target: path.join(this.options.out, file.fileName), bytes: file.bytes, what: `${file.what} of the ${edition.format} edition of ${work.name}`}))
-    )
-    // All or none: no edition (nor a file beside one) is renamed into place until every one is written whole.
-    const written = await writeEditions([
-      ...built.editions.map(({edition, bytes}, index) => ({target: targets[index]!, bytes, what: `the ${edition.format} edition of ${work.name}`})),
-      ...companions
-    ])
-    const outcomes: EditionOutcome[] = built.editions.map(({edition, bytes, milliseconds, companions: files}, index) => {
-      const pages = edition.pages?.(bytes)
-      const beside = files.map((file) => ({target: path.join(this.options.out, file.fileName), bytes: file.bytes.byteLength}))
+    const {force = true, signal} = options
+    const start = await this.#start(work, force, signal)
+    if (!('building' in start)) {
+      if (start.unchanged) return {work, unchanged: true, files: start.files, built: true, editions: []}
+      return {work, files: start.files, built: false, editions: []}
+    }
+    const {document, settings, files, building, remember} = start
+    const targetOf = (edition: EditionFormat) => path.join(this.options.out, editionFileName(document, edition))
+    const outcomeOf = (built: BuiltEdition, written: boolean): EditionOutcome => {
+      const pages = built.edition.pages?.(built.bytes)
+      const {edition, bytes, milliseconds} = built
+      const beside = built.companions.map((file) => ({target: path.join(this.options.out, file.fileName), bytes: file.bytes.byteLength}))
       return {
         format: edition.format,
-        target: targets[index]!,
+        target: targetOf(edition),
         bytes: bytes.byteLength,
         milliseconds,
-        written: written[index]!,
+        written,
         ...(pages === undefined ? {} : {pages}),
         ...(beside.length > 0 ? {companions: beside} : {})
       }
-    })
+    }
+    const filesOf = (built: BuiltEdition) => [
+      {target: targetOf(built.edition), bytes: built.bytes, what: `the ${built.edition.format} edition of ${work.name}`},
+      ...built.companions.map((file) => ({target: path.join(this.options.out, file.fileName), bytes: file.bytes, what: `${file.what} of the ${built.edition.format} edition of ${work.name}`}))
+    ]
+    let outcomes: EditionOutcome[]
+    if (options.asBuilt) {
+      const written = await this.#writeAsBuilt(document, files, building, filesOf, outcomeOf, options)
+      // A stopped build is not remembered: the same sources saved again are built again.
+      if (signal?.aborted) return {work, files, built: true, superseded: true, editions: written.filter((outcome) => outcome !== undefined), document}
+      remember()
+      if (written.some((outcome) => outcome === undefined)) return {work, files, built: false, editions: written.filter((outcome) => outcome !== undefined), document}
+      outcomes = written as EditionOutcome[]
+    } else {
+      const built = await Promise.all(building)
+      if (this.options.strict) promoteWarnings(files)
+      remember()
+      if (hasErrors(files)) return {work, files, built: false, editions: []}
+      // All or none: no edition (nor a file beside one) is renamed into place until every one is written whole.
+      const written = await writeEditions(built.flatMap(filesOf))
+      outcomes = built.map((edition, index) => outcomeOf(edition, written[index]!))
+      for (const outcome of outcomes) await options.onWritten?.(outcome, document)
+    }
     const checks = this.options.check
-      ? await checkEditions(document, settings, {out: this.options.out, editions: built.editions.map(({edition}) => edition), cwd: this.options.cwd, tools: this.options.validators !== false})
+      ? await checkEditions(document, settings, {out: this.options.out, editions: this.chosen, cwd: this.options.cwd, tools: this.options.validators !== false})
       : undefined
-    const outcome: WorkOutcome = {work, files: built.files, built: true, editions: outcomes, document, ...(checks ? {checks} : {})}
+    const outcome: WorkOutcome = {work, files, built: true, editions: outcomes, document, ...(checks ? {checks} : {})}
     await writeReport({...outcome, document}, this.options.out, performance.now() - started, this.options.cwd)
     return outcome
+  }
+
+  /** Close the browser, when the session started it. */
+  async close(): Promise<void> {
+    if (this.#ownsBrowser) await this.browser.close()
   }
 
   /**
@@ -184,44 +228,103 @@ export class PublishingSession {
     return removeReportedEditions(this.options.out, work.slug)
   }
 
-  /** Close the browser, when the session started it. */
-  async close(): Promise<void> {
-    if (this.#ownsBrowser) await this.browser.close()
+  /**
+   * Each edition written when it is built, the HTML before any other (so the
+   * preview reloads first), as long as no edition has brought an error and
+   * no newer save has come. An edition that is not written is `undefined`;
+   * the first failure is thrown once the others are settled.
+   */
+  async #writeAsBuilt(
+    document: Document,
+    files: VFile[],
+    building: Array<Promise<BuiltEdition>>,
+    filesOf: (built: BuiltEdition) => Array<{target: string; bytes: Uint8Array; what: string}>,
+    outcomeOf: (built: BuiltEdition, written: boolean) => EditionOutcome,
+    options: PublishOptions
+  ): Promise<Array<EditionOutcome | undefined>> {
+    const {signal} = options
+    // The edition the preview shows as a page (the HTML) leads; the others wait for it.
+    const lead = this.chosen.findIndex((edition) => edition.preview === 'page')
+    let first: Promise<unknown> = Promise.resolve()
+    const writes = building.map(async (pending, index) => {
+      const built = await pending
+      if (index !== lead) await first.catch(() => undefined)
+      if (signal?.aborted) return undefined
+      if (this.options.strict) promoteWarnings(files)
+      // An edition that reported an error (under --strict, a warning) leaves the last good editions from here on.
+      if (hasErrors(files)) return undefined
+      // The edition and the files beside it, all or none.
+      const [written] = await writeEditions(filesOf(built))
+      const outcome = outcomeOf(built, written!)
+      await options.onWritten?.(outcome, document)
+      return outcome
+    })
+    first = writes[lead] ?? first
+    const settled = await Promise.allSettled(writes)
+    const failure = settled.find((result) => result.status === 'rejected' && !(signal?.aborted && result.reason instanceof CancelledError))
+    if (failure) throw (failure as PromiseRejectedResult).reason
+    return settled.map((result) => (result.status === 'fulfilled' ? result.value : undefined))
   }
 
-  async #buildEditions(document: Document, settings: EditionSettings, name: string) {
+  /** Read a work and start building its editions, unless it is unchanged or has errors. */
+  async #start(work: WorkSource, force: boolean, signal?: AbortSignal): Promise<BuiltWork | Building> {
+    const onProgress = this.options.onProgress
+    const result = await loadWork(
+      work,
+      this.cache,
+      new TimeLimit(`Reading ${work.name}`, this.options.stepSeconds, signal),
+      onProgress ? (chapters, of) => onProgress({kind: 'read', chapters, of}) : undefined
+    )
+    const key = work.file ?? work.root
+    if (!force && result.fingerprint !== undefined && this.#published.get(key) === result.fingerprint) {
+      return {work, unchanged: true, files: result.files, ok: true, editions: []}
+    }
+    const remember = () => void (result.fingerprint !== undefined && this.#published.set(key, result.fingerprint))
+    if (this.options.strict) promoteWarnings(result.files)
+    if (!result.document || hasErrors(result.files)) {
+      remember()
+      return {work, files: result.files, ok: false, editions: []}
+    }
+    const document = result.document
+    const settings = editionSettings(document, this.options)
+    return {document, settings, files: result.files, remember, building: this.#buildEditions(document, settings, work.name, signal)}
+  }
+
+  #buildEditions(document: Document, settings: EditionSettings, name: string, signal?: AbortSignal): Array<Promise<BuiltEdition>> {
     // Link to the editions built now, and to those an earlier build left beside this one.
     const siblings = allEditions
       .map((edition) => ({edition, fileName: editionFileName(document, edition)}))
       .filter((sibling) => this.chosen.includes(sibling.edition) || existsSync(path.join(this.options.out, sibling.fileName)))
     // Built side by side: while Chromium prints, Node builds the other editions.
-    return Promise.all(
-      this.chosen.map(async (edition) => {
-        const started = performance.now()
-        const timeLimit = new TimeLimit(`The ${edition.format} edition of ${name}`, this.options.stepSeconds)
-        const onProgress = this.options.onProgress
-        const onStage = onProgress ? (stage: string) => onProgress({kind: 'stage', edition: edition.format, stage}) : undefined
-        onStage?.('building')
-        try {
-          const context = {
-            document,
-            settings,
-            browser: this.browser,
-            timeLimit,
-            siblings: siblings.filter((sibling) => sibling.edition !== edition),
-            ...(onStage ? {onStage} : {})
-          }
-          const bytes = await edition.build(context)
-          const companions = (await edition.companions?.(context)) ?? []
-          timeLimit.check('its end')
-          onStage?.('built')
-          return {edition, bytes, companions, milliseconds: performance.now() - started}
-        } catch (error) {
-          if (error instanceof FolioError) throw error
-          throw new FolioError(`The ${edition.format} edition of ${name} failed: ${(error as Error).message}`, {cause: error})
+    const building = this.chosen.map(async (edition) => {
+      const started = performance.now()
+      const timeLimit = new TimeLimit(`The ${edition.format} edition of ${name}`, this.options.stepSeconds, signal)
+      const onProgress = this.options.onProgress
+      const onStage = onProgress ? (stage: string) => onProgress({kind: 'stage', edition: edition.format, stage}) : undefined
+      onStage?.('building')
+      try {
+        const context = {
+          document,
+          settings,
+          browser: this.browser,
+          timeLimit,
+          siblings: siblings.filter((sibling) => sibling.edition !== edition),
+          ...(onStage ? {onStage} : {}),
+          ...(signal ? {signal} : {})
         }
-      })
-    )
+        const bytes = await edition.build(context)
+        const companions = (await edition.companions?.(context)) ?? []
+        timeLimit.check('its end')
+        onStage?.('built')
+        return {edition, bytes, companions, milliseconds: performance.now() - started}
+      } catch (error) {
+        if (error instanceof FolioError) throw error
+        throw new FolioError(`The ${edition.format} edition of ${name} failed: ${(error as Error).message}`, {cause: error})
+      }
+    })
+    // A failure is the caller's to report, once; the others keep building meanwhile.
+    for (const pending of building) pending.catch(() => undefined)
+    return building
   }
 }
 

@@ -11,6 +11,7 @@
 import type {Element, Root} from 'hast'
 import type {VFile} from 'vfile'
 import {warn} from '../../messages.ts'
+import {CancelledError} from '../../errors.ts'
 import {toHtml} from 'hast-util-to-html'
 import {PDFDocument} from 'pdf-lib'
 import type {Page} from 'puppeteer'
@@ -50,6 +51,8 @@ export interface PdfEditionOptions {
   timeLimit?: TimeLimit
   /** Told when the edition moves to a new stage ('typesetting', 'printing', …), for progress on screen. */
   onStage?: (stage: string) => void
+  /** Stops the print when its result is no longer wanted (watch mode: a newer save). */
+  signal?: AbortSignal
 }
 
 /** Full prints before giving up on page numbers settling. */
@@ -69,6 +72,8 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   const printReady = options.printReady ?? false
   const strings = stringsFor(document.metadata.lang)
   const stage = (what: string) => {
+    // A stale print stops at its next stage, when the browser job has not stopped it already.
+    if (options.signal?.aborted) throw new CancelledError(`The PDF of ${document.slug} was stopped at ${what}: a newer build replaces it`)
     options.timeLimit?.progress()
     options.onStage?.(what)
   }
@@ -90,7 +95,7 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   const cover = document.layout.coverPage
     ? await coverImage(document, options.browser, {width: coverSize.width, height: Math.round((coverSize.width * (pageSize.height + extra)) / (pageSize.width + extra))})
     : undefined
-  const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, pageSize, ...(cover ? {cover} : {})}
+  const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, pageSize, signal: options.signal, ...(cover ? {cover} : {})}
   const {pdf, headings} = targets.length > 0 ? await printInPasses(work, targets, strings.onPage) : await printOnce(work)
   options.timeLimit?.check('finishing')
   stage('finishing')
@@ -123,6 +128,7 @@ interface PrintWork {
   stage: (what: string) => void
   /** The cover, printed as the first page. */
   cover?: CoverImage
+  signal: AbortSignal | undefined
 }
 
 /**
@@ -137,7 +143,7 @@ async function printOnce(work: PrintWork): Promise<Printed> {
   let blanks = new Set<string>()
   const html = () => toHtml(printPage({document, chapters: work.chapters, pageSize, printReady, blanks, ...coverOf(work), ...(work.showToc ? {contents} : {})}))
   let current = html()
-  return work.browser.run({site: printSite(() => current, document, work.cover), description: `printing the PDF of ${document.slug}`}, async (page, progress) => {
+  return work.browser.run({site: printSite(() => current, document, work.cover), description: `printing the PDF of ${document.slug}`, signal: work.signal}, async (page, progress) => {
     const stage = (what: string) => {
       progress(what)
       work.stage(what)
@@ -197,7 +203,7 @@ async function printInPasses(work: PrintWork, targets: string[], onPage: string)
     const html = toHtml(
       printPage({document, chapters, pageSize, printReady, blanks, ...coverOf(work), ...(work.showToc ? {contents} : {}), ...(printed ? {pageNumbers: printed.headings.pages} : {})})
     )
-    const bytes = await work.browser.run({site: printSite(() => html, document, work.cover), description: `printing the PDF of ${document.slug}, pass ${pass}`}, async (page, progress) => {
+    const bytes = await work.browser.run({site: printSite(() => html, document, work.cover), description: `printing the PDF of ${document.slug}, pass ${pass}`, signal: work.signal}, async (page, progress) => {
       progress('setting the lines')
       work.stage('setting the lines')
       await settleLineBreaks(page, printWidth(pageSize, printReady))

@@ -1,0 +1,96 @@
+/**
+ * Watch mode's way of publishing, in process with the file's one browser:
+ * each edition written as soon as it is built, the HTML before the PDF, and
+ * a stale PDF print stopped by a newer save and never written.
+ */
+import assert from 'node:assert/strict'
+import {readFileSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import {test} from 'node:test'
+import type {ProgressEvent} from '../build/output/progress.ts'
+import {PublishingSession} from '../build/publish/session.ts'
+import {findWorks} from '../build/read/discover-works.ts'
+import {browser, scratchFolder, tool} from './harness.ts'
+
+const text = (words: string) => `---\ntitle: A Watched Brief\nlang: en\n---\n\n${words}\n\n## A heading\n\nMore text.\n`
+
+/** A work in a scratch folder, built once the ordinary way (all or none), and a session that watches it. */
+async function watchedWork(name: string) {
+  const folder = scratchFolder(name)
+  const source = path.join(folder, 'brief.md')
+  const out = path.join(folder, 'out')
+  writeFileSync(source, text('The first words.'))
+  let onProgress: ((event: ProgressEvent) => void) | undefined
+  const session = new PublishingSession({out, cwd: folder, strict: false, formats: ['html', 'pdf'], sourceDateEpoch: 0, onProgress: (event) => onProgress?.(event)}, browser)
+  const [work] = await findWorks([source], folder)
+  const first = await session.publish(work!)
+  assert.equal(first.built, true)
+  return {
+    session,
+    work: work!,
+    source,
+    pdf: path.join(out, 'brief.pdf'),
+    html: path.join(out, 'brief.html'),
+    listen: (handler: (event: ProgressEvent) => void) => (onProgress = handler)
+  }
+}
+
+const pdfText = async (file: string) => (await tool('pdftotext', [file, '-'])).replace(/\s+/g, ' ')
+
+test('after a save the HTML is written and announced before the PDF is written', async () => {
+  const {session, work, source, pdf, html} = await watchedWork('as-built-order')
+  const earlier = readFileSync(pdf)
+  writeFileSync(source, text('The second words.'))
+  const order: string[] = []
+  let pdfWhenHtmlShown: Buffer | undefined
+  const outcome = await session.publish(work, {
+    asBuilt: true,
+    onWritten: (edition) => {
+      order.push(edition.format)
+      if (edition.format === 'html') {
+        assert.match(readFileSync(html, 'utf8'), /The second words\./)
+        pdfWhenHtmlShown = readFileSync(pdf)
+      }
+    }
+  })
+  assert.equal(outcome.built, true)
+  assert.deepEqual(order, ['html', 'pdf'])
+  // When the preview is told of the new HTML, the PDF on disk is still the earlier one, whole.
+  assert.ok(pdfWhenHtmlShown && Buffer.compare(pdfWhenHtmlShown, earlier) === 0, 'the PDF was rewritten before the HTML was announced')
+  assert.match(await pdfText(pdf), /The second words\./)
+})
+
+test('a newer save stops a stale PDF print, which is never written; the PDF that follows is the newer save\'s', async () => {
+  const {session, work, source, pdf, listen} = await watchedWork('as-built-cancel')
+  const earlier = readFileSync(pdf)
+  writeFileSync(source, text('The stale words.'))
+  const stale = new AbortController()
+  const stages: string[] = []
+  // The newer save comes while Chromium prints the stale PDF.
+  listen((event) => {
+    if (event.kind !== 'stage' || event.edition !== 'pdf') return
+    stages.push(event.stage)
+    if (event.stage === 'printing' && !stale.signal.aborted) {
+      writeFileSync(source, text('The newer words.'))
+      stale.abort()
+    }
+  })
+  const written: string[] = []
+  const stopped = await session.publish(work, {asBuilt: true, signal: stale.signal, onWritten: (edition) => void written.push(edition.format)})
+  assert.equal(stopped.superseded, true)
+  assert.ok(stages.includes('printing'), `the PDF got to ${stages.join(', ')}`)
+  assert.ok(!stages.includes('built'), 'the stale print ran to its end')
+  assert.ok(!written.includes('pdf'), `written: ${written.join(', ')}`)
+  assert.deepEqual(readFileSync(pdf), earlier, 'the stale PDF was written')
+
+  listen(() => undefined)
+  // Not forced: the stopped build is not taken for a published one.
+  const newer = await session.publish(work, {asBuilt: true, force: false, signal: new AbortController().signal})
+  assert.equal(newer.built, true)
+  assert.deepEqual(newer.editions.map((edition) => edition.format), ['html', 'pdf'])
+  const words = await pdfText(pdf)
+  assert.match(words, /The newer words\./)
+  assert.doesNotMatch(words, /stale/)
+  // The session's browser serves the next job after a stopped one.
+  assert.ok(browser.started)
+})
