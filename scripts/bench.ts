@@ -630,5 +630,5 @@ lines.splice(
     `${busy ? ': **the machine was busy with other work; these figures are under load** and not comparable with an idle run.' : ': idle.'}`
 )
 writeFileSync(target, `${lines.join('\n')}\n`)
-console.log(`\nWritten to ${path.relative(process.cwd(), target) || target}`)
+console.log(`\nWritten to ${path.relative(project, target).startsWith('..') ? target : path.relative(project, target)}`)
 rmSync(scratch, {recursive: true, force: true})
