@@ -30,7 +30,8 @@
  *
  * Settings (environment, or flags after `npm run bench --`):
  *   BENCH_RUNS=5           runs of each case (3 at most for the 200x work)
- *   BENCH_LONG_RUNS=1      runs of the long case (one run is 5 to 8 minutes)
+ *   BENCH_LONG_RUNS=1      runs of the long case (one run takes minutes: recording
+ *                          its page, one bare print, one build, EPUBCheck)
  *   BENCH_ONLY=long,watch  only these sections  (--only=long,watch)
  *   BENCH_LONG=0           every section but the long one  (--skip-long)
  *   BENCH_OUT=FILE         where the tables go  (--out=FILE); by default
@@ -195,14 +196,14 @@ say()
 say(
   `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${cpu}, ` +
     `${Math.round(os.totalmem() / 1024 ** 3)} GB, ${os.type()} ${os.release()}, Node ${process.version}` +
-    `${browserVersion ? `, ${browserVersion}` : ''}${pandoc ? `, ${pandoc}` : ''}. Medians of ${runs} runs (3 for the 200x work, ${longRuns} for the long book), ` +
+    `${browserVersion ? `, ${browserVersion}` : ''}${pandoc ? `, ${pandoc}` : ''}. Medians of ${runs} run${runs === 1 ? '' : 's'} (3 at most for the 200x work, ${longRuns} for the long book), ` +
     'with the spread (least–most) where it matters. In (a), peak memory is that of the largest single process (Node or the browser), from GNU time; in (g), of all processes together.'
 )
 const loadLine = lines.length
 say()
 say(
   'Sections: (a)–(d) as before; (e) the PDF against a bare `page.pdf()` of the same page, warm and cold, in interleaved pairs; (f) watch mode; (g) a 1.6-million-word book. ' +
-    '`BENCH_RUNS` sets the runs (default 5), `BENCH_LONG_RUNS` those of the long book (default 1: one run takes 5 to 8 minutes, and its figures are single runs of minutes, whose spread is small beside the targets\' margins); ' +
+    '`BENCH_RUNS` sets the runs (default 5), `BENCH_LONG_RUNS` those of the long book (default 1: one run takes minutes, and three would push the whole bench past 25 minutes; `BENCH_LONG_RUNS=3` gives a spread); ' +
     '`BENCH_ONLY=long` (or `npm run bench -- --only=long`) runs only the long book, `BENCH_LONG=0` (`--skip-long`) everything but it; sections are `classic`, `bare`, `watch`, `long`. ' +
     'A run of only some sections writes to a temporary file unless `BENCH_OUT` names one. Targets are printed beside their figures with pass or FAIL.'
 )
