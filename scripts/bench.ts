@@ -45,7 +45,7 @@
  * ≤ 150 ms after the save and the PDF ≤ 1.3 times a bare print.
  */
 import {spawn, spawnSync} from 'node:child_process'
-import {mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch as watchFolder, writeFileSync} from 'node:fs'
+import {copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, watch as watchFolder, writeFileSync} from 'node:fs'
 import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
@@ -87,10 +87,13 @@ for (const name of chosen) if (!sections.includes(name)) throw new Error(`BENCH_
 const complete = sections.every((name) => chosen.has(name))
 const target = flags.out ?? process.env.BENCH_OUT ?? (complete ? path.join(project, 'docs', 'benchmarks.md') : path.join(os.tmpdir(), `folio-benchmarks-${process.pid}.md`))
 
-const brief = path.join(project, 'manuscript', 'winning-the-peace-in-ukraine.md')
 const runs = Number(process.env.BENCH_RUNS ?? 5)
 const longRuns = Number(process.env.BENCH_LONG_RUNS ?? 1)
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'folio-bench-'))
+// The brief is edited between warm runs: a copy, so that the manuscript is never left edited by a bench stopped midway.
+const brief = path.join(scratch, 'brief', 'winning-the-peace-in-ukraine.md')
+mkdirSync(path.dirname(brief), {recursive: true})
+copyFileSync(path.join(project, 'manuscript', 'winning-the-peace-in-ukraine.md'), brief)
 const hasGnuTime = spawnSync('sh', ['-c', 'test -x /usr/bin/time'], {stdio: 'ignore'}).status === 0
 const pandoc = spawnSync('pandoc', ['--version'], {encoding: 'utf8'}).stdout?.split('\n')[0]
 
