@@ -114,8 +114,14 @@ export async function barePrint(browser: BrowserService, recorded: RecordedSite)
 export interface ProcessRun {
   /** From spawn to exit. */
   milliseconds: number
-  /** User and system CPU time of the process and every process it started and waited for (GNU time), else as sampled. */
+  /**
+   * User and system CPU time of every process of the tree: as sampled from /proc (each process to its
+   * last sample) when sampled, else GNU time's. GNU time counts only the descendants that were waited
+   * for, and Chromium's renderers are not (their parent exits first): it saw a tenth of a long build's CPU.
+   */
   cpuMilliseconds: number
+  /** GNU time's user and system CPU time (the process and the descendants waited for), when GNU time is there. */
+  waitedCpuMilliseconds?: number
   /** Peak of the summed proportional and resident sizes of the whole process tree, sampled. */
   peakPss: number
   peakRss: number
@@ -147,8 +153,9 @@ export function sampledProcess(command: string, args: string[], options: {env?: 
       watch?.stop()
       const times = /BENCH_CPU=([\d.]+) ([\d.]+)/.exec(stderr)
       stderr = stderr.replace(/^BENCH_CPU=.*\n?/m, '')
-      const cpuMilliseconds = times ? (Number(times[1]) + Number(times[2])) * 1000 : (watch?.cpuMilliseconds ?? 0)
-      resolve({milliseconds, cpuMilliseconds, peakPss: watch?.peakPss ?? 0, peakRss: watch?.peakRss ?? 0, stdout, stderr, status})
+      const waited = times ? (Number(times[1]) + Number(times[2])) * 1000 : undefined
+      const cpuMilliseconds = watch ? Math.max(watch.cpuMilliseconds, waited ?? 0) : (waited ?? 0)
+      resolve({milliseconds, cpuMilliseconds, ...(waited === undefined ? {} : {waitedCpuMilliseconds: waited}), peakPss: watch?.peakPss ?? 0, peakRss: watch?.peakRss ?? 0, stdout, stderr, status})
     })
   })
 }

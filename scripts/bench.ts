@@ -553,7 +553,7 @@ if (chosen.has('long')) {
       '`folio build` of all three editions with default settings (none of its limits set in the environment), a whole process, against one bare print process (scripts/bare-print.js) of the page Folio prints (recorded from its print job). ' +
       'The PDF\'s time is the PDF edition\'s, from the build\'s report; the bare print\'s is its page load and `page.pdf()`, without the browser\'s start. ' +
       'Memory is that of every process of the build (Node, Chromium\'s browser, renderers and helpers), summed and sampled every 0.5 s: PSS (shared pages divided among the processes that share them, from /proc/PID/smaps_rollup) and RSS (shared pages counted in each). ' +
-      `CPU time is user and system time of every process (GNU time). ${longRuns === 1 ? 'One run.' : `${longRuns} runs: medians (least–most).`}`
+      `CPU time is user and system time of every process of the tree, each to its last sample. ${longRuns === 1 ? 'One run.' : `${longRuns} runs: medians (least–most).`}`
   )
   say()
   progress(`(g) ${long.words.toLocaleString('en')} words; recording its print page (read and typeset in this process, loaded in Chromium, not printed)`)
