@@ -30,7 +30,7 @@ async function makeBundle() {
   // Built aside and moved into place, so that a run that started earlier keeps a whole bundle.
   const fresh = path.join(cache, `bundle-${process.pid}`)
   await build({
-    entryPoints: {main: path.join(sources, 'cli', 'main.ts')},
+    entryPoints: {main: path.join(sources, 'cli', 'main.ts'), early: path.join(sources, 'browser', 'early-start.ts')},
     outdir: fresh,
     outExtension: {'.js': '.mjs'},
     chunkNames: 'chunk-[hash]',
@@ -61,14 +61,30 @@ async function makeBundle() {
   rmSync(old, {recursive: true, force: true})
 }
 
+/**
+ * Whether the command will print a PDF: `build` or `watch` with the PDF
+ * among its formats (it is by default). Its browser is then started before
+ * anything else loads (browser/early-start.ts).
+ */
+function printsPdf(argv) {
+  if (!['build', 'watch'].includes(argv[0]) || argv.includes('-h') || argv.includes('--help')) return false
+  const formats = argv.flatMap((arg, index) =>
+    arg.startsWith('--format=') ? [arg.slice(9)] : arg === '--format' || arg === '-f' ? [argv[index + 1] ?? ''] : arg.startsWith('-f') && arg.length > 2 && !arg.startsWith('--') ? [arg.slice(2)] : []
+  )
+  return formats.length === 0 || formats.some((list) => list.split(',').some((format) => format.trim().toLowerCase() === 'pdf'))
+}
+
 async function loadMain() {
+  const early = printsPdf(process.argv.slice(2))
   if (process.env.FOLIO_NO_BUNDLE) {
     const {register} = await import('tsx/esm/api')
     register()
+    if (early) (await import('./browser/early-start.ts')).startChromiumEarly()
     return import('./cli/main.ts')
   }
   const made = existsSync(entry) ? statSync(entry).mtimeMs : -1
   if (made < newestSource()) await makeBundle()
+  if (early) (await import(pathToFileURL(path.join(bundle, 'early.mjs')).href)).startChromiumEarly()
   return import(pathToFileURL(entry).href)
 }
 

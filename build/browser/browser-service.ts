@@ -12,9 +12,12 @@
 import {mkdtemp, rm, stat} from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
-import type {Browser, Page} from 'puppeteer'
+import type {Readable, Writable} from 'node:stream'
+import type {Browser, ConnectionTransport, Page} from 'puppeteer'
 import {CancelledError} from '../errors.ts'
 import {BrowserError, BrowserTimeoutError} from './errors.ts'
+import {folioChromiumArguments} from './chromium-arguments.ts'
+import {takeEarlyChromium, type EarlyChromium} from './early-start.ts'
 import {findBrowser} from './find-browser.ts'
 import {withStallLimit, type Progress} from './stall-watch.ts'
 import {profilePrefix, removeStaleProfiles, Watchdog} from './watchdog.ts'
@@ -58,6 +61,10 @@ export class BrowserService {
   #watchdog: Watchdog | undefined
   /** The browser's process, for the stall watch (its children are watched with it). */
   #pid: number | undefined
+  /** The browser's process when it was started early (./early-start.ts), not by Puppeteer: closing waits for it to end. */
+  #early: EarlyChromium | undefined
+  /** Told when Chromium's process has been started (warmUp waits for it). */
+  #spawned: (() => void) | undefined
   readonly stallSeconds: number
   readonly launchTimeout: number
 
@@ -148,12 +155,21 @@ export class BrowserService {
   }
 
   /**
-   * Start the browser now, without waiting for it: a run that will need it
-   * lets Chromium start while the manuscript is read. A failure is reported
-   * by the first job.
+   * Start the browser now, without waiting for it to be ready: a run that
+   * will need it lets Chromium start while the manuscript is read. A failure
+   * is reported by the first job.
+   *
+   * @returns Settles once Chromium's process is started (or could not be):
+   *   the caller waits for that, a few milliseconds, and reads the work
+   *   after it. Otherwise reading, which keeps the one Node thread busy,
+   *   would hold up the launch by a second on a long work.
    */
-  warmUp(): void {
-    this.#launch().catch(() => undefined)
+  warmUp(): Promise<void> {
+    const spawned = new Promise<void>((resolve) => (this.#spawned = resolve))
+    this.#launch()
+      .catch(() => undefined)
+      .finally(() => this.#spawned?.())
+    return spawned
   }
 
   /** Close the browser if one was started, and remove its profile folder. Safe to call more than once. */
@@ -166,6 +182,9 @@ export class BrowserService {
     if (!pending) return
     const browser = await pending.catch(() => undefined)
     await browser?.close().catch(() => undefined)
+    const early = this.#early
+    this.#early = undefined
+    if (early) await ended(early)
     const watchdog = this.#watchdog
     this.#watchdog = undefined
     if (watchdog) {
@@ -182,14 +201,24 @@ export class BrowserService {
   async #start(): Promise<Browser> {
     const {executablePath, headless} = await findBrowser()
     const {default: puppeteer} = await import('puppeteer')
-    const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
+    const early = takeEarlyChromium()
+    if (early) {
+      const expected = [...puppeteer.defaultArgs({headless, args: folioChromiumArguments(), userDataDir: early.profile}), '--remote-debugging-pipe']
+      // Started as Puppeteer would start it now, and still running: connected to; otherwise ended, and launched anew.
+      if (early.executablePath === executablePath && early.headless === headless && sameList(early.args, expected) && early.process.exitCode === null) {
+        this.#spawned?.()
+        const browser = await this.#connect(early, executablePath).catch(() => undefined)
+        if (browser) return browser
+      }
+      await ended(early, true)
+      early.watchdog.release()
+    }
     // Our own profile folder, watched over (./watchdog.ts): nothing is left behind when Folio is killed.
-    await removeStaleProfiles()
     const profile = await mkdtemp(path.join(os.tmpdir(), `${profilePrefix}${process.pid}-`))
     const watchdog = new Watchdog(profile)
     this.#watchdog = watchdog
     try {
-      const browser = await puppeteer.launch({
+      const launching = puppeteer.launch({
         executablePath,
         headless,
         userDataDir: profile,
@@ -202,19 +231,12 @@ export class BrowserService {
         timeout: this.launchTimeout * 1000,
         // A print is one protocol call that lasts as long as the print: no limit (the stall watch is the limit).
         protocolTimeout: 0,
-        args: [
-          ...(isRoot ? ['--no-sandbox'] : []),
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-quic',
-          '--no-first-run',
-          '--no-default-browser-check',
-          // The same glyph positions on every machine.
-          '--font-render-hinting=none'
-        ]
+        args: folioChromiumArguments()
       })
+      // Puppeteer starts the process once it has worked out the arguments, in the same turn of the loop.
+      setImmediate(() => this.#spawned?.())
+      // Profiles left by a Folio that was killed, removed while Chromium starts.
+      const [browser] = await Promise.all([launching, removeStaleProfiles()])
       this.#pid = browser.process()?.pid
       watchdog.guard(this.#pid)
       this.#initialPage = (await browser.pages())[0]
@@ -232,6 +254,26 @@ export class BrowserService {
     }
   }
 
+  /** Connect to the browser started early, over its DevTools pipe, within the launch's time limit. */
+  async #connect(early: EarlyChromium, executablePath: string): Promise<Browser> {
+    const {default: puppeteer} = await import('puppeteer')
+    const [write, read] = [early.process.stdio[3] as Writable, early.process.stdio[4] as Readable]
+    let timer: NodeJS.Timeout | undefined
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new BrowserTimeoutError(`Chromium (${executablePath}) did not start within ${this.launchTimeout} s`)), this.launchTimeout * 1000)
+    })
+    try {
+      const browser = await Promise.race([puppeteer.connect({transport: pipeTransport(write, read), protocolTimeout: 0}), limit])
+      this.#early = early
+      this.#watchdog = early.watchdog
+      this.#pid = early.process.pid
+      this.#initialPage = (await browser.pages())[0]
+      return browser
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
   async #failures<T>(description: string, work: () => Promise<T>): Promise<T> {
     try {
       return await work()
@@ -240,4 +282,66 @@ export class BrowserService {
       throw new BrowserError(`Chromium failed ${description}: ${(error as Error).message.split('\n')[0]}`, {cause: error})
     }
   }
+}
+
+/**
+ * Puppeteer's DevTools transport over a pipe: messages as JSON, each ended
+ * by a NUL byte, Folio writing on the browser's descriptor 3 and reading
+ * its 4 (what `--remote-debugging-pipe` means).
+ */
+function pipeTransport(write: Writable, read: Readable): ConnectionTransport {
+  const pending: Buffer[] = []
+  const transport: ConnectionTransport = {
+    send: (message) => {
+      write.write(message)
+      write.write('\0')
+    },
+    close: () => {
+      write.end()
+      read.destroy()
+    }
+  }
+  read.on('data', (chunk: Buffer) => {
+    let start = 0
+    for (let end = chunk.indexOf(0); end !== -1; end = chunk.indexOf(0, start)) {
+      pending.push(chunk.subarray(start, end))
+      const message = Buffer.concat(pending).toString('utf8')
+      pending.length = 0
+      start = end + 1
+      transport.onmessage?.(message)
+    }
+    if (start < chunk.length) pending.push(chunk.subarray(start))
+  })
+  read.on('close', () => transport.onclose?.())
+  read.on('error', () => undefined)
+  write.on('error', () => undefined)
+  return transport
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index])
+}
+
+/** Wait for a browser started early to end once it was told to close (or, with `kill`, end it): its process group goes, up to 5 s later at the most. */
+async function ended(early: EarlyChromium, kill = false): Promise<void> {
+  const child = early.process
+  if (child.exitCode !== null || child.signalCode !== null) return
+  const killGroup = () => {
+    try {
+      if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL')
+    } catch {
+      // Already gone.
+    }
+  }
+  if (kill) killGroup()
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(() => {
+      killGroup()
+      resolve()
+    }, 5000)
+    child.once('exit', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+  })
 }

@@ -54,12 +54,18 @@ const headlessOf = (file: string): FoundBrowser => ({
   headless: /headless[-_]shell/.test(path.basename(file)) ? 'shell' : true
 })
 
-/** The first browser found, or undefined. */
-export async function locateBrowser(): Promise<FoundBrowser | undefined> {
+/** The browser named by PUPPETEER_EXECUTABLE_PATH or installed on the system, found without loading Puppeteer. */
+export function locateInstalledBrowser(): FoundBrowser | undefined {
   const configured = process.env.PUPPETEER_EXECUTABLE_PATH
   if (configured) return headlessOf(configured)
   const installed = onPath(shells) ?? onPath(commands) ?? applications.find(executable)
-  if (installed) return headlessOf(installed)
+  return installed ? headlessOf(installed) : undefined
+}
+
+/** The first browser found, or undefined. */
+export async function locateBrowser(): Promise<FoundBrowser | undefined> {
+  const installed = locateInstalledBrowser()
+  if (installed) return installed
   try {
     const {default: puppeteer} = await import('puppeteer')
     const cached = [puppeteer.executablePath({headless: 'shell'}), puppeteer.executablePath()].find(executable)

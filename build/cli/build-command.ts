@@ -35,8 +35,8 @@ export async function runBuild(options: BuildOptions, console: Console, signal?:
     {...options, out: path.resolve(options.cwd, options.out), ...(reporter ? {onProgress: (event) => reporter.event(event)} : {})},
     options.browser
   )
-  // Chromium starts first, while the works are found and read.
-  session.warmUp()
+  // Chromium's process starts first; it gets ready while the works are found and read.
+  await session.warmUp()
   const works = await findWorks(options.works, options.cwd)
   const printed = new Set<VFileMessage>()
   const counts: Counts = {passed: 0, failed: 0, skipped: 0}

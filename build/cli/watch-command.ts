@@ -47,8 +47,8 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
     {...options, out, ...(options.progress ? {onProgress: (event: ProgressEvent) => reporter?.event(event)} : {})},
     options.browser
   )
-  // Chromium starts first, while the works are found and read.
-  session.warmUp()
+  // Chromium's process starts first; it gets ready while the works are found and read.
+  await session.warmUp()
   let works = await findWorks(options.works, options.cwd)
   const server = options.serve ? new PreviewServer() : undefined
   // The live lines make way for each line that stays.

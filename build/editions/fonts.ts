@@ -9,9 +9,12 @@
  */
 import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
+import {mkdir, readFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {Resource} from '../browser/virtual-origin.ts'
 import type {Theme} from '../document/theme.ts'
+import {projectRoot, requireFromProject} from '../project.ts'
+import {writeFileWhole} from '../write-whole.ts'
 import {allFontFiles, fontFaceRules, type FontFile, type ThemeFontFile} from './typefaces.ts'
 
 export const fontsPath = '/fonts/'
@@ -29,19 +32,84 @@ export function shippedFontBytes(file: string): Uint8Array {
   return bytes
 }
 
+/**
+ * Subsets already made, kept in node_modules/.cache/folio/fonts beside the
+ * bundle: HarfBuzz takes about half a second to subset a book's faces, the
+ * larger part of a cold EPUB build, and a rebuild mostly sets the same
+ * characters. The key is the font, the characters, the output format and
+ * the versions of subset-font and HarfBuzz, so a cached file is the one
+ * they would make now (the editions stay reproducible).
+ */
+export const subsetCache = path.join(projectRoot, 'node_modules', '.cache', 'folio', 'fonts')
+
+let subsetterVersions: string | undefined
+function subsetter(): string {
+  if (subsetterVersions === undefined) {
+    const version = (file: string) => {
+      try {
+        return (JSON.parse(readFileSync(file, 'utf8')) as {version?: string}).version ?? ''
+      } catch {
+        return ''
+      }
+    }
+    const harfbuzz = path.join(path.dirname(requireFromProject.resolve('harfbuzzjs')), '..', 'package.json')
+    subsetterVersions = `subset-font ${version(requireFromProject.resolve('subset-font/package.json'))}, harfbuzzjs ${version(harfbuzz)}`
+  }
+  return subsetterVersions
+}
+
+/**
+ * A subset of `source` to `text` in `format`, from this process (`made`), the cache, or HarfBuzz.
+ *
+ */
+export function subsetOf(source: Uint8Array, text: string, format: 'woff2' | 'truetype', made: Map<string, Promise<Uint8Array>>): Promise<Uint8Array> {
+  const key = createHash('sha256').update(source).update(text).update(`\0${format}\0${subsetter()}`).digest('hex')
+  let subset = made.get(key)
+  if (!subset) {
+    const file = path.join(subsetCache, `${key}.${format === 'woff2' ? 'woff2' : 'sfnt'}`)
+    subset = readFile(file)
+      .then((bytes) => new Uint8Array(bytes))
+      .catch(() => undefined)
+      .then(async (known) => {
+        // A cached file cut short (a disk that filled up) is made again.
+        if (known && wholeFont(known)) return known
+        const {default: subsetFont} = await import('subset-font')
+        const bytes = new Uint8Array(await subsetFont(Buffer.from(source.buffer, source.byteOffset, source.byteLength), text, {targetFormat: format}))
+        // A cache that cannot be written (a read-only install) only costs the next build the subsetting.
+        await mkdir(subsetCache, {recursive: true})
+          .then(() => writeFileWhole(file, bytes, {what: 'the cache of font subsets'}))
+          .catch(() => undefined)
+        return bytes
+      })
+    made.set(key, subset)
+  }
+  return subset
+}
+
+/**
+ * Whether a font file holds every table its directory names: an sfnt
+ * (TrueType, OpenType) read from its table records, a WOFF2 by its header's
+ * length (https://learn.microsoft.com/typography/opentype/spec/otff,
+ * https://www.w3.org/TR/WOFF2/#woff20Header).
+ */
+export function wholeFont(bytes: Uint8Array): boolean {
+  if (bytes.byteLength < 12) return false
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  if (view.getUint32(0) === 0x774f4632) return bytes.byteLength >= 48 && view.getUint32(8) === bytes.byteLength
+  const tables = view.getUint16(4)
+  if (tables === 0 || bytes.byteLength < 12 + 16 * tables) return false
+  for (let table = 0; table < tables; table++) {
+    const record = 12 + 16 * table
+    if (view.getUint32(record + 8) + view.getUint32(record + 12) > bytes.byteLength) return false
+  }
+  return true
+}
+
 /** A font file to embed, as WOFF2: a shipped file as it is, a theme's face subset to the characters it sets. */
 export async function embeddedFontBytes(file: FontFile): Promise<Uint8Array> {
   if (file.kind === 'shipped') return shippedFontBytes(file.file)
   const text = String.fromCodePoint(...[...file.points].sort((a, b) => a - b))
-  const key = createHash('sha256').update(file.font.sfnt).update(text).digest('hex')
-  let subset = subsets.get(key)
-  if (!subset) {
-    subset = import('subset-font').then(async ({default: subsetFont}) =>
-      new Uint8Array(await subsetFont(Buffer.from(file.font.sfnt.buffer, file.font.sfnt.byteOffset, file.font.sfnt.byteLength), text, {targetFormat: 'woff2'}))
-    )
-    subsets.set(key, subset)
-  }
-  return subset
+  return subsetOf(file.font.sfnt, text, 'woff2', subsets)
 }
 
 /**
@@ -83,15 +151,7 @@ export async function ereaderFontBytes(file: FontFile, points: Set<number>): Pro
   const source = file.kind === 'shipped' ? shippedFontBytes(file.file) : file.font.sfnt
   const wanted = file.kind === 'shipped' ? setAnyway(points) : setAnyway(file.points)
   const text = String.fromCodePoint(...[...wanted].sort((a, b) => a - b))
-  const key = createHash('sha256').update(source).update(text).digest('hex')
-  let subset = ereaderSubsets.get(key)
-  if (!subset) {
-    subset = import('subset-font').then(async ({default: subsetFont}) =>
-      new Uint8Array(await subsetFont(Buffer.from(source.buffer, source.byteOffset, source.byteLength), text, {targetFormat: 'truetype'}))
-    )
-    ereaderSubsets.set(key, subset)
-  }
-  const bytes = await subset
+  const bytes = await subsetOf(source, text, 'truetype', ereaderSubsets)
   const postScript = bytes[0] === 0x4f && bytes[1] === 0x54 && bytes[2] === 0x54 && bytes[3] === 0x4f
   return postScript ? {bytes, extension: 'otf', mediaType: 'font/otf'} : {bytes, extension: 'ttf', mediaType: 'font/ttf'}
 }

@@ -126,9 +126,9 @@ export class PublishingSession {
     this.#ownsBrowser = browser === undefined
   }
 
-  /** Start the browser while the first work is read, when an edition will need it. */
-  warmUp(): void {
-    if (this.chosen.some((edition) => edition.usesBrowser)) this.browser.warmUp()
+  /** Start the browser, when an edition will need it, so that it starts while the first work is read; settles once its process is started. */
+  async warmUp(): Promise<void> {
+    if (this.chosen.some((edition) => edition.usesBrowser)) await this.browser.warmUp()
   }
 
   /**

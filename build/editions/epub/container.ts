@@ -22,6 +22,13 @@ const containerXml = `<?xml version="1.0" encoding="UTF-8"?>
 `
 
 /**
+ * Deflate's level for what is not stored. Measured on the brief's EPUB with
+ * fflate: level 9 takes four times as long as 6 (101 against 25 ms) for a
+ * file 55 bytes smaller; on a long book that is seconds for nothing.
+ */
+const deflateLevel = 6
+
+/**
  * @param files Everything under EPUB/, the package document first.
  * @param time The time written on every entry.
  */
@@ -34,11 +41,11 @@ export function zipBook(files: BookFile[], time: Date): Uint8Array {
   )
   const entries: Zippable = {
     mimetype: [strToU8('application/epub+zip'), {level: 0, mtime}],
-    'META-INF/container.xml': [strToU8(containerXml), {level: 9, mtime}]
+    'META-INF/container.xml': [strToU8(containerXml), {level: deflateLevel, mtime}]
   }
   for (const file of files) {
     const bytes = typeof file.content === 'string' ? strToU8(file.content) : file.content
-    entries[file.path] = [bytes, {level: file.stored ? 0 : 9, mtime}]
+    entries[file.path] = [bytes, {level: file.stored ? 0 : deflateLevel, mtime}]
   }
   return zipSync(entries, {mtime})
 }

@@ -1,0 +1,52 @@
+/**
+ * Font subsets are kept on disk between builds (a cold EPUB build spends
+ * most of its time in HarfBuzz otherwise): a kept subset is used as it is,
+ * and one cut short is made again.
+ */
+import assert from 'node:assert/strict'
+import {readdirSync, readFileSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import test from 'node:test'
+import {shippedFontBytes, subsetCache, subsetOf, wholeFont} from '../build/editions/fonts.ts'
+import {projectRoot} from '../build/project.ts'
+
+const serif = shippedFontBytes(path.join(projectRoot, 'node_modules/@fontsource/source-serif-4/files/source-serif-4-latin-400-normal.woff2'))
+
+/** The cache file holding exactly these bytes. */
+function cachedFile(bytes: Uint8Array): string | undefined {
+  for (const name of readdirSync(subsetCache)) {
+    const file = path.join(subsetCache, name)
+    const kept = readFileSync(file)
+    if (kept.byteLength === bytes.byteLength && Buffer.compare(kept, Buffer.from(bytes)) === 0) return file
+  }
+  return undefined
+}
+
+test('a subset is kept on disk, used from there by the next build, and made again when the kept one is cut short', async () => {
+  // Characters no other run asked for: a subset this run makes itself.
+  const text = `Folio ${process.pid} ${Date.now()}`
+  const made = await subsetOf(serif, text, 'truetype', new Map())
+  assert.ok(wholeFont(made))
+  const file = cachedFile(made)
+  assert.ok(file, 'the subset is in the cache')
+
+  // Another whole font in its place is what the next build takes: the cache is read, not HarfBuzz run again.
+  const other = await subsetOf(serif, `${text} other`, 'truetype', new Map())
+  writeFileSync(file, other)
+  assert.deepEqual(await subsetOf(serif, text, 'truetype', new Map()), other)
+
+  // Cut short, it is made again and kept whole.
+  writeFileSync(file, made.subarray(0, made.byteLength - 100))
+  assert.deepEqual(await subsetOf(serif, text, 'truetype', new Map()), made)
+  assert.deepEqual(new Uint8Array(readFileSync(file)), made)
+})
+
+test('a font file is whole when every table its directory names is inside it', async () => {
+  const made = await subsetOf(serif, 'whole', 'truetype', new Map())
+  assert.ok(wholeFont(made))
+  assert.equal(wholeFont(made.subarray(0, made.byteLength - 100)), false)
+  assert.equal(wholeFont(made.subarray(0, 11)), false)
+  const woff2 = await subsetOf(serif, 'whole', 'woff2', new Map())
+  assert.ok(wholeFont(woff2))
+  assert.equal(wholeFont(woff2.subarray(0, woff2.byteLength - 1)), false)
+})
