@@ -54,6 +54,8 @@ import {parse} from 'yaml'
 import {PublishingSession} from '../build/publish/session.ts'
 import type {Document} from '../build/document/document.ts'
 import {loadWork} from '../build/pipeline/load-work.ts'
+import {editionSettings} from '../build/pipeline/settings.ts'
+import {buildPdfEdition} from '../build/editions/pdf/index.ts'
 import {findBrowser} from '../build/browser/find-browser.ts'
 import {runEpubcheck} from '../build/check/tools.ts'
 import {findWorks, type WorkSource} from '../build/read/discover-works.ts'
@@ -178,6 +180,30 @@ async function recordPrintPage(file: string, browser: RecordingBrowser): Promise
   // Set by the print job, which the compiler cannot see.
   const recorded = browser.recorded as RecordedSite | undefined
   if (!isRecorded(error) || !recorded?.html) throw new Error(`the print page of ${file} was not recorded`, {cause: error})
+  return recorded
+}
+
+/**
+ * The long book's page as one print would load it: Folio prints a work of
+ * more than 100,000 words in parts (docs/decisions/0015-printing-in-parts.md),
+ * and the bare print it is compared with is the whole book in one page.pdf().
+ */
+async function recordWholePrintPage(folder: string, browser: RecordingBrowser): Promise<RecordedSite> {
+  const [work] = await findWorks([folder], project)
+  const {document} = await loadWork(work!)
+  if (!document) throw new Error(`the long book in ${folder} did not read`)
+  browser.recorded = undefined
+  browser.recordOnly = true
+  let error: unknown
+  try {
+    await buildPdfEdition({document, settings: editionSettings(document), browser, wordsPerPart: Number.POSITIVE_INFINITY})
+  } catch (caught) {
+    error = caught
+  } finally {
+    browser.recordOnly = false
+  }
+  const recorded = browser.recorded as RecordedSite | undefined
+  if (!isRecorded(error) || !recorded?.html) throw new Error(`the print page of ${folder} was not recorded`, {cause: error})
   return recorded
 }
 
@@ -560,7 +586,7 @@ if (chosen.has('long')) {
   const recorder = new RecordingBrowser()
   let site: string
   try {
-    site = writeSite(await recordPrintPage(folder, recorder), path.join(scratch, 'site-long'))
+    site = writeSite(await recordWholePrintPage(folder, recorder), path.join(scratch, 'site-long'))
   } finally {
     await recorder.close()
   }
