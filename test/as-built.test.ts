@@ -60,6 +60,18 @@ test('after a save the HTML is written and announced before the PDF is written',
   assert.match(await pdfText(pdf), /The second words\./)
 })
 
+test('the PDF starts building only once the HTML is written, so that its work does not hold up the preview', async () => {
+  const {session, work, source, listen} = await watchedWork('as-built-lead')
+  writeFileSync(source, text('The third words.'))
+  const events: string[] = []
+  listen((event) => {
+    if (event.kind === 'stage' && event.stage === 'building') events.push(`${event.edition} building`)
+  })
+  const outcome = await session.publish(work, {asBuilt: true, onWritten: (edition) => void events.push(`${edition.format} written`)})
+  assert.equal(outcome.built, true)
+  assert.deepEqual(events, ['html building', 'html written', 'pdf building', 'pdf written'])
+})
+
 test('a newer save stops a stale PDF print, which is never written; the PDF that follows is the newer save\'s', async () => {
   const {session, work, source, pdf, listen} = await watchedWork('as-built-cancel')
   const earlier = readFileSync(pdf)

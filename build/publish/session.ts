@@ -160,7 +160,11 @@ export class PublishingSession {
   async publish(work: WorkSource, options: PublishOptions = {}): Promise<WorkOutcome> {
     const started = performance.now()
     const {force = true, signal} = options
-    const start = await this.#start(work, force, signal)
+    // Watch mode: the HTML is built and written before the other editions start, so that their work on
+    // the one Node thread (hyphenating, laying out the print page) does not hold up the preview.
+    let leadWritten: (() => void) | undefined
+    const lead = options.asBuilt ? new Promise<void>((resolve) => (leadWritten = resolve)) : undefined
+    const start = await this.#start(work, force, signal, lead)
     if (!('building' in start)) {
       if (start.unchanged) return {work, unchanged: true, files: start.files, built: true, editions: []}
       return {work, files: start.files, built: false, editions: []}
@@ -187,7 +191,7 @@ export class PublishingSession {
     ]
     let outcomes: EditionOutcome[]
     if (options.asBuilt) {
-      const written = await this.#writeAsBuilt(document, files, building, filesOf, outcomeOf, options)
+      const written = await this.#writeAsBuilt(document, files, building, filesOf, outcomeOf, options, leadWritten)
       // A stopped build is not remembered: the same sources saved again are built again.
       if (signal?.aborted) return {work, files, built: true, superseded: true, editions: written.filter((outcome) => outcome !== undefined), document}
       remember()
@@ -240,25 +244,32 @@ export class PublishingSession {
     building: Array<Promise<BuiltEdition>>,
     filesOf: (built: BuiltEdition) => Array<{target: string; bytes: Uint8Array; what: string}>,
     outcomeOf: (built: BuiltEdition, written: boolean) => EditionOutcome,
-    options: PublishOptions
+    options: PublishOptions,
+    leadWritten?: () => void
   ): Promise<Array<EditionOutcome | undefined>> {
     const {signal} = options
     // The edition the preview shows as a page (the HTML) leads; the others wait for it.
     const lead = this.chosen.findIndex((edition) => edition.preview === 'page')
     let first: Promise<unknown> = Promise.resolve()
     const writes = building.map(async (pending, index) => {
-      const built = await pending
-      if (index !== lead) await first.catch(() => undefined)
-      if (signal?.aborted) return undefined
-      if (this.options.strict) promoteWarnings(files)
-      // An edition that reported an error (under --strict, a warning) leaves the last good editions from here on.
-      if (hasErrors(files)) return undefined
-      // The edition and the files beside it, all or none.
-      const [written] = await writeEditions(filesOf(built))
-      const outcome = outcomeOf(built, written!)
-      await options.onWritten?.(outcome, document)
-      return outcome
+      try {
+        const built = await pending
+        if (index !== lead) await first.catch(() => undefined)
+        if (signal?.aborted) return undefined
+        if (this.options.strict) promoteWarnings(files)
+        // An edition that reported an error (under --strict, a warning) leaves the last good editions from here on.
+        if (hasErrors(files)) return undefined
+        // The edition and the files beside it, all or none.
+        const [written] = await writeEditions(filesOf(built))
+        const outcome = outcomeOf(built, written!)
+        await options.onWritten?.(outcome, document)
+        return outcome
+      } finally {
+        // Written, or failed: the other editions start building either way.
+        if (index === lead) leadWritten?.()
+      }
     })
+    if (lead === -1) leadWritten?.()
     first = writes[lead] ?? first
     const settled = await Promise.allSettled(writes)
     const failure = settled.find((result) => result.status === 'rejected' && !(signal?.aborted && result.reason instanceof CancelledError))
@@ -267,7 +278,8 @@ export class PublishingSession {
   }
 
   /** Read a work and start building its editions, unless it is unchanged or has errors. */
-  async #start(work: WorkSource, force: boolean, signal?: AbortSignal): Promise<BuiltWork | Building> {
+  /** @param lead With it, the editions other than the one the preview shows as a page start building once it settles. */
+  async #start(work: WorkSource, force: boolean, signal?: AbortSignal, lead?: Promise<void>): Promise<BuiltWork | Building> {
     const onProgress = this.options.onProgress
     const result = await loadWork(
       work,
@@ -287,16 +299,17 @@ export class PublishingSession {
     }
     const document = result.document
     const settings = editionSettings(document, this.options)
-    return {document, settings, files: result.files, remember, building: this.#buildEditions(document, settings, work.name, signal)}
+    return {document, settings, files: result.files, remember, building: this.#buildEditions(document, settings, work.name, signal, lead)}
   }
 
-  #buildEditions(document: Document, settings: EditionSettings, name: string, signal?: AbortSignal): Array<Promise<BuiltEdition>> {
+  #buildEditions(document: Document, settings: EditionSettings, name: string, signal?: AbortSignal, lead?: Promise<void>): Array<Promise<BuiltEdition>> {
     // Link to the editions built now, and to those an earlier build left beside this one.
     const siblings = allEditions
       .map((edition) => ({edition, fileName: editionFileName(document, edition)}))
       .filter((sibling) => this.chosen.includes(sibling.edition) || existsSync(path.join(this.options.out, sibling.fileName)))
     // Built side by side: while Chromium prints, Node builds the other editions.
     const building = this.chosen.map(async (edition) => {
+      if (lead && edition.preview !== 'page' && this.chosen.some((other) => other.preview === 'page')) await lead
       const started = performance.now()
       const timeLimit = new TimeLimit(`The ${edition.format} edition of ${name}`, this.options.stepSeconds, signal)
       const onProgress = this.options.onProgress
