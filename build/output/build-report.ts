@@ -51,10 +51,17 @@ export interface BuildReport {
 
 /** Words of the work's text (notes included). */
 export function wordCount(document: Document): number {
-  let words = 0
-  for (const chapter of document.chapters) words += toString(chapter.tree).split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)).length
+  let words = counted.get(document)
+  if (words === undefined) {
+    words = 0
+    for (const chapter of document.chapters) words += toString(chapter.tree).split(/\s+/).filter((word) => /[\p{L}\p{N}]/u.test(word)).length
+    counted.set(document, words)
+  }
   return words
 }
+
+/** Counted once per Document: watch mode's preview asks as each edition is written, and the report at the end (a long work's count takes tens of milliseconds). */
+const counted = new WeakMap<Document, number>()
 
 /**
  * @param cwd Folder the messages' file names are relative to.
