@@ -58,8 +58,18 @@ async function makeBundle() {
   // esbuild's service process (about 100 MB) is not needed for the rest of the run.
   await stop()
   const old = path.join(cache, `bundle-old-${process.pid}`)
-  if (existsSync(bundle)) renameSync(bundle, old)
-  renameSync(fresh, bundle)
+  // Runs started together (a test suite's first processes) may each make the bundle: the first in place is kept.
+  try {
+    renameSync(bundle, old)
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error
+  }
+  try {
+    renameSync(fresh, bundle)
+  } catch (error) {
+    if (error.code !== 'ENOTEMPTY' && error.code !== 'EEXIST') throw error
+    rmSync(fresh, {recursive: true, force: true})
+  }
   rmSync(old, {recursive: true, force: true})
 }
 
