@@ -24,9 +24,10 @@
  *
  * Two parts are loaded at a time (the next one loads and settles its lines
  * while one prints); parts print in order, since each needs the pages
- * before it. A part's page is emptied once printed; the first part's stays
- * loaded, for the contents' numbers: printed with the front pages only and
- * spliced in, as contents-pages.ts does for a work printed whole.
+ * before it. A part's page is closed once printed (a renderer gives its
+ * memory back only when it ends); the first part's stays loaded, for the
+ * contents' numbers: printed with the front pages only and spliced in, as
+ * contents-pages.ts does for a work printed whole.
  * See docs/decisions/0015-printing-in-parts.md.
  */
 import type {Element, ElementContent, Root} from 'hast'
