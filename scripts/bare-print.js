@@ -8,7 +8,7 @@
  * file and exits. Plain JavaScript, importing nothing of Folio's, so that
  * its start costs what a bare script's does.
  *
- *   node scripts/bare-print.js SITE OUT.pdf EXECUTABLE HEADLESS
+ *   node scripts/bare-print.js SITE OUT.pdf EXECUTABLE HEADLESS ARGS-AS-JSON
  *
  * Prints one JSON line: milliseconds to the browser up, the page loaded and
  * the print done (from the process's start), and any path it lacked.
@@ -17,15 +17,16 @@ import {readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import puppeteer from 'puppeteer'
 
-const [site, out, executablePath, headlessArgument] = process.argv.slice(2)
+const [site, out, executablePath, headlessArgument, argsJson] = process.argv.slice(2)
 if (!site || !out || !executablePath) {
-  console.error('usage: node scripts/bare-print.js SITE OUT.pdf EXECUTABLE [true|shell]')
+  console.error('usage: node scripts/bare-print.js SITE OUT.pdf EXECUTABLE [true|shell] [ARGS-AS-JSON]')
   process.exit(2)
 }
+/** Chromium's arguments besides Puppeteer's own: Folio's (build/browser/chromium-arguments.ts), passed by the bench. */
+const args = argsJson ? JSON.parse(argsJson) : []
 const origin = 'https://folio.invalid'
 /** @type {Record<string, {file: string; contentType: string}>} */
 const resources = JSON.parse(readFileSync(path.join(site, 'site.json'), 'utf8'))
-const isRoot = typeof process.getuid === 'function' && process.getuid() === 0
 const since = () => Math.round(performance.now())
 
 const browser = await puppeteer.launch({
@@ -33,17 +34,7 @@ const browser = await puppeteer.launch({
   headless: headlessArgument === 'shell' ? 'shell' : true,
   pipe: true,
   protocolTimeout: 0,
-  args: [
-    ...(isRoot ? ['--no-sandbox'] : []),
-    '--disable-gpu',
-    '--disable-background-networking',
-    '--disable-component-update',
-    '--disable-sync',
-    '--disable-quic',
-    '--no-first-run',
-    '--no-default-browser-check',
-    '--font-render-hinting=none'
-  ]
+  args
 })
 const launched = since()
 const missing = []

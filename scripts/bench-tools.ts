@@ -11,6 +11,7 @@ import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import type {Page} from 'puppeteer'
 import {BrowserService, type Job} from '../build/browser/browser-service.ts'
+import {folioChromiumArguments} from '../build/browser/chromium-arguments.ts'
 import type {Progress} from '../build/browser/stall-watch.ts'
 import type {Resource, Site} from '../build/browser/virtual-origin.ts'
 import {watchProcessTree} from '../build/browser/process-tree.ts'
@@ -176,7 +177,7 @@ export interface BareRun extends ProcessRun {
 
 /** scripts/bare-print.js on a recorded site, as a whole process. */
 export async function bareProcess(site: string, out: string, browser: {executablePath: string; headless: true | 'shell'}, sample = false): Promise<BareRun> {
-  const run = await sampledProcess(process.execPath, [path.join(project, 'scripts', 'bare-print.js'), site, out, browser.executablePath, String(browser.headless)], {sample})
+  const run = await sampledProcess(process.execPath, [path.join(project, 'scripts', 'bare-print.js'), site, out, browser.executablePath, String(browser.headless), JSON.stringify(folioChromiumArguments())], {sample})
   if (run.status !== 0) throw new Error(`the bare print failed:\n${run.stderr}`)
   const line = JSON.parse(run.stdout.trim().split('\n').at(-1)!) as {launched: number; loaded: number; printed: number; missing: string[]}
   if (line.missing.length > 0) progress(`warning: the bare print lacked ${line.missing.join(', ')}`)

@@ -162,36 +162,16 @@ function edited(original: string, run: number): string {
   return original.replace('Over the past year', run % 2 ? 'Over the last year' : 'Over this past year')
 }
 
-/** The page Folio prints for a work, recorded from its own print job (stopped once the page has loaded). */
+/**
+ * The page Folio prints for a work, recorded from its own print job (stopped
+ * once the page has loaded), as one print loads it: a work of more than
+ * 100,000 words is printed in parts (docs/decisions/0015-printing-in-parts.md),
+ * and the bare print it is compared with is the whole work in one page.pdf().
+ */
 async function recordPrintPage(file: string, browser: RecordingBrowser): Promise<RecordedSite> {
   const [work] = await findWorks([file], project)
-  const session = new PublishingSession({out: path.join(scratch, 'record'), cwd: project, formats: ['pdf'], strict: false}, browser)
-  browser.recorded = undefined
-  browser.recordOnly = true
-  let error: unknown
-  try {
-    await session.publish(work!)
-  } catch (caught) {
-    error = caught
-  } finally {
-    browser.recordOnly = false
-    await session.close()
-  }
-  // Set by the print job, which the compiler cannot see.
-  const recorded = browser.recorded as RecordedSite | undefined
-  if (!isRecorded(error) || !recorded?.html) throw new Error(`the print page of ${file} was not recorded`, {cause: error})
-  return recorded
-}
-
-/**
- * The long book's page as one print would load it: Folio prints a work of
- * more than 100,000 words in parts (docs/decisions/0015-printing-in-parts.md),
- * and the bare print it is compared with is the whole book in one page.pdf().
- */
-async function recordWholePrintPage(folder: string, browser: RecordingBrowser): Promise<RecordedSite> {
-  const [work] = await findWorks([folder], project)
   const {document} = await loadWork(work!)
-  if (!document) throw new Error(`the long book in ${folder} did not read`)
+  if (!document) throw new Error(`${file} did not read`)
   browser.recorded = undefined
   browser.recordOnly = true
   let error: unknown
@@ -202,8 +182,9 @@ async function recordWholePrintPage(folder: string, browser: RecordingBrowser): 
   } finally {
     browser.recordOnly = false
   }
+  // Set by the print job, which the compiler cannot see.
   const recorded = browser.recorded as RecordedSite | undefined
-  if (!isRecorded(error) || !recorded?.html) throw new Error(`the print page of ${folder} was not recorded`, {cause: error})
+  if (!isRecorded(error) || !recorded?.html) throw new Error(`the print page of ${file} was not recorded`, {cause: error})
   return recorded
 }
 
@@ -586,7 +567,7 @@ if (chosen.has('long')) {
   const recorder = new RecordingBrowser()
   let site: string
   try {
-    site = writeSite(await recordWholePrintPage(folder, recorder), path.join(scratch, 'site-long'))
+    site = writeSite(await recordPrintPage(folder, recorder), path.join(scratch, 'site-long'))
   } finally {
     await recorder.close()
   }
