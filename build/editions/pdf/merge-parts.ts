@@ -208,28 +208,25 @@ function annotations(pdf: PDFDocument, page: PDFDict): PDFDict[] {
 
 /** The entries of a number tree (PDF 32000-1, 7.9.7), flat /Nums or /Kids. */
 function numberTree(pdf: PDFDocument, node: PDFObject | undefined): Array<[number, PDFObject]> {
-  const dict = node instanceof PDFRef ? pdf.context.lookup(node) : node
-  if (!(dict instanceof PDFDict)) return []
-  const entries: Array<[number, PDFObject]> = []
-  const nums = dict.lookupMaybe(PDFName.of('Nums'), PDFArray)
-  for (let index = 0; nums && index + 1 < nums.size(); index += 2) {
-    entries.push([(nums.lookup(index) as PDFNumber).asNumber(), nums.get(index + 1)])
-  }
-  for (const kid of dict.lookupMaybe(PDFName.of('Kids'), PDFArray)?.asArray() ?? []) entries.push(...numberTree(pdf, kid))
-  return entries
+  return treeEntries(pdf, node, 'Nums', (key) => (key instanceof PDFNumber ? key.asNumber() : undefined))
 }
 
 /** The entries of a name tree (PDF 32000-1, 7.9.6). */
 function nameTree(pdf: PDFDocument, node: PDFObject | undefined): Array<[string, PDFObject]> {
+  return treeEntries(pdf, node, 'Names', (key) => (key instanceof PDFString || key instanceof PDFHexString ? key.decodeText() : undefined))
+}
+
+/** A number or name tree's key–value pairs (`/Nums` or `/Names`), its `/Kids` followed in order. */
+function treeEntries<K>(pdf: PDFDocument, node: PDFObject | undefined, pairs: 'Nums' | 'Names', keyOf: (key: PDFObject | undefined) => K | undefined): Array<[K, PDFObject]> {
   const dict = node instanceof PDFRef ? pdf.context.lookup(node) : node
   if (!(dict instanceof PDFDict)) return []
-  const entries: Array<[string, PDFObject]> = []
-  const names = dict.lookupMaybe(PDFName.of('Names'), PDFArray)
-  for (let index = 0; names && index + 1 < names.size(); index += 2) {
-    const name = names.lookup(index)
-    if (name instanceof PDFString || name instanceof PDFHexString) entries.push([name.decodeText(), names.get(index + 1)])
+  const entries: Array<[K, PDFObject]> = []
+  const list = dict.lookupMaybe(PDFName.of(pairs), PDFArray)
+  for (let index = 0; list && index + 1 < list.size(); index += 2) {
+    const key = keyOf(list.lookup(index))
+    if (key !== undefined) entries.push([key, list.get(index + 1)])
   }
-  for (const kid of dict.lookupMaybe(PDFName.of('Kids'), PDFArray)?.asArray() ?? []) entries.push(...nameTree(pdf, kid))
+  for (const kid of dict.lookupMaybe(PDFName.of('Kids'), PDFArray)?.asArray() ?? []) entries.push(...treeEntries(pdf, kid, pairs, keyOf))
   return entries
 }
 
