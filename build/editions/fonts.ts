@@ -20,6 +20,7 @@ import {allFontFiles, fontFaceRules, type FontFile, type ThemeFontFile} from './
 export const fontsPath = '/fonts/'
 
 const bytesByPath = new Map<string, Uint8Array>()
+/** Subsets made in this process, by the same key as the cache's. */
 const subsets = new Map<string, Promise<Uint8Array>>()
 
 /** A shipped font file's bytes, read once per process: every edition of every build embeds or serves the same files. */
@@ -62,7 +63,7 @@ function subsetter(): string {
  * A subset of `source` to `text` in `format`, from this process (`made`), the cache, or HarfBuzz.
  *
  */
-export function subsetOf(source: Uint8Array, text: string, format: 'woff2' | 'truetype', made: Map<string, Promise<Uint8Array>>): Promise<Uint8Array> {
+export function subsetOf(source: Uint8Array, text: string, format: 'woff2' | 'truetype', made = subsets): Promise<Uint8Array> {
   const key = createHash('sha256').update(source).update(text).update(`\0${format}\0${subsetter()}`).digest('hex')
   let subset = made.get(key)
   if (!subset) {
@@ -109,7 +110,7 @@ export function wholeFont(bytes: Uint8Array): boolean {
 export async function embeddedFontBytes(file: FontFile): Promise<Uint8Array> {
   if (file.kind === 'shipped') return shippedFontBytes(file.file)
   const text = String.fromCodePoint(...[...file.points].sort((a, b) => a - b))
-  return subsetOf(file.font.sfnt, text, 'woff2', subsets)
+  return subsetOf(file.font.sfnt, text, 'woff2')
 }
 
 /**
@@ -136,8 +137,6 @@ export interface EreaderFont {
   mediaType: 'font/ttf' | 'font/otf'
 }
 
-const ereaderSubsets = new Map<string, Promise<Uint8Array>>()
-
 /**
  * A font file for the EPUB: an sfnt (TrueType, or OpenType with PostScript
  * outlines), subset to the book's characters. Kindle's conversion and
@@ -151,7 +150,7 @@ export async function ereaderFontBytes(file: FontFile, points: Set<number>): Pro
   const source = file.kind === 'shipped' ? shippedFontBytes(file.file) : file.font.sfnt
   const wanted = file.kind === 'shipped' ? setAnyway(points) : setAnyway(file.points)
   const text = String.fromCodePoint(...[...wanted].sort((a, b) => a - b))
-  const bytes = await subsetOf(source, text, 'truetype', ereaderSubsets)
+  const bytes = await subsetOf(source, text, 'truetype')
   const postScript = bytes[0] === 0x4f && bytes[1] === 0x54 && bytes[2] === 0x54 && bytes[3] === 0x4f
   return postScript ? {bytes, extension: 'otf', mediaType: 'font/otf'} : {bytes, extension: 'ttf', mediaType: 'font/ttf'}
 }
