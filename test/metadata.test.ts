@@ -5,10 +5,12 @@
  * written out for the work's language.
  */
 import assert from 'node:assert/strict'
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
 import {describe, test} from 'node:test'
 import {VFile} from 'vfile'
 import {writtenDate} from '../build/document/written-date.ts'
-import {cslItem, cslName, formatCitation, recommendedCitation, seriesParts} from '../build/pipeline/citation.ts'
+import {citationCache, citationKey, citeprocCitation, cslItem, cslName, formatCitation, keptCitation, recommendedCitation, seriesParts} from '../build/pipeline/citation.ts'
 import {toMetadata} from '../build/pipeline/metadata.ts'
 import {workSchema} from '../build/read/front-matter-schema.ts'
 import {readFields} from '../build/read/front-matter.ts'
@@ -159,7 +161,7 @@ describe('the recommended citation', () => {
   })
 
   test('in Chicago, by citeproc-js with the CSL style and locale Folio ships', () => {
-    const citation = recommendedCitation(brief, {style: 'chicago', kind: 'report', strings: stringsFor('en')})!
+    const citation = recommendedCitation(brief, {style: 'chicago', kind: 'report', strings: stringsFor('en')}, citeprocCitation)!
     assert.equal(
       citation.text,
       'Marchenko, Olena, and Daniel Hart. Winning the Peace in Ukraine: Why Security Guarantees Matter. Lindenfeld Policy Briefs 7. Lindenfeld Institute, 2023. https://doi.org/10.5555/lindenfeld.2023.07.'
@@ -168,12 +170,34 @@ describe('the recommended citation', () => {
     const link = element('a')
     assert.equal(link?.type === 'element' ? link.properties.href : undefined, 'https://doi.org/10.5555/lindenfeld.2023.07')
     assert.ok(element('i'), 'the title in italics')
-    const ukrainian = recommendedCitation({...brief, lang: 'uk'}, {style: 'chicago', kind: 'report', strings: stringsFor('uk')})!
+    const ukrainian = recommendedCitation({...brief, lang: 'uk'}, {style: 'chicago', kind: 'report', strings: stringsFor('uk')}, citeprocCitation)!
     assert.match(ukrainian.text, /^Marchenko, Olena, і Daniel Hart\. /, 'the uk-UA locale\'s words')
     assert.equal(
-      recommendedCitation(brief, {style: 'apa', kind: 'report', strings: stringsFor('en')})!.text,
+      recommendedCitation(brief, {style: 'apa', kind: 'report', strings: stringsFor('en')}, citeprocCitation)!.text,
       'Marchenko, O., & Hart, D. (2023). Winning the Peace in Ukraine: Why security guarantees matter (Lindenfeld Policy Briefs 7). Lindenfeld Institute. https://doi.org/10.5555/lindenfeld.2023.07'
     )
+  })
+
+  test('what citeproc-js made is kept for the next build: a kept file is read, one cut short is made again', async () => {
+    // An id of this test's own: no build shares its kept file.
+    const item = {...cslItem(brief, 'report'), id: 'kept-citation-test'}
+    const locale = {lang: 'en', strings: stringsFor('en')}
+    const file = path.join(citationCache, `${citationKey(item, 'chicago', 'en')}.json`)
+    const chicago = 'Marchenko, Olena, and Daniel Hart. Winning the Peace in Ukraine: Why Security Guarantees Matter. Lindenfeld Policy Briefs 7. Lindenfeld Institute, 2023. https://doi.org/10.5555/lindenfeld.2023.07.'
+    try {
+      mkdirSync(citationCache, {recursive: true})
+      writeFileSync(file, '{"text": "Marchenko, Ol')
+      assert.equal(keptCitation(item, 'chicago', locale, new Map()).text, chicago)
+      // Kept whole once written (the write does not hold the build up).
+      for (let tries = 0; tries < 100 && !readFileSync(file, 'utf8').endsWith('}'); tries++) await new Promise((resolve) => setTimeout(resolve, 50))
+      assert.equal((JSON.parse(readFileSync(file, 'utf8')) as {text: string}).text, chicago)
+      writeFileSync(file, JSON.stringify({text: 'as kept', html: 'as <i>kept</i>'}))
+      assert.deepEqual(keptCitation(item, 'chicago', locale, new Map()), {text: 'as kept', html: 'as <i>kept</i>'})
+      // Another style is another key.
+      assert.notEqual(citationKey(item, 'apa', 'en'), citationKey(item, 'chicago', 'en'))
+    } finally {
+      rmSync(file, {force: true})
+    }
   })
 
   test('in a language without a CSL locale, Folio\'s own formatter, in the language\'s words', () => {

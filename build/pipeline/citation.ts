@@ -12,6 +12,9 @@
  * HTML out) and is kept for a style or language the shipped CSL files do
  * not have.
  */
+import {createHash} from 'node:crypto'
+import {mkdirSync, readFileSync} from 'node:fs'
+import path from 'node:path'
 import CSL from 'citeproc'
 import type {ElementContent, Root} from 'hast'
 import * as htmlWriter from 'hast-util-to-html'
@@ -22,8 +25,10 @@ import type {Citation, Contributor, Metadata} from '../document/document.ts'
 import type {CitationStyle} from '../document/theme.ts'
 import {machineDate, writtenDate} from '../document/written-date.ts'
 import {cslLocale, cslLocaleTag, shippedStyle} from '../read/citation-style.ts'
+import {projectRoot, requireFromProject} from '../project.ts'
 import type {Strings} from '../strings.ts'
 import {quoteStyleFor} from '../transform/typography.ts'
+import {writeFileWhole} from '../write-whole.ts'
 
 export interface CslName {
   family?: string
@@ -186,7 +191,7 @@ function escape(text: string): string {
  * one made in the theme's style, for a work that names an author or a
  * publisher; else none.
  */
-export function recommendedCitation(metadata: Metadata, options: {style: CitationStyle; kind: 'report' | 'book'; strings: Strings}, formatter: CitationFormatter = citeprocCitation): Citation | undefined {
+export function recommendedCitation(metadata: Metadata, options: {style: CitationStyle; kind: 'report' | 'book'; strings: Strings}, formatter: CitationFormatter = keptCitation): Citation | undefined {
   if (metadata.citation) return {style: 'manuscript', text: metadata.citation, content: [{type: 'text', value: metadata.citation}]}
   if (metadata.authors.length === 0 && !metadata.publisher) return undefined
   const {text, html} = formatter(cslItem(metadata, options.kind), options.style, {lang: metadata.lang, strings: options.strings})
@@ -204,16 +209,90 @@ const cslStyles: Record<CitationStyle, string> = {chicago: 'chicago-notes-biblio
  * which has its words from templates/strings/).
  */
 export const citeprocCitation: CitationFormatter = (item, style, locale) => {
-  const tag = cslLocaleTag(locale.lang)
+  const setting = citeprocSetting(style, locale.lang)
+  return (setting && citeprocEntry(item, setting)) ?? formatCitation(item, style, locale)
+}
+
+/** The shipped CSL style and the locale tag citeproc-js gets; undefined when Folio's own formatter writes the citation. */
+function citeprocSetting(style: CitationStyle, lang: string): {xml: string; tag: string} | undefined {
+  const tag = cslLocaleTag(lang)
   const xml = shippedStyle(cslStyles[style])?.xml
-  if (!xml || tag.split('-')[0] !== new Intl.Locale(locale.lang).language) return formatCitation(item, style, locale)
+  return xml && tag.split('-')[0] === new Intl.Locale(lang).language ? {xml, tag} : undefined
+}
+
+/** What names a citeproc-js entry: the item, the style, the locales and citeproc-js's version. */
+export function citationKey(item: CslItem, style: CitationStyle, lang: string): string | undefined {
+  const setting = citeprocSetting(style, lang)
+  if (!setting) return undefined
+  return createHash('sha256')
+    .update(JSON.stringify([item, setting.xml, setting.tag, cslLocale(setting.tag), cslLocale('en-US'), citeprocVersion()]))
+    .digest('hex')
+}
+
+/**
+ * `citeprocCitation`, from this process (`made`), the kept citations, or
+ * citeproc-js: the recommended citation of every build.
+ */
+export function keptCitation(item: CslItem, style: CitationStyle, locale: CitationLocale, made = citations): {text: string; html: string} {
+  const key = citationKey(item, style, locale.lang)
+  if (!key) return formatCitation(item, style, locale)
+  let entry = made.get(key) ?? keptFile(key)
+  if (!entry) {
+    entry = citeprocEntry(item, citeprocSetting(style, locale.lang)!)
+    if (!entry) return formatCitation(item, style, locale)
+    keep(key, entry)
+  }
+  made.set(key, entry)
+  return entry
+}
+
+/** Citations made in this process, by the key of the kept ones. */
+const citations = new Map<string, {text: string; html: string}>()
+
+/**
+ * Citations already made, kept beside the font subsets: citeproc-js reads
+ * the whole CSL style to make its engine, 2 to 5 seconds for Chicago on two
+ * cores, on every build and every rebuild of a work that names an author.
+ * The key is the item, the style, the locales and citeproc-js's version, so
+ * a kept citation is the one citeproc-js would make now.
+ */
+export const citationCache = path.join(projectRoot, 'node_modules', '.cache', 'folio', 'citations')
+
+let citeproc: string | undefined
+function citeprocVersion(): string {
+  return (citeproc ??= (JSON.parse(readFileSync(requireFromProject.resolve('citeproc/package.json'), 'utf8')) as {version: string}).version)
+}
+
+function keptFile(key: string): {text: string; html: string} | undefined {
+  try {
+    const kept = JSON.parse(readFileSync(path.join(citationCache, `${key}.json`), 'utf8')) as unknown
+    // A file cut short does not parse; one of another shape is not used.
+    if (kept && typeof kept === 'object' && 'text' in kept && 'html' in kept && typeof kept.text === 'string' && typeof kept.html === 'string') return {text: kept.text, html: kept.html}
+  } catch {
+    // Not kept, or not readable: made again.
+  }
+  return undefined
+}
+
+/** Kept for the next build; a cache that cannot be written (a read-only install) only costs the next build the engine. */
+function keep(key: string, citation: {text: string; html: string}): void {
+  try {
+    mkdirSync(citationCache, {recursive: true})
+  } catch {
+    return
+  }
+  writeFileWhole(path.join(citationCache, `${key}.json`), new TextEncoder().encode(JSON.stringify(citation)), {what: 'the cache of citations'}).catch(() => undefined)
+}
+
+/** The item's entry in citeproc-js's bibliography, as text and HTML; undefined when it makes none. */
+function citeprocEntry(item: CslItem, {xml, tag}: {xml: string; tag: string}): {text: string; html: string} | undefined {
   const engine = new CSL.Engine({retrieveLocale: (lang) => cslLocale(lang), retrieveItem: (id) => (id === item.id ? {...item} : undefined)}, xml, tag, true)
   // DOIs and addresses as links, as in the work's bibliography.
   engine.opt.development_extensions.wrap_url_and_doi = true
   engine.updateItems([item.id])
   const bibliography = engine.makeBibliography()
   const entry = bibliography ? bibliography[1][0] : undefined
-  if (!entry) return formatCitation(item, style, locale)
+  if (!entry) return undefined
   // The entry's own <div class="csl-entry"> goes; its content is the citation.
   const tree = unified().use(rehypeParse, {fragment: true}).parse(entry.trim()) as Root
   const div = tree.children.find((node) => node.type === 'element')
