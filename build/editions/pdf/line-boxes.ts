@@ -136,11 +136,10 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
       const softs = softsOf.get(node) ?? []
       let softIndex = 0
       let place = -1
-      let piece = ''
+      // A piece is a run of the node's text with no soft hyphen or breaking space in it: sliced when it ends.
       let pieceStart = -1
       const flush = (end: number) => {
-        if (piece && count > 0) walker.piece?.(node, pieceStart, end, piece)
-        piece = ''
+        if (pieceStart !== -1 && count > 0) walker.piece?.(node, pieceStart, end, data.slice(pieceStart, end))
         pieceStart = -1
       }
       for (let at = 0; at < data.length; at++) {
@@ -162,9 +161,8 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
           walker.segment([nodeIndex, place], count > 0 ? separatorOf(previous) : undefined, previous === '\u00AD' ? lastOrdinal : undefined)
           count++
         }
-        if (pieceStart === -1) pieceStart = at
         // A no-break space inside a piece is measured as a space.
-        piece += character
+        if (pieceStart === -1) pieceStart = at
         previous = character
       }
       flush(data.length)
@@ -214,11 +212,21 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
     scope[key] = state
   }
 
-  /** The offset in a node of a place counted without soft hyphens. */
+  /**
+   * The offset in a node of a place counted without soft hyphens: from the
+   * offsets of the node's other characters, found once for its text as it
+   * is (a paragraph's every line start is looked up in it).
+   */
+  const placesOf = new Map<Text, {data: string; offsets: number[]}>()
   const offsetOf = (node: Text, place: number): number => {
-    let at = 0
-    for (let seen = 0; at < node.data.length && (seen < place || node.data[at] === '\u00AD'); at++) if (node.data[at] !== '\u00AD') seen++
-    return at
+    let known = placesOf.get(node)
+    if (known?.data !== node.data) {
+      const offsets: number[] = []
+      for (let at = 0; at < node.data.length; at++) if (node.data[at] !== '\u00AD') offsets.push(at)
+      known = {data: node.data, offsets}
+      placesOf.set(node, known)
+    }
+    return known.offsets[place] ?? node.data.length
   }
 
   for (const index of request.revert ?? []) {
@@ -289,18 +297,29 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
   }
   if (request.words) {
     const canvas = document.createElement('canvas').getContext('2d')!
-    const widths = new Map<string, number>()
+    // The canvas's font is set only when it changes: the setter parses it as CSS, on every text node of a book.
+    let fontSet = ''
     const setFont = (style: CSSStyleDeclaration) => {
-      canvas.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`
-      canvas.fontKerning = style.fontKerning === 'none' ? 'none' : 'normal'
-      canvas.fontVariantCaps = (style.fontVariantCaps || 'normal') as CanvasFontVariantCaps
-      canvas.letterSpacing = style.letterSpacing === 'normal' ? '0px' : style.letterSpacing
+      const kerning = style.fontKerning === 'none' ? 'none' : 'normal'
+      const caps = (style.fontVariantCaps || 'normal') as CanvasFontVariantCaps
+      const spacing = style.letterSpacing === 'normal' ? '0px' : style.letterSpacing
+      const wanted = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}|${kerning}|${caps}|${spacing}`
+      if (wanted !== fontSet) {
+        canvas.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`
+        canvas.fontKerning = kerning
+        canvas.fontVariantCaps = caps
+        canvas.letterSpacing = spacing
+        fontSet = wanted
+      }
       return `${canvas.font}|${canvas.fontVariantCaps}|${canvas.letterSpacing}|${style.textTransform}`
     }
+    /** Widths by font, then by text. */
+    const widthsByFont = new Map<string, Map<string, number>>()
     const measure = (font: string, text: string) => {
-      const id = `${font}|${text}`
-      let width = widths.get(id)
-      if (width === undefined) widths.set(id, (width = canvas.measureText(text).width))
+      let known = widthsByFont.get(font)
+      if (!known) widthsByFont.set(font, (known = new Map()))
+      let width = known.get(text)
+      if (width === undefined) known.set(text, (width = canvas.measureText(text).width))
       return width
     }
     for (const [index, paragraph] of state.paragraphs.entries()) {
