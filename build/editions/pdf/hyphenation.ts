@@ -116,14 +116,32 @@ function longTail(word: string): string {
   return result
 }
 
+const wordCharacter = /^[\p{L}\p{M}\u00AD]$/u
+
+/**
+ * Where the last run of letters, marks and soft hyphens in a text is, read
+ * from its end: a pattern anchored at the end is tried from every place
+ * in the text, which took a sixth of a second a build on an 80,000-word work.
+ */
+function lastWord(text: string): {start: number; end: number} | undefined {
+  /** The character that ends at `end`, a surrogate pair as one. */
+  const before = (end: number) => (end >= 2 && /[\uDC00-\uDFFF]/.test(text[end - 1]!) && /[\uD800-\uDBFF]/.test(text[end - 2]!) ? text.slice(end - 2, end) : text.slice(end - 1, end))
+  let end = text.length
+  while (end > 0 && !wordCharacter.test(before(end))) end -= before(end).length
+  if (end === 0) return undefined
+  let start = end
+  while (start > 0 && wordCharacter.test(before(start))) start -= before(start).length
+  return {start, end}
+}
+
 /** Remove the short-tailed soft hyphens of the last word in an element; true once a word was found. */
 function lastWordWhole(element: Element): boolean {
   for (let index = element.children.length - 1; index >= 0; index--) {
     const child = element.children[index]!
     if (child.type === 'text') {
-      const match = /([\p{L}\p{M}\u00AD]+)([^\p{L}\p{M}\u00AD]*)$/u.exec(child.value)
-      if (match) {
-        child.value = child.value.slice(0, match.index) + longTail(match[1]!) + match[2]
+      const word = lastWord(child.value)
+      if (word) {
+        child.value = child.value.slice(0, word.start) + longTail(child.value.slice(word.start, word.end)) + child.value.slice(word.end)
         return true
       }
     } else if (child.type === 'element' && paragraphLike.has(child.tagName) === false && lastWordWhole(child)) {
