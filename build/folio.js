@@ -53,6 +53,10 @@ async function makeBundle() {
         "const __dirname = __filename.slice(0, __filename.lastIndexOf('/'));"
       ].join(' ')
     },
+    // Whitespace and syntax minified: a third less source for V8 to read at every start (about 90 ms of 450).
+    // Names stay, for stacks; FOLIO_NO_BUNDLE=1 runs the sources themselves.
+    minifyWhitespace: true,
+    minifySyntax: true,
     logLevel: 'error'
   })
   // esbuild's service process (about 100 MB) is not needed for the rest of the run.
