@@ -10,6 +10,7 @@ import {comparable, comparablePlaces} from '../build/check/fidelity.ts'
 import {readPdf} from '../build/check/pdf-text.ts'
 import {pageSizes} from '../build/document/page-sizes.ts'
 import {compareWords} from '../build/check/word-fidelity.ts'
+import {pinStructureIds} from '../build/editions/pdf/finish.ts'
 import {fixtures, folio, pdfText, plainQuotes, runFolio, scratchFolder, seedParagraphs, tool, type Run} from './harness.ts'
 
 interface OutlineItem {
@@ -275,3 +276,22 @@ describe('without a browser', () => {
   })
 })
 
+test('table header ids are numbered in the structure tree\'s order, whatever Chromium\'s node numbers were', async () => {
+  const document = await PDFDocument.create()
+  const context = document.context
+  const element = (fields: Record<string, unknown>) => context.register(context.obj({Type: 'StructElem', ...fields} as never))
+  // The first header cell in the tree has the larger node number: a sort by number would call it id-2.
+  const first = element({S: 'TH', ID: PDFString.of('node00000900')})
+  const second = element({S: 'TH', ID: PDFString.of('node00000100')})
+  const cell = element({S: 'TD', A: context.obj({O: 'Table', Headers: [PDFString.of('node00000100'), PDFString.of('node00000900')]} as never)})
+  const row = element({S: 'TR', K: [first, second, cell]})
+  document.catalog.set(PDFName.of('StructTreeRoot'), context.obj({Type: 'StructTreeRoot', K: [row]} as never))
+  pinStructureIds(document)
+  const idOf = (ref: typeof first) => (context.lookup(ref, PDFDict).get(PDFName.of('ID')) as PDFString).decodeText()
+  assert.deepEqual([idOf(first), idOf(second)], ['id-1', 'id-2'])
+  const headers = context.lookup(cell, PDFDict).lookup(PDFName.of('A'), PDFDict).lookup(PDFName.of('Headers')) as unknown as {asArray: () => PDFString[]}
+  assert.deepEqual(headers.asArray().map((name) => name.decodeText()), ['id-2', 'id-1'])
+  const names = document.catalog.lookup(PDFName.of('StructTreeRoot'), PDFDict).lookup(PDFName.of('IDTree'), PDFDict).lookup(PDFName.of('Names')) as unknown as {asArray: () => unknown[]}
+  assert.deepEqual(names.asArray().filter((entry) => entry instanceof PDFString).map((entry) => (entry as PDFString).decodeText()), ['id-1', 'id-2'])
+  assert.equal(names.asArray()[1], first)
+})

@@ -110,10 +110,10 @@ export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promi
  * Chromium names the structure elements of table header cells by its DOM
  * node numbers (`/ID (node00000657)`, with `/Headers` and the IDTree
  * pointing at them), and those numbers change from one run to the next, so
- * a PDF with a table was not reproducible. The ids are renumbered in their
- * order (`id-1`, `id-2`, …) and the IDTree written again.
+ * a PDF with a table was not reproducible. The ids are renumbered in the
+ * structure tree's order (`id-1`, `id-2`, …) and the IDTree written again.
  */
-function pinStructureIds(pdf: PDFDocument): void {
+export function pinStructureIds(pdf: PDFDocument): void {
   const root = pdf.catalog.lookupMaybe(PDFName.of('StructTreeRoot'), PDFDict)
   if (!root) return
   const text = (value: unknown) => (value instanceof PDFString || value instanceof PDFHexString ? value.decodeText() : undefined)
@@ -124,7 +124,11 @@ function pinStructureIds(pdf: PDFDocument): void {
     if (id !== undefined) elements.push({dict: object, ref, id})
   }
   if (elements.length === 0) return
-  const renamed = new Map([...new Set(elements.map((element) => element.id))].sort().map((id, index) => [id, `id-${index + 1}`]))
+  // In the structure tree's order: the node numbers' own order can change between runs too.
+  const order = treeOrder(pdf, root)
+  const place = (element: {ref: PDFRef}) => order.get(element.ref.toString()) ?? Number.MAX_SAFE_INTEGER
+  const inOrder = elements.slice().sort((a, b) => place(a) - place(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  const renamed = new Map([...new Set(inOrder.map((element) => element.id))].map((id, index) => [id, `id-${index + 1}`]))
   for (const element of elements) element.dict.set(PDFName.of('ID'), PDFString.of(renamed.get(element.id)!))
   // Data cells name their header cells in their table attributes: /A << /O /Table /Headers [(…)] >>.
   for (const [, object] of pdf.context.enumerateIndirectObjects()) {
@@ -146,6 +150,28 @@ function pinStructureIds(pdf: PDFDocument): void {
     PDFName.of('IDTree'),
     pdf.context.obj({Names: pairs.flatMap(([name, ref]) => [PDFString.of(name), ref])})
   )
+}
+
+/** Each structure element's place in the structure tree, depth first from the root, by its reference. */
+function treeOrder(pdf: PDFDocument, root: PDFDict): Map<string, number> {
+  const order = new Map<string, number>()
+  const kidsOf = (holder: PDFDict) => {
+    const kids = holder.get(PDFName.of('K'))
+    return kids instanceof PDFArray ? kids.asArray() : kids ? [kids] : []
+  }
+  // A stack of what is still to visit, the next on top.
+  const stack = kidsOf(root).reverse()
+  while (stack.length > 0) {
+    const kid = stack.pop()
+    if (!(kid instanceof PDFRef) || order.has(kid.toString())) continue
+    const element = pdf.context.lookup(kid)
+    const type = element instanceof PDFDict ? element.get(PDFName.of('Type')) : undefined
+    // Marked-content and object references are leaves, not elements.
+    if (!(element instanceof PDFDict) || type === PDFName.of('MCR') || type === PDFName.of('OBJR')) continue
+    order.set(kid.toString(), order.size)
+    stack.push(...kidsOf(element).reverse())
+  }
+  return order
 }
 
 /** Delete a tree of indirect objects linked by /Kids (a name tree) or /First and /Next (an outline). */
