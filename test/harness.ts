@@ -6,11 +6,9 @@
  */
 import {execFile} from 'node:child_process'
 import {mkdtempSync, readFileSync} from 'node:fs'
-import {createRequire} from 'node:module'
 import os from 'node:os'
 import path from 'node:path'
 import {after} from 'node:test'
-import {fileURLToPath} from 'node:url'
 import {promisify} from 'node:util'
 import type {Element, Root} from 'hast'
 import {toText} from 'hast-util-to-text'
@@ -20,8 +18,10 @@ import {remove} from 'unist-util-remove'
 import {BrowserService} from '../build/browser/browser-service.ts'
 import {quickJava} from '../build/check/tools.ts'
 import {main} from '../build/cli/main.ts'
+import {projectRoot, requireFromProject} from '../build/project.ts'
 
-export const projectRoot = fileURLToPath(new URL('../', import.meta.url))
+/** Folio's folder, found as the build finds it (the tests run from a bundle: scripts/run-tests.js). */
+export {projectRoot}
 export const fixtures = path.join(projectRoot, 'test', 'fixtures')
 const folioCommand = path.join(projectRoot, 'build', 'folio.js')
 const run = promisify(execFile)
@@ -105,7 +105,7 @@ export interface NuMessage {
 /** Run the Nu HTML Checker once over several files (one Java start-up). */
 export async function nuCheck(files: string[]): Promise<NuMessage[]> {
   if (files.length === 0) return []
-  const jar = String(createRequire(import.meta.url)('vnu-jar'))
+  const jar = String(requireFromProject('vnu-jar'))
   const result = await run('java', [...quickJava, '-jar', jar, '--format', 'json', '--exit-zero-always', ...files], {maxBuffer: 64 * 1024 * 1024}).catch(
     (error: {stderr?: string}) => ({stdout: '', stderr: error.stderr ?? String(error)})
   )

@@ -10,12 +10,11 @@ import assert from 'node:assert/strict'
 import {existsSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {test} from 'node:test'
-import {fileURLToPath} from 'node:url'
 import {toHtml} from 'hast-util-to-html'
 import {loadWork} from '../build/pipeline/load-work.ts'
 import {findWorks} from '../build/read/discover-works.ts'
+import {fixtures} from './harness.ts'
 
-const fixtures = fileURLToPath(new URL('fixtures/', import.meta.url))
 const update = process.env.UPDATE_FIXTURES === '1'
 
 for (const name of readdirSync(fixtures).sort()) {
