@@ -81,3 +81,11 @@ test('the checker sees the imports it judges', () => {
   assert.ok(graph.get('cli/main.ts')?.includes('cli/build-command.ts'))
   assert.ok((graph.get('editions/index.ts') ?? []).some((target) => target.startsWith('editions/')))
 })
+
+test('no test finds a file from where its own module is: the tests run bundled (scripts/run-tests.js)', () => {
+  const testFolder = path.join(projectRoot, 'test')
+  const local = readdirSync(testFolder)
+    .filter((name) => name.endsWith('.ts'))
+    .filter((name) => /\bimport\.meta\b|\b__dirname\b|\b__filename\b/.test(readFileSync(path.join(testFolder, name), 'utf8')))
+  assert.deepEqual(local, [], 'use projectRoot or fixtures from test/harness.ts: a bundle is not beside the test it was made from')
+})
