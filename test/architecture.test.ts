@@ -84,8 +84,11 @@ test('the checker sees the imports it judges', () => {
 
 test('no test finds a file from where its own module is: the tests run bundled (scripts/run-tests.js)', () => {
   const testFolder = path.join(projectRoot, 'test')
-  const local = readdirSync(testFolder)
+  const tests = readdirSync(testFolder)
     .filter((name) => name.endsWith('.ts'))
-    .filter((name) => /\bimport\.meta\b|\b__dirname\b|\b__filename\b/.test(readFileSync(path.join(testFolder, name), 'utf8')))
-  assert.deepEqual(local, [], 'use projectRoot or fixtures from test/harness.ts: a bundle is not beside the test it was made from')
+    .map((name) => path.join(testFolder, name))
+  // And the scripts they import (a long work's text, for one).
+  const scripts = tests.flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/from '\.\.\/(scripts\/[\w-]+\.ts)'/g)].map((match) => path.join(projectRoot, match[1]!)))
+  const local = [...new Set([...tests, ...scripts])].filter((file) => /\bimport\.meta\b|\b__dirname\b|\b__filename\b/.test(readFileSync(file, 'utf8')))
+  assert.deepEqual(local.map((file) => path.relative(projectRoot, file)), [], 'use projectRoot or fixtures from test/harness.ts: a bundle is not beside the test it was made from')
 })
