@@ -44,7 +44,7 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
   // Progress lines as `folio build` draws them, one reporter per rebuild (none under --quiet).
   let reporter: ProgressReporter | undefined
   const session = new PublishingSession(
-    {...options, out, ...(options.progress ? {onProgress: (event: ProgressEvent) => reporter?.event(event)} : {})},
+    {...options, out, incremental: true, ...(options.progress ? {onProgress: (event: ProgressEvent) => reporter?.event(event)} : {})},
     options.browser
   )
   // Chromium's process starts first; it gets ready while the works are found and read.

@@ -190,7 +190,7 @@ function chapterHead(file: VFile, holdsWorkFields: boolean, contentHash: string,
     return cached.fields
   }
   const before = file.messages.length
-  const mdast = parseChapter(file)
+  const mdast = parseChapter(file, cache.passages(file))
   const yaml = mdast.children[0]?.type === 'yaml' ? (mdast.children[0] as Yaml) : undefined
   const start: Point = {line: (yaml?.position?.start.line ?? 0) + 1, column: 1}
   const head: ChapterHead = {
@@ -227,7 +227,7 @@ async function transformChapter(
     return structuredClone(cached.tree)
   }
   const before = file.messages.length
-  const tree = await transformer.run(head.mdast ?? parseChapter(file), file)
+  const tree = await transformer.run(head.mdast ?? parseChapter(file, cache.passages(file)), file)
   const assets = file.data.assets ?? []
   const dependencies = await Promise.all(
     assets.map(async (asset) => {

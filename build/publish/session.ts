@@ -46,6 +46,8 @@ export interface SessionOptions {
   stepSeconds?: number
   /** Told what the build is doing while it does it (output/progress.ts). */
   onProgress?: (event: ProgressEvent) => void
+  /** Keep each chapter's text in passages, so that an edit parses only its passage (watch mode). */
+  incremental?: boolean
 }
 
 export type EditionOutcome = WrittenEdition
@@ -112,7 +114,7 @@ export class PublishingSession {
   readonly options: SessionOptions
   readonly chosen: EditionFormat[]
   readonly browser: BrowserService
-  readonly cache = new ChapterCache()
+  readonly cache: ChapterCache
   /** The fingerprint of each work's sources when it was last published. */
   #published = new Map<string, string>()
   /** Whether the session started its browser, and so closes it. */
@@ -121,6 +123,7 @@ export class PublishingSession {
   /** @param browser A browser to share (another session's, or a test's): its owner closes it. */
   constructor(options: SessionOptions, browser?: BrowserService) {
     this.options = options
+    this.cache = new ChapterCache({passages: options.incremental ?? false})
     this.chosen = chooseEditions(options.formats)
     this.browser = browser ?? new BrowserService()
     this.#ownsBrowser = browser === undefined
