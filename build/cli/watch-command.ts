@@ -78,11 +78,13 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
       name: work.name,
       editions,
       problems: [],
-      words: wordCount(document),
       builtAt: new Date()
     }
-    previewWorks.set(work.slug, entry)
     server.update(entry, format)
+    // Counted once open pages are told (a long work's count takes tens of milliseconds); before any page asks again.
+    const counted = {...entry, words: wordCount(document)}
+    previewWorks.set(work.slug, counted)
+    server.record(counted)
   }
 
   const report = (outcome: WorkOutcome, verb: string, started: number): void => {

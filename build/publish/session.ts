@@ -262,10 +262,15 @@ export class PublishingSession {
         if (this.options.strict) promoteWarnings(files)
         // An edition that reported an error (under --strict, a warning) leaves the last good editions from here on.
         if (hasErrors(files)) return undefined
-        // The edition and the files beside it, all or none.
-        const [written] = await writeEditions(filesOf(built))
-        const outcome = outcomeOf(built, written!)
-        await options.onWritten?.(outcome, document)
+        // The edition and the files beside it, all or none; the preview is told once they are in place,
+        // while the renames are flushed to the disk.
+        let outcome: EditionOutcome | undefined
+        await writeEditions(filesOf(built), {
+          onPlaced: async ([written]) => {
+            outcome = outcomeOf(built, written!)
+            await options.onWritten?.(outcome, document)
+          }
+        })
         return outcome
       } finally {
         // Written, or failed: the other editions start building either way.
