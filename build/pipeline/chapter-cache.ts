@@ -77,6 +77,11 @@ export class ChapterCache {
     this.#entry(file).transform = transform
   }
 
+  /** The hash of a chapter's text as it was last read (`hash` of its decoded text), if it was. */
+  lastRead(path: string): string | undefined {
+    return this.#entries.get(path)?.fields?.contentHash
+  }
+
   /** The passages of a chapter's text parsed before (docs/decisions/0016-incremental-parsing.md). */
   passages(file: VFile): PassageCache | undefined {
     if (!this.keepsPassages) return undefined
