@@ -161,9 +161,20 @@ function covers(subset: Subset, point: number): boolean {
   return subset.ranges.some(([start, end]) => point >= start && point <= end)
 }
 
+/** Where a font package is, looked up once (a lookup reads the disk; a page asks for every character). */
+const packageFolders = new Map<string, string>()
+function packageFolder(id: string): string {
+  let folder = packageFolders.get(id)
+  if (folder === undefined) {
+    folder = path.dirname(requireFromProject.resolve(`@fontsource/${id}/package.json`))
+    packageFolders.set(id, folder)
+  }
+  return folder
+}
+
 function shippedFile(family: ShippedFamily, weight: 400 | 700, style: 'normal' | 'italic', subset: Subset): ShippedFontFile {
   const name = `${family.id}-${subset.name}-${weight}-${style}.woff2`
-  const folder = path.dirname(requireFromProject.resolve(`@fontsource/${family.id}/package.json`))
+  const folder = packageFolder(family.id)
   return {kind: 'shipped', family: family.family, id: family.id, weight, style, subset: subset.name, file: path.join(folder, 'files', name), unicodeRange: subset.css}
 }
 

@@ -115,7 +115,8 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache(), lim
   const drafts: ChapterDraft[] = []
   for (const chapter of parsed) {
     limit?.check(path.basename(chapter.file.path))
-    const tree = await transformChapter(chapter.file, chapter.head, ChapterCache.hash(chapter.contentHash, options), transformer, work.root, cache)
+    // A work of one file changes with every edit: keeping a copy of its transform would only cost the copy.
+    const tree = await transformChapter(chapter.file, chapter.head, ChapterCache.hash(chapter.contentHash, options), transformer, work.root, cache, parsed.length > 1)
     drafts.push({file: chapter.file, tree, ...(chapter.title ? {title: chapter.title} : {}), ...(chapter.type ? {type: chapter.type} : {})})
     onChapter?.(drafts.length, parsed.length)
   }
@@ -217,7 +218,8 @@ async function transformChapter(
   key: string,
   transformer: ReturnType<typeof chapterTransformer>,
   root: string,
-  cache: ChapterCache
+  cache: ChapterCache,
+  keep = true
 ): Promise<HastRoot> {
   const cached = await cache.transform(file, key)
   if (cached) {
@@ -228,6 +230,7 @@ async function transformChapter(
   }
   const before = file.messages.length
   const tree = await transformer.run(head.mdast ?? parseChapter(file, cache.passages(file)), file)
+  if (!keep) return tree
   const assets = file.data.assets ?? []
   const dependencies = await Promise.all(
     assets.map(async (asset) => {
