@@ -83,11 +83,17 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
       problems: [],
       builtAt: new Date()
     }
+    previewWorks.set(work.slug, entry)
     server.update(entry, format)
-    // Counted once open pages are told (a long work's count takes tens of milliseconds); before any page asks again.
-    const counted = {...entry, words: wordCount(document)}
-    previewWorks.set(work.slug, counted)
-    server.record(counted)
+    // Counted once the event is on its way (a long work's count takes tens of milliseconds, and Node sends
+    // what a response writes on the next tick), before any page asks again.
+    setImmediate(() => {
+      const latest = previewWorks.get(work.slug)
+      if (!latest) return
+      const counted = {...latest, words: wordCount(document)}
+      previewWorks.set(work.slug, counted)
+      server.record(counted)
+    })
   }
 
   const report = (outcome: WorkOutcome, verb: string, started: number): void => {
