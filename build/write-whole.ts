@@ -48,6 +48,17 @@ export async function writeEdition(target: string, bytes: Uint8Array, options: W
   return written!
 }
 
+export interface SetOptions extends Pick<WriteOptions, 'open'> {
+  /**
+   * Called once every file of the set is in place (renamed over its target,
+   * or already holding its bytes), before the renames are flushed to the
+   * disk: a reader may open the files from then on (watch mode tells the
+   * preview), while the flush that makes them outlive a power cut goes on.
+   * Given, for each file, whether it was written.
+   */
+  onPlaced?: (written: boolean[]) => void | Promise<void>
+}
+
 /**
  * Write a work's editions as one set: every temporary file is written whole
  * before any is renamed into place, so a full disk never leaves a new HTML
@@ -55,7 +66,7 @@ export async function writeEdition(target: string, bytes: Uint8Array, options: W
  *
  * @returns For each file, whether it was written (false: it already held these bytes).
  */
-export async function writeEditions(files: EditionFile[], options: Pick<WriteOptions, 'open'> = {}): Promise<boolean[]> {
+export async function writeEditions(files: EditionFile[], options: SetOptions = {}): Promise<boolean[]> {
   const prepared: Prepared[] = []
   const written: boolean[] = []
   try {
@@ -75,13 +86,20 @@ export async function writeEditions(files: EditionFile[], options: Pick<WriteOpt
     for (const file of prepared) await file.discard()
     throw error
   }
-  for (const [index, file] of prepared.entries()) {
-    try {
-      await file.commit()
-    } catch (error) {
-      for (const later of prepared.slice(index + 1)) await later.discard()
-      throw error
+  const placed: Prepared[] = []
+  try {
+    for (const [index, file] of prepared.entries()) {
+      try {
+        await file.place()
+        placed.push(file)
+      } catch (error) {
+        for (const later of prepared.slice(index + 1)) await later.discard()
+        throw error
+      }
     }
+    await options.onPlaced?.(written)
+  } finally {
+    for (const folder of new Set(placed.map((file) => file.folder))) await syncFolder(folder)
   }
   return written
 }
@@ -92,12 +110,17 @@ export async function writeEditions(files: EditionFile[], options: Pick<WriteOpt
  * drawn covers), where a half-written file would be read back later.
  */
 export async function writeFileWhole(target: string, bytes: Uint8Array, options: WriteOptions = {}): Promise<void> {
-  await (await prepareFile(target, bytes, options)).commit()
+  const prepared = await prepareFile(target, bytes, options)
+  await prepared.place()
+  await syncFolder(prepared.folder)
 }
 
 /** A temporary file written whole and flushed, waiting to be renamed over its target (or discarded). */
 interface Prepared {
-  commit: () => Promise<void>
+  /** The folder that records the rename: flushed once the file is in place. */
+  folder: string
+  /** Rename it over the target. */
+  place: () => Promise<void>
   discard: () => Promise<void>
 }
 
@@ -130,15 +153,15 @@ async function prepareFile(target: string, bytes: Uint8Array, options: WriteOpti
     throw new OutputError(`Cannot write ${what} (${target}): ${describeFileError(error)}${progress}${kept}`, {cause: error})
   }
   return {
+    folder,
     discard,
-    commit: async () => {
+    place: async () => {
       try {
         await rename(temporary, target)
       } catch (error) {
         await discard()
         throw new OutputError(`Cannot write ${what} (${target}): ${describeFileError(error)}${kept}`, {cause: error})
       }
-      await syncFolder(folder)
     }
   }
 }

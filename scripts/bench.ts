@@ -439,7 +439,7 @@ if (chosen.has('watch')) {
   say(
     '`folio watch` on the 50x work (all three editions, its preview server on) as a process of its own, observed from outside, so that nothing it does delays the observer: from the moment the edit is saved to the moment the HTML edition is renamed into place (inotify on the output folder), ' +
       'open preview pages are told to reload (its event stream, read as a page reads it) and the PDF is renamed into place. ' +
-      'Watch waits 120 ms of quiet after a save before it rebuilds (a burst of saves is one rebuild): that wait is inside these times. ' +
+      'Watch builds a save of a chapter at once when nothing is building (other changes, and saves during a build, wait for 120 ms of quiet); any wait is inside these times. ' +
       `Before each edit, a bare \`page.pdf()\` of the same page in the bench's own running browser; the PDF's ratio is each pair's. The first ${warmUpEdits} edits are not counted.`
   )
   say()

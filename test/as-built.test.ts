@@ -10,6 +10,7 @@ import {test} from 'node:test'
 import type {ProgressEvent} from '../build/output/progress.ts'
 import {PublishingSession} from '../build/publish/session.ts'
 import {findWorks} from '../build/read/discover-works.ts'
+import {writeEditions} from '../build/write-whole.ts'
 import {browser, scratchFolder, tool} from './harness.ts'
 
 const text = (words: string) => `---\ntitle: A Watched Brief\nlang: en\n---\n\n${words}\n\n## A heading\n\nMore text.\n`
@@ -36,6 +37,29 @@ async function watchedWork(name: string) {
 }
 
 const pdfText = async (file: string) => (await tool('pdftotext', [file, '-'])).replace(/\s+/g, ' ')
+
+test('a set of editions is announced once every file is in place, before the write (and its flush to the disk) is over', async () => {
+  const folder = scratchFolder('as-built-placed')
+  const page = path.join(folder, 'out', 'page.html')
+  const image = path.join(folder, 'out', 'page.png')
+  await writeEditions([{target: page, bytes: Buffer.from('old page')}])
+  let finished = false
+  const placed: Array<{written: boolean[]; page: string; image: string; finished: boolean}> = []
+  const writing = writeEditions(
+    [
+      {target: page, bytes: Buffer.from('new page')},
+      {target: image, bytes: Buffer.from('image')}
+    ],
+    {onPlaced: (written) => void placed.push({written, page: readFileSync(page, 'utf8'), image: readFileSync(image, 'utf8'), finished})}
+  )
+  const written = await writing.then((result) => ((finished = true), result))
+  assert.deepEqual(placed, [{written: [true, true], page: 'new page', image: 'image', finished: false}])
+  assert.deepEqual(written, [true, true])
+  // Bytes already there: nothing is written, and the set is announced all the same.
+  const again: boolean[][] = []
+  await writeEditions([{target: page, bytes: Buffer.from('new page')}], {onPlaced: (flags) => void again.push(flags)})
+  assert.deepEqual(again, [[false]])
+})
 
 test('after a save the HTML is written and announced before the PDF is written', async () => {
   const {session, work, source, pdf, html} = await watchedWork('as-built-order')

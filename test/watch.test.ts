@@ -4,12 +4,13 @@
  */
 import assert from 'node:assert/strict'
 import {spawn, type ChildProcess} from 'node:child_process'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {readFileSync, utimesSync, writeFileSync} from 'node:fs'
 import {request} from 'node:http'
 import {connect} from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import {after, before, test} from 'node:test'
+import {runWatch} from '../build/cli/watch-command.ts'
 import {projectRoot, scratchFolder} from './harness.ts'
 
 const project = scratchFolder('watch')
@@ -154,4 +155,64 @@ test('Ctrl-C closes the browser and the server and exits cleanly', async () => {
   child.kill('SIGINT')
   assert.equal(await exited, 0)
   await assert.rejects(get('/'), /ECONNREFUSED/)
+})
+
+/** `folio watch` in process, the HTML only, with saves taken to settle after `settle` ms. */
+function watchInProcess(name: string, settle: number) {
+  const folder = scratchFolder(name)
+  const file = path.join(folder, 'brief.md')
+  writeFileSync(file, text('The first words.'))
+  const lines: string[] = []
+  const controller = new AbortController()
+  const console = {out: (line: string) => lines.push(line), err: (line: string) => lines.push(line), color: false}
+  const done = runWatch({works: [file], out: path.join(folder, 'out'), cwd: folder, port: 0, serve: false, formats: ['html'], strict: false, settle}, console, controller.signal)
+  const waitFor = async (pattern: RegExp, from: number, seconds = 30): Promise<void> => {
+    for (let waited = 0; !lines.slice(from).some((line) => pattern.test(line)); waited += 20) {
+      if (waited > seconds * 1000) throw new Error(`timed out waiting for ${pattern}; printed:\n${lines.join('\n')}`)
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  }
+  const stop = async () => {
+    controller.abort()
+    assert.equal(await done, 0)
+  }
+  return {file, html: path.join(folder, 'out', 'brief.html'), lines, waitFor, stop}
+}
+
+test('a chapter saved while nothing builds is built at once, not once saves have settled', {timeout: 120_000}, async () => {
+  // Saves settle only after ten minutes: the rebuild must not wait for that.
+  const watcher = watchInProcess('watch-leading', 600_000)
+  try {
+    await watcher.waitFor(/^Watching /, 0)
+    const from = watcher.lines.length
+    writeFileSync(watcher.file, text('The second words.'))
+    await watcher.waitFor(/^rebuilt html \d+ ms/, from)
+    assert.match(readFileSync(watcher.html, 'utf8'), /The second words\./)
+  } finally {
+    await watcher.stop()
+  }
+})
+
+test('a chapter built from a save that was not whole yet is built again once saves settle, though no event told of the rest', {timeout: 120_000}, async () => {
+  const watcher = watchInProcess('watch-half-saved', 4000)
+  // The second write keeps the first one's modification time, so that the watcher does not report it
+  // (as it drops a write that comes within 50 ms of the one it reported).
+  const minute = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 60_000)
+  const write = (words: string, modified: Date) => {
+    writeFileSync(watcher.file, text(words))
+    utimesSync(watcher.file, new Date(modified.getTime() + 3_600_000), modified)
+  }
+  try {
+    await watcher.waitFor(/^Watching /, 0)
+    let from = watcher.lines.length
+    write('The first half', minute)
+    await watcher.waitFor(/^rebuilt html \d+ ms/, from)
+    assert.match(readFileSync(watcher.html, 'utf8'), /The first half/)
+    from = watcher.lines.length
+    write('The first half and the second half.', minute)
+    await watcher.waitFor(/^rebuilt html \d+ ms/, from)
+    assert.match(readFileSync(watcher.html, 'utf8'), /The first half and the second half\./)
+  } finally {
+    await watcher.stop()
+  }
 })

@@ -11,6 +11,7 @@
  * never written) and builds again.
  */
 import {existsSync} from 'node:fs'
+import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import chokidar from 'chokidar'
 import type {VFileMessage} from 'vfile-message'
@@ -19,6 +20,8 @@ import {wordCount} from '../output/build-report.ts'
 import {defaultPort, PreviewServer, type PreviewWork} from '../output/preview-server.ts'
 import {formatMessages, tally} from '../output/report.ts'
 import {isInside} from '../read/work-folder.ts'
+import {sourceFile} from '../read/source-file.ts'
+import {ChapterCache} from '../pipeline/chapter-cache.ts'
 import {templatesFolder} from '../templates-folder.ts'
 import {PublishingSession, type EditionOutcome, type WorkOutcome} from '../publish/session.ts'
 import {CancelledError} from '../errors.ts'
@@ -44,7 +47,7 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
   // Progress lines as `folio build` draws them, one reporter per rebuild (none under --quiet).
   let reporter: ProgressReporter | undefined
   const session = new PublishingSession(
-    {...options, out, ...(options.progress ? {onProgress: (event: ProgressEvent) => reporter?.event(event)} : {})},
+    {...options, out, incremental: true, ...(options.progress ? {onProgress: (event: ProgressEvent) => reporter?.event(event)} : {})},
     options.browser
   )
   // Chromium's process starts first; it gets ready while the works are found and read.
@@ -78,11 +81,19 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
       name: work.name,
       editions,
       problems: [],
-      words: wordCount(document),
       builtAt: new Date()
     }
     previewWorks.set(work.slug, entry)
     server.update(entry, format)
+    // Counted once the event is on its way (a long work's count takes tens of milliseconds, and Node sends
+    // what a response writes on the next tick), before any page asks again.
+    setImmediate(() => {
+      const latest = previewWorks.get(work.slug)
+      if (!latest) return
+      const counted = {...latest, words: wordCount(document)}
+      previewWorks.set(work.slug, counted)
+      server.record(counted)
+    })
   }
 
   const report = (outcome: WorkOutcome, verb: string, started: number): void => {
@@ -211,9 +222,21 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
       complain(`folio: ${where ? `${path.relative(options.cwd, where) || where} is not watched` : 'watching'}: ${what}`)
     })
     const changed = new Set<string>()
+    /** Chapters saved since saves last settled: read again then, in case a build read one half-written. */
+    const saved = new Set<string>()
     let timer: NodeJS.Timeout | undefined
     let running: Promise<void> = Promise.resolve()
+    /** Rebuilds queued or under way. */
+    let pending = 0
+    let leading: NodeJS.Immediate | undefined
     let rediscover = false
+    const queue = (): void => {
+      pending++
+      running = running
+        .then(rebuild)
+        .catch((error: Error) => complain(`folio: ${error.message}`))
+        .finally(() => void pending--)
+    }
 
     const rebuild = async (): Promise<void> => {
       const files = [...changed]
@@ -244,17 +267,39 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
       unfinishedForced = false
       await publish([...affected.values()], 'rebuilt', force)
     }
+    /**
+     * Saves have settled. A chapter saved since then that now holds other text than the last build
+     * read is built again: a save is built as soon as it is reported (below), and an editor that
+     * writes a file in several pieces may be reported once, before the last piece.
+     */
+    const settled = async (): Promise<void> => {
+      const recheck = [...saved]
+      saved.clear()
+      for (const file of recheck) if (!(await readAsBuilt(file, session))) changed.add(file)
+      // Chapters whose text the last build read as it is now: nothing to do for them.
+      for (const file of changed) if (isMarkdown(file) && !rediscover && (await readAsBuilt(file, session))) changed.delete(file)
+      if (changed.size === 0 && !rediscover) return
+      // A newer save of what a work is made of: the rebuild under way is stale; its print stops and
+      // nothing more of it is written. Any other file (a log written beside the work) waits its turn,
+      // and rebuilds nothing when it changed nothing the work reads.
+      if ([...changed].some((file) => isMarkdown(file) || path.basename(file) === 'book.yaml' || isInside(templatesFolder, file))) current?.abort()
+      queue()
+    }
     watcher.on('all', (event, file) => {
-      changed.add(path.resolve(file))
+      const absolute = path.resolve(file)
+      changed.add(absolute)
       if (event === 'add' || event === 'unlink' || event === 'addDir' || event === 'unlinkDir') rediscover = true
+      if (event === 'change' && isMarkdown(absolute)) saved.add(absolute)
+      // A chapter saved while nothing builds is built at once (after the other events of this moment),
+      // not after the saves settle: the preview shows it sooner; `settled` reads it again.
+      if (pending === 0 && leading === undefined && !rediscover && [...changed].every((other) => isMarkdown(other))) {
+        leading = setImmediate(() => {
+          leading = undefined
+          if (pending === 0 && changed.size > 0) queue()
+        })
+      }
       clearTimeout(timer)
-      timer = setTimeout(() => {
-        // A newer save of what a work is made of: the rebuild under way is stale; its print stops and
-        // nothing more of it is written. Any other file (a log written beside the work) waits its turn,
-        // and rebuilds nothing when it changed nothing the work reads.
-        if ([...changed].some((file) => isMarkdown(file) || path.basename(file) === 'book.yaml' || isInside(templatesFolder, file))) current?.abort()
-        running = running.then(rebuild)
-      }, options.settle ?? 120)
+      timer = setTimeout(() => void settled().catch((error: Error) => complain(`folio: ${error.message}`)), options.settle ?? 120)
     })
     await new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
     say(`Watching ${watched.map((folder) => path.relative(options.cwd, folder) || '.').join(', ')}`)
@@ -264,6 +309,7 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
       signal.addEventListener('abort', () => resolve(), {once: true})
     })
     clearTimeout(timer)
+    if (leading) clearImmediate(leading)
     current?.abort()
     await watcher.close()
     await running.catch(() => undefined)
@@ -273,6 +319,14 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
     await server?.close()
     await session.close()
   }
+}
+
+/** True when a chapter holds the text the last build read from it (false when none read it, or it cannot be read). */
+async function readAsBuilt(file: string, session: PublishingSession): Promise<boolean> {
+  const last = session.cache.lastRead(file)
+  if (last === undefined) return false
+  const bytes = await readFile(file).catch(() => undefined)
+  return bytes !== undefined && ChapterCache.hash(String(sourceFile(file, bytes).value)) === last
 }
 
 function keyOf(work: WorkSource): string {

@@ -161,9 +161,20 @@ function covers(subset: Subset, point: number): boolean {
   return subset.ranges.some(([start, end]) => point >= start && point <= end)
 }
 
+/** Where a font package is, looked up once (a lookup reads the disk; a page asks for every character). */
+const packageFolders = new Map<string, string>()
+function packageFolder(id: string): string {
+  let folder = packageFolders.get(id)
+  if (folder === undefined) {
+    folder = path.dirname(requireFromProject.resolve(`@fontsource/${id}/package.json`))
+    packageFolders.set(id, folder)
+  }
+  return folder
+}
+
 function shippedFile(family: ShippedFamily, weight: 400 | 700, style: 'normal' | 'italic', subset: Subset): ShippedFontFile {
   const name = `${family.id}-${subset.name}-${weight}-${style}.woff2`
-  const folder = path.dirname(requireFromProject.resolve(`@fontsource/${family.id}/package.json`))
+  const folder = packageFolder(family.id)
   return {kind: 'shipped', family: family.family, id: family.id, weight, style, subset: subset.name, file: path.join(folder, 'files', name), unicodeRange: subset.css}
 }
 
@@ -187,23 +198,34 @@ export function pagePoints(page: Root): Set<number> {
 
 /** Text points of a page by how they are set. */
 function pointsBySetting(page: Root): Map<string, {setting: Setting; points: Set<number>}> {
-  const points = new Map<string, {setting: Setting; points: Set<number>}>()
+  const points = new Map<string, {setting: Setting; points: Set<number>; ascii: Uint8Array}>()
   const walk = (node: Root | Element, setting: Setting): void => {
     for (const child of node.children) {
       if (child.type === 'element') walk(child, setIn(child, setting))
       else if (child.type === 'text') {
         const key = `${setting.role}:${setting.bold}:${setting.italic}`
         let entry = points.get(key)
-        if (!entry) points.set(key, (entry = {setting, points: new Set()}))
-        for (const character of child.value) {
-          const point = character.codePointAt(0)!
-          if (point > 0x20) entry.points.add(point)
+        if (!entry) points.set(key, (entry = {setting, points: new Set(), ascii: new Uint8Array(128)}))
+        const value = child.value
+        for (let index = 0; index < value.length; index++) {
+          const code = value.charCodeAt(index)
+          // Most characters are ASCII and seen before: a flag, not a set lookup (a long work has a million).
+          if (code < 128) {
+            if (code > 0x20 && entry.ascii[code] === 0) {
+              entry.ascii[code] = 1
+              entry.points.add(code)
+            }
+            continue
+          }
+          const point = value.codePointAt(index)!
+          if (point > 0xffff) index++
+          entry.points.add(point)
         }
       }
     }
   }
   walk(page, rootSetting)
-  return points
+  return new Map([...points].map(([key, {setting, points}]) => [key, {setting, points}]))
 }
 
 /**

@@ -11,6 +11,7 @@ import type {Root} from 'hast'
 import type {VFile} from 'vfile'
 import type {VFileMessage} from 'vfile-message'
 import type {Asset} from '../document/document.ts'
+import {PassageCache} from '../transform/incremental-parse.ts'
 
 /** The front matter as read, and what reading it said. */
 export interface CachedFields<Fields> {
@@ -32,10 +33,18 @@ export interface CachedTransform {
 interface Entry {
   fields?: CachedFields<unknown>
   transform?: CachedTransform
+  /** The chapter's text in passages, so that an edit parses only the passage it falls in. */
+  passages?: PassageCache
 }
 
 export class ChapterCache {
   #entries = new Map<string, Entry>()
+  /** Whether chapters' texts are kept in passages (watch mode: a build that reads each text once gains nothing). */
+  readonly keepsPassages: boolean
+
+  constructor(options: {passages?: boolean} = {}) {
+    this.keepsPassages = options.passages ?? false
+  }
 
   /** A hash of a chapter's text. */
   static hash(...parts: string[]): string {
@@ -66,6 +75,19 @@ export class ChapterCache {
 
   keepTransform(file: VFile, transform: CachedTransform): void {
     this.#entry(file).transform = transform
+  }
+
+  /** The hash of a chapter's text as it was last read (`hash` of its decoded text), if it was. */
+  lastRead(path: string): string | undefined {
+    return this.#entries.get(path)?.fields?.contentHash
+  }
+
+  /** The passages of a chapter's text parsed before (docs/decisions/0016-incremental-parsing.md). */
+  passages(file: VFile): PassageCache | undefined {
+    if (!this.keepsPassages) return undefined
+    const entry = this.#entry(file)
+    entry.passages ??= new PassageCache()
+    return entry.passages
   }
 
   /** Forget every chapter below a folder (a file the cache cannot see changed there: an image added, say). */

@@ -115,7 +115,8 @@ export async function loadWork(work: WorkSource, cache = new ChapterCache(), lim
   const drafts: ChapterDraft[] = []
   for (const chapter of parsed) {
     limit?.check(path.basename(chapter.file.path))
-    const tree = await transformChapter(chapter.file, chapter.head, ChapterCache.hash(chapter.contentHash, options), transformer, work.root, cache)
+    // A work of one file changes with every edit: keeping a copy of its transform would only cost the copy.
+    const tree = await transformChapter(chapter.file, chapter.head, ChapterCache.hash(chapter.contentHash, options), transformer, work.root, cache, parsed.length > 1)
     drafts.push({file: chapter.file, tree, ...(chapter.title ? {title: chapter.title} : {}), ...(chapter.type ? {type: chapter.type} : {})})
     onChapter?.(drafts.length, parsed.length)
   }
@@ -190,7 +191,7 @@ function chapterHead(file: VFile, holdsWorkFields: boolean, contentHash: string,
     return cached.fields
   }
   const before = file.messages.length
-  const mdast = parseChapter(file)
+  const mdast = parseChapter(file, cache.passages(file))
   const yaml = mdast.children[0]?.type === 'yaml' ? (mdast.children[0] as Yaml) : undefined
   const start: Point = {line: (yaml?.position?.start.line ?? 0) + 1, column: 1}
   const head: ChapterHead = {
@@ -217,7 +218,8 @@ async function transformChapter(
   key: string,
   transformer: ReturnType<typeof chapterTransformer>,
   root: string,
-  cache: ChapterCache
+  cache: ChapterCache,
+  keep = true
 ): Promise<HastRoot> {
   const cached = await cache.transform(file, key)
   if (cached) {
@@ -227,7 +229,8 @@ async function transformChapter(
     return structuredClone(cached.tree)
   }
   const before = file.messages.length
-  const tree = await transformer.run(head.mdast ?? parseChapter(file), file)
+  const tree = await transformer.run(head.mdast ?? parseChapter(file, cache.passages(file)), file)
+  if (!keep) return tree
   const assets = file.data.assets ?? []
   const dependencies = await Promise.all(
     assets.map(async (asset) => {

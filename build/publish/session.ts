@@ -46,6 +46,8 @@ export interface SessionOptions {
   stepSeconds?: number
   /** Told what the build is doing while it does it (output/progress.ts). */
   onProgress?: (event: ProgressEvent) => void
+  /** Keep each chapter's text in passages, so that an edit parses only its passage (watch mode). */
+  incremental?: boolean
 }
 
 export type EditionOutcome = WrittenEdition
@@ -112,7 +114,7 @@ export class PublishingSession {
   readonly options: SessionOptions
   readonly chosen: EditionFormat[]
   readonly browser: BrowserService
-  readonly cache = new ChapterCache()
+  readonly cache: ChapterCache
   /** The fingerprint of each work's sources when it was last published. */
   #published = new Map<string, string>()
   /** Whether the session started its browser, and so closes it. */
@@ -121,6 +123,7 @@ export class PublishingSession {
   /** @param browser A browser to share (another session's, or a test's): its owner closes it. */
   constructor(options: SessionOptions, browser?: BrowserService) {
     this.options = options
+    this.cache = new ChapterCache({passages: options.incremental ?? false})
     this.chosen = chooseEditions(options.formats)
     this.browser = browser ?? new BrowserService()
     this.#ownsBrowser = browser === undefined
@@ -259,10 +262,15 @@ export class PublishingSession {
         if (this.options.strict) promoteWarnings(files)
         // An edition that reported an error (under --strict, a warning) leaves the last good editions from here on.
         if (hasErrors(files)) return undefined
-        // The edition and the files beside it, all or none.
-        const [written] = await writeEditions(filesOf(built))
-        const outcome = outcomeOf(built, written!)
-        await options.onWritten?.(outcome, document)
+        // The edition and the files beside it, all or none; the preview is told once they are in place,
+        // while the renames are flushed to the disk.
+        let outcome: EditionOutcome | undefined
+        await writeEditions(filesOf(built), {
+          onPlaced: async ([written]) => {
+            outcome = outcomeOf(built, written!)
+            await options.onWritten?.(outcome, document)
+          }
+        })
         return outcome
       } finally {
         // Written, or failed: the other editions start building either way.

@@ -57,6 +57,20 @@ interface Guard {
   blocks?: {starts: number[]; lengths: number[]}
   /** Where a paragraph went over the limit of markup. */
   overflows: Array<{offset: number; allowed: number}>
+  /** Labels defined elsewhere in the file, for a passage parsed on its own (incremental-parse.ts). */
+  known?: DefinedLabels
+  /** The parser's lists of labels, once indexed. */
+  parser?: IndexedParser
+}
+
+/**
+ * The labels of link reference definitions and of footnote definitions, as
+ * micromark keeps them (normalised identifiers): whether `[x][y]` is a link
+ * or `[^y]` a footnote call depends on them.
+ */
+export interface DefinedLabels {
+  definitions: string[]
+  footnotes: string[]
 }
 
 /** The chapter being parsed (parsing is synchronous: one at a time). */
@@ -67,9 +81,21 @@ let guard: Guard | undefined
  * found on the file.
  */
 export function parseBounded<T>(file: VFile, parse: () => T): T {
-  guard = {source: String(file.value), overflows: []}
+  return parseBoundedWith(file, parse).result
+}
+
+/**
+ * `parseBounded`, with labels defined outside the text taken as defined too;
+ * also returns the labels the parser knew at its end (with `known` empty:
+ * those the text itself defines).
+ */
+export function parseBoundedWith<T>(file: VFile, parse: () => T, known?: DefinedLabels): {result: T; labels: DefinedLabels} {
+  guard = {source: String(file.value), overflows: [], ...(known ? {known} : {})}
+  const current = guard
   try {
-    return parse()
+    const result = parse()
+    const labels = {definitions: [...(current.parser?.defined ?? [])], footnotes: [...(current.parser?.gfmFootnotes ?? [])]}
+    return {result, labels}
   } finally {
     const {overflows} = guard
     guard = undefined
@@ -111,6 +137,13 @@ const indexLookups: Construct = {
       indexedParsers.add(parser)
       parser.defined = indexed(parser.defined)
       parser.gfmFootnotes = indexed(parser.gfmFootnotes ?? [])
+      if (guard) {
+        guard.parser = parser
+        if (guard.known) {
+          parser.defined.push(...guard.known.definitions)
+          parser.gfmFootnotes.push(...guard.known.footnotes)
+        }
+      }
     }
     return (code: Code) => nok(code)
   }
@@ -355,6 +388,9 @@ export function checkNesting(file: VFile): boolean {
         index++
       }
       if (depth === 0) depth = Math.floor(columns / 2)
+      // Most lines start with no marker: only `>`, `-`, `+`, `*` or a digit can.
+      const code = text.charCodeAt(index)
+      if (index >= end || (code !== 62 && code !== 45 && code !== 43 && code !== 42 && (code < 48 || code > 57))) break
       const marker = /^(>|[-+*](?=[ \t]|$)|\d{1,9}[.)](?=[ \t]|$))/.exec(text.slice(index, Math.min(end, index + 11)))
       if (!marker) break
       depth++

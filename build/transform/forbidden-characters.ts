@@ -13,8 +13,12 @@ import {warn} from '../messages.ts'
 /** What no edition may contain. */
 export const forbidden = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g
 
+/** Characters that may be forbidden (surrogates only when lone): a text without any needs no closer look. */
+const suspect = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF\uD800-\uDFFF]/
+
 /** The text without forbidden characters, and the first one removed (U+0002), if any. */
 export function withoutForbidden(text: string): {text: string; removed?: string} {
+  if (!suspect.test(text)) return {text}
   let first: string | undefined
   const clean = text.replace(forbidden, (character) => {
     first ??= `U+${character.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`

@@ -26,7 +26,8 @@ import rehypeForbiddenCharacters from './forbidden-characters.ts'
 import rehypeHeadingIds from './heading-ids.ts'
 import rehypeHeadingLevels from './heading-levels.ts'
 import rehypeLayoutHints from './layout-hints.ts'
-import remarkBoundedMarkdown, {boundedTree, checkNesting, checkRawNesting, footnoteReference, maxTreeDepth, parseBounded, tooDeep} from './bounded-markdown.ts'
+import remarkBoundedMarkdown, {boundedTree, checkNesting, checkRawNesting, footnoteReference, maxTreeDepth, parseBounded, parseBoundedWith, tooDeep} from './bounded-markdown.ts'
+import type {PassageCache, PassageParser} from './incremental-parse.ts'
 import {fail} from '../messages.ts'
 import remarkCdata from './cdata.ts'
 import rehypeContentModel from './content-model.ts'
@@ -70,12 +71,23 @@ function rehypeRawHtml() {
 
 const parser = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']).use(remarkGfm).use(remarkDirective).use(remarkBoundedMarkdown).freeze()
 
+/** A passage of a file parsed alone, knowing the labels the rest of the file defines. */
+export const parsePassage: PassageParser = (file, known) => {
+  const {result, labels} = parseBoundedWith(file, () => parser.parse(file), known)
+  return {tree: result, labels}
+}
+
 /**
  * Markdown (with YAML front matter and GFM) to mdast. Text that nests too
  * deep to be read in bounded time gives an error and an empty tree.
+ *
+ * @param passages The file's passages parsed before (watch mode): only those an edit changed are parsed again.
  */
-export function parseChapter(file: VFile): MdastRoot {
+export function parseChapter(file: VFile, passages?: PassageCache): MdastRoot {
   if (!checkNesting(file)) return frontMatterOf(file)
+  const incremental = passages?.parse(file, parsePassage)
+  // Raw HTML left open is escaped in the text and the text parsed again: the whole file, as below.
+  if (incremental && !escapeUnclosedHtml(incremental, new VFile({path: file.path, value: file.value}))) return boundedTree(incremental, file)
   let tree = parseBounded(file, () => parser.parse(file))
   // Raw HTML left open would hide the rest of the file: its opener becomes text, and the text is
   // parsed again (another may have been hidden by the first).
