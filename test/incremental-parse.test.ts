@@ -8,12 +8,12 @@ import assert from 'node:assert/strict'
 import {readdirSync, readFileSync} from 'node:fs'
 import path from 'node:path'
 import {test} from 'node:test'
-import {fileURLToPath} from 'node:url'
 import {VFile} from 'vfile'
 import {PassageCache} from '../build/transform/incremental-parse.ts'
 import {parseChapter, parsePassage} from '../build/transform/processor.ts'
+import {projectRoot} from '../build/project.ts'
 
-const root = fileURLToPath(new URL('..', import.meta.url))
+const root = projectRoot
 const brief = readFileSync(path.join(root, 'manuscript', 'winning-the-peace-in-ukraine.md'), 'utf8')
 
 function markdownUnder(folder: string): string[] {
