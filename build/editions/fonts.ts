@@ -20,7 +20,7 @@ import {allFontFiles, fontFaceRules, type FontFile, type ThemeFontFile} from './
 export const fontsPath = '/fonts/'
 
 const bytesByPath = new Map<string, Uint8Array>()
-/** Subsets made in this process, by the same key as the cache's. */
+/** Subsets made in this process, by the file they are kept in. */
 const subsets = new Map<string, Promise<Uint8Array>>()
 
 /** A shipped font file's bytes, read once per process: every edition of every build embeds or serves the same files. */
@@ -41,7 +41,7 @@ export function shippedFontBytes(file: string): Uint8Array {
  * the versions of subset-font and HarfBuzz, so a cached file is the one
  * they would make now (the editions stay reproducible).
  */
-export const subsetCache = path.join(projectRoot, 'node_modules', '.cache', 'folio', 'fonts')
+const subsetCache = path.join(projectRoot, 'node_modules', '.cache', 'folio', 'fonts')
 
 let subsetterVersions: string | undefined
 function subsetter(): string {
@@ -64,10 +64,9 @@ function subsetter(): string {
  *
  */
 export function subsetOf(source: Uint8Array, text: string, format: 'woff2' | 'truetype', made = subsets): Promise<Uint8Array> {
-  const key = createHash('sha256').update(source).update(text).update(`\0${format}\0${subsetter()}`).digest('hex')
-  let subset = made.get(key)
+  const file = keptSubsetFile(source, text, format)
+  let subset = made.get(file)
   if (!subset) {
-    const file = path.join(subsetCache, `${key}.${format === 'woff2' ? 'woff2' : 'sfnt'}`)
     subset = readFile(file)
       .then((bytes) => new Uint8Array(bytes))
       .catch(() => undefined)
@@ -82,9 +81,15 @@ export function subsetOf(source: Uint8Array, text: string, format: 'woff2' | 'tr
           .catch(() => undefined)
         return bytes
       })
-    made.set(key, subset)
+    made.set(file, subset)
   }
   return subset
+}
+
+/** Where the subset of `source` to `text` in `format` is kept: named by the font, the characters, the format and the subsetter's versions. */
+export function keptSubsetFile(source: Uint8Array, text: string, format: 'woff2' | 'truetype'): string {
+  const key = createHash('sha256').update(source).update(text).update(`\0${format}\0${subsetter()}`).digest('hex')
+  return path.join(subsetCache, `${key}.${format === 'woff2' ? 'woff2' : 'sfnt'}`)
 }
 
 /**
