@@ -132,7 +132,7 @@ export function splitPrintPage(page: Root, wordsPerPart: number): PrintPart[] | 
   const mainAt = bodyChildren.indexOf(main)
   // The front pages (cover, title pages, contents) are a part of their own when they end with the contents, which
   // ends with a page break (print.css): printed with a part of the text, a long work's contents took that part's renderer
-  // from 300 MB to 900 (one print is superlinear in its length); alone, they take 430.
+  // from 300 MB to 900 (one print is superlinear in its length); alone, they take about 400.
   const front = bodyChildren.slice(0, mainAt).some((child) => child.type === 'element' && child.tagName === 'nav' && classesOf(child).includes('toc'))
   const cuts: Array<[number, number]> = front ? [[0, 0], ...ranges] : ranges
   return cuts.map(([from, to], index) => {
@@ -207,7 +207,7 @@ export interface PartsPrintOptions {
   openers: string[]
   /** What is printed, for messages ("printing the PDF of brief"). */
   description: string
-  /** Parts loaded or printing at once (besides the first, kept for the contents). */
+  /** Parts loaded or printing at once. */
   concurrency: number
   /** A fresh page (so a fresh renderer) for each part, closed once printed, instead of pages kept and emptied. */
   closeAfter?: boolean
