@@ -238,7 +238,9 @@ async function printParted(work: PrintWork, wordsPerPart: number, onPages: (page
     closeAfter: true,
     signal: work.signal,
     stage: work.stage,
-    onPages: (done: PartPrinted) => onPages({pages: done.pages, of: Math.max(done.pages, Math.round((done.pages * done.wordsInAll) / done.wordsSoFar)), part: done.part, parts: done.parts})
+    // The estimate is made from the text's parts (the front pages have no words of it).
+    onPages: (done: PartPrinted) =>
+      onPages({pages: done.pages, of: done.wordsSoFar > 0 ? Math.max(done.pages, Math.round((done.pages * done.wordsInAll) / done.wordsSoFar)) : done.pages, part: done.part, parts: done.parts})
   })
   return 'reason' in printed ? undefined : printed
 }

@@ -22,11 +22,16 @@
  * hidden list of links to every element of the part that something links
  * to makes Chromium write a named destination for each.
  *
+ * The front pages (cover, title pages, contents) are the first part, without
+ * text: a long work's contents printed with a part of its text took that
+ * part's renderer to three times the memory of any other.
+ *
  * Two parts are loaded at a time (the next one loads and settles its lines
  * while one prints); parts print in order, since each needs the pages
  * before it. A part's page is closed once printed (a renderer gives its
- * memory back only when it ends); the first part's stays loaded, for the
- * contents' numbers: printed with the front pages only and spliced in, as
+ * memory back only when it ends), the first's too: once every part is
+ * printed, it is loaded again (its lines as they were set) for the
+ * contents' numbers, printed with the front pages only and spliced in, as
  * contents-pages.ts does for a work printed whole.
  * See docs/decisions/0015-printing-in-parts.md.
  */
@@ -43,7 +48,7 @@ import {origin, type Site} from '../../browser/virtual-origin.ts'
 import type {ContentsEntry} from '../../document/contents.ts'
 import {fastLoad, spliceFrontPages} from './contents-pages.ts'
 import {locateHeadings, type Headings} from './finish.ts'
-import {applyLineBreaks, settleLineBreaks} from './line-breaking.ts'
+import {applyLineBreaks, settleLineBreaks, type LineBreakSettings} from './line-breaking.ts'
 import {PartsMerger} from './merge-parts.ts'
 import {firstPageRule} from './page-style.ts'
 import {addStyle, fillNumbers, widenNumberBoxes} from './page-scripts.ts'
@@ -125,8 +130,13 @@ export function splitPrintPage(page: Root, wordsPerPart: number): PrintPart[] | 
   body.children = bodyChildren
   main.children = blocks
   const mainAt = bodyChildren.indexOf(main)
-  return ranges.map(([from, to], index) => {
-    const last = index === ranges.length - 1
+  // The front pages (cover, title pages, contents) are a part of their own when they end with the contents, which
+  // ends with a page break (print.css): printed with a part of the text, a long work's contents took that part's renderer
+  // from 300 MB to 900 (one print is superlinear in its length); alone, they take about 400.
+  const front = bodyChildren.slice(0, mainAt).some((child) => child.type === 'element' && child.tagName === 'nav' && classesOf(child).includes('toc'))
+  const cuts: Array<[number, number]> = front ? [[0, 0], ...ranges] : ranges
+  return cuts.map(([from, to], index) => {
+    const last = index === cuts.length - 1
     const part = structuredClone(frame)
     visit(part, 'element', (element) => {
       if (element.tagName !== 'style' || index === 0) return
@@ -134,8 +144,10 @@ export function splitPrintPage(page: Root, wordsPerPart: number): PrintPart[] | 
       for (const child of element.children) if (child.type === 'text') child.value = child.value.replace(firstPageRule, '')
     })
     const partBody = findElement(part, (element) => element.tagName === 'body')!
-    const partMain = {...main, children: groups.slice(from, to).flat()}
-    // The cover, title pages and contents are the first part's; the colophon the last's; the running head's fonts every part's:
+    // The front pages' `main` is empty and not shown: after the contents' page break, an empty box would open a page.
+    const partMain = to > from ? {...main, children: groups.slice(from, to).flat()} : {...main, properties: {...main.properties, hidden: true}, children: []}
+    // The cover, title pages and contents are the first part's (its `main` empty when they are a part of their own), the
+    // colophon the last's; the running head's fonts every part's:
     // at the start of the body but in the last part (an element placed after a part's last line may open a page of its own).
     const fonts = last ? [] : bodyChildren.filter((child) => isMarginFonts(child))
     partBody.children = structuredClone([
@@ -195,7 +207,7 @@ export interface PartsPrintOptions {
   openers: string[]
   /** What is printed, for messages ("printing the PDF of brief"). */
   description: string
-  /** Parts loaded or printing at once (besides the first, kept for the contents). */
+  /** Parts loaded or printing at once. */
   concurrency: number
   /** A fresh page (so a fresh renderer) for each part, closed once printed, instead of pages kept and emptied. */
   closeAfter?: boolean
@@ -224,7 +236,6 @@ export async function printInParts(options: PartsPrintOptions): Promise<PartsPri
   const {parts, contents} = options
   let merger: PartsMerger | undefined
   let pages = 0
-  let result: PartsPrint | undefined
   // Part k prints once part k - 1 has: only then is its first page number known.
   const printed = parts.map(() => deferred())
   // A failure anywhere stops the parts waiting for it.
@@ -279,7 +290,10 @@ export async function printInParts(options: PartsPrintOptions): Promise<PartsPri
     for (const watch of watches) watch()
   }
 
-  const setContents = async (page: Page, progress: Progress) => {
+  // What loads the first part again for the contents' numbers: its blank versos and its lines as they were printed.
+  let first: {blanks: Set<string>; lineBreaks: LineBreakSettings} | undefined
+
+  const setContents = async (): Promise<PartsPrint> => {
     const merge = merger!.finish()
     const pdf = merger!.pdf
     const headings = locateHeadings(pdf, contents)
@@ -297,12 +311,23 @@ export async function printInParts(options: PartsPrintOptions): Promise<PartsPri
     if (!options.toc || headings.pages.size === 0) return {pdf, headings}
     if (String(pdf.getPageCount()).length > options.digits) return {reason: `${pdf.getPageCount()} pages need more than ${options.digits} figures`}
     options.stage('numbering the contents')
-    progress('numbering the contents')
     const numbers = Object.fromEntries([...headings.pages].map(([id, number]) => [id, String(number)]))
-    await evaluateIsolated(page, fillNumbers, numbers, true)
-    const front = await PDFDocument.load(await options.print(page), fastLoad)
-    const reason = spliceFrontPages(pdf, front, Math.min(...headings.pages.values()))
-    return reason ? {reason} : {pdf, headings}
+    // The first part's page was closed once printed (a renderer held for the whole print kept its memory): it is loaded again.
+    const job = {
+      site: options.site(() => partHtml(parts[0]!, first!.blanks)),
+      description: `${options.description} (the contents' page numbers)`,
+      signal: options.signal,
+      ...(options.closeAfter ? {closeAfter: true} : {})
+    }
+    return options.browser.run(job, async (page, progress) => {
+      progress('numbering the contents')
+      await applyLineBreaks(page, first!.lineBreaks)
+      if (options.digits > 3) await evaluateIsolated(page, widenNumberBoxes)
+      await evaluateIsolated(page, fillNumbers, numbers, true)
+      const front = await PDFDocument.load(await options.print(page), fastLoad)
+      const reason = spliceFrontPages(pdf, front, Math.min(...headings.pages.values()))
+      return reason ? {reason} : {pdf, headings}
+    })
   }
 
   const jobs = parts.map(async (part, index) => {
@@ -338,15 +363,11 @@ export async function printInParts(options: PartsPrintOptions): Promise<PartsPri
           if (index === 0) options.stage('printing')
           await printPart(index, page, progress, reload)
           printed[index]!.resolve()
-          // Its page is printed: the part's tree is not needed any more.
-          part.tree = emptyRoot
+          // Its page is printed: the part's tree is not needed any more, but the first's, loaded again for the contents' numbers.
+          if (index === 0) first = {blanks, lineBreaks}
+          else part.tree = emptyRoot
           release()
           held = false
-          // The first part's page stays loaded for the contents' numbers; the others are emptied when their job ends.
-          if (index === 0) {
-            await waitFor(printed.at(-1)!.promise)
-            result = await setContents(page, progress)
-          }
         } finally {
           watches.delete(progress)
         }
@@ -362,7 +383,7 @@ export async function printInParts(options: PartsPrintOptions): Promise<PartsPri
   // The first failure, not one that only followed from it.
   const rejected = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected')
   if (rejected) throw rejected.reason
-  return result!
+  return setContents()
 }
 
 function deferred() {
