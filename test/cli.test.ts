@@ -289,6 +289,14 @@ describe('the folio command', () => {
     const usage = await runFolio(['build', '--format', 'docx'])
     assert.equal(usage.code, 2, 'a usage error is the process\'s exit code')
   })
+
+  // The browser is started before the works are found: a run that finds none must still end (it waited for the browser).
+  test('a folder with no work is a usage error, and the process ends', async () => {
+    const empty = scratchFolder('no-work')
+    const build = await runFolio(['build', empty, '--out', path.join(empty, 'out')], {killAfter: 60_000})
+    assert.equal(build.code, 2, build.stderr)
+    assert.match(build.stderr, /No works in .*: add a Markdown file or a folder of chapters/)
+  })
 })
 
 describe('reproducible', () => {

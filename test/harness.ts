@@ -54,12 +54,14 @@ export async function folio(args: string[], options: {cwd?: string; env?: Record
 }
 
 /** Run the real `folio` command as a process, in `cwd`: for what only a process shows (the bundle, signals, exit). */
-export async function runFolio(args: string[], options: {cwd?: string; env?: Record<string, string>} = {}): Promise<Run> {
+export async function runFolio(args: string[], options: {cwd?: string; env?: Record<string, string>; killAfter?: number} = {}): Promise<Run> {
   try {
     const {stdout, stderr} = await run(process.execPath, [folioCommand, ...args], {
       cwd: options.cwd ?? projectRoot,
       env: {...process.env, NO_COLOR: '1', ...options.env},
-      maxBuffer: 64 * 1024 * 1024
+      maxBuffer: 64 * 1024 * 1024,
+      // A process that does not end is killed (then this throws), rather than holding the test file open.
+      ...(options.killAfter ? {timeout: options.killAfter, killSignal: 'SIGKILL' as const} : {})
     })
     return {code: 0, stdout, stderr}
   } catch (error) {

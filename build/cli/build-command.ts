@@ -37,7 +37,11 @@ export async function runBuild(options: BuildOptions, console: Console, signal?:
   )
   // Chromium's process starts first; it gets ready while the works are found and read.
   await session.warmUp()
-  const works = await findWorks(options.works, options.cwd)
+  const works = await findWorks(options.works, options.cwd).catch(async (error: unknown) => {
+    // The browser started for them is not needed: closed, or the process would wait for it.
+    await session.close()
+    throw error
+  })
   const printed = new Set<VFileMessage>()
   const counts: Counts = {passed: 0, failed: 0, skipped: 0}
   const files = []
