@@ -155,6 +155,8 @@ export class ProgressReporter {
   #schedule(): void {
     if (this.#pending) return
     const wait = Math.max(0, this.#lastDraw + (this.#options.redrawEvery ?? 100) - this.#now())
+    // Drawn at once when it may be: a timer would wait for the build to yield, and a quick edition never does.
+    if (wait === 0) return this.#draw()
     this.#pending = setTimeout(() => {
       this.#pending = undefined
       this.#draw()
@@ -170,15 +172,17 @@ export class ProgressReporter {
 
   #draw(): void {
     if (!this.live) return
-    this.#lastDraw = this.#now()
-    const lines = this.#lines()
-    this.#erase()
-    if (lines.length > 0) this.#out.write(`${lines.join('\n')}\n`)
-    this.#drawn = lines.length
     if (this.#editions.size === 0 && this.#ticker) {
       clearInterval(this.#ticker)
       this.#ticker = undefined
     }
+    const lines = this.#lines()
+    // Nothing to show and nothing shown: not a redraw, so the first line to come is drawn at once.
+    if (lines.length === 0 && this.#drawn === 0) return
+    this.#lastDraw = this.#now()
+    this.#erase()
+    if (lines.length > 0) this.#out.write(`${lines.join('\n')}\n`)
+    this.#drawn = lines.length
   }
 }
 
