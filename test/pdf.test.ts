@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict'
 import {mkdirSync, readdirSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
+import {inflateSync} from 'node:zlib'
 import {before, describe, test} from 'node:test'
 import {PDFDict, PDFDocument, PDFHexString, PDFName, PDFString} from 'pdf-lib'
 import {comparable, comparablePlaces} from '../build/check/fidelity.ts'
@@ -11,7 +12,8 @@ import {readPdf} from '../build/check/pdf-text.ts'
 import {pageSizes} from '../build/document/page-sizes.ts'
 import {compareWords} from '../build/check/word-fidelity.ts'
 import {pinStructureIds} from '../build/editions/pdf/finish.ts'
-import {fixtures, folio, pdfText, plainQuotes, runFolio, scratchFolder, seedParagraphs, tool, type Run} from './harness.ts'
+import {deflateKept} from '../build/editions/pdf/content-stream.ts'
+import {fixtures, folio, pdfText, plainQuotes, projectRoot, runFolio, scratchFolder, seedParagraphs, tool, type Run} from './harness.ts'
 
 interface OutlineItem {
   title: string
@@ -128,6 +130,23 @@ describe('the brief as a PDF', () => {
     const second = await folio(['build', '--format', 'pdf', '--out', again], {env: {SOURCE_DATE_EPOCH: '1700000000'}})
     assert.equal(second.code, 0, second.stderr)
     assert.deepEqual(readFileSync(path.join(again, 'winning-the-peace-in-ukraine.pdf')), readFileSync(file))
+  })
+
+  test('rebuilt after a one-word edit in the process that built it, it is the PDF a new process builds of the edited text', async () => {
+    // What a watch rebuild does: the line breaks and the deflated streams this process keeps from the build above are found again.
+    const folder = scratchFolder('pdf-edited')
+    const manuscript = readFileSync(path.join(projectRoot, 'manuscript', 'winning-the-peace-in-ukraine.md'), 'utf8')
+    const edited = manuscript.replace('Like it or not, America', 'Like it or not, and whatever one thinks of it, America')
+    assert.notEqual(edited, manuscript)
+    writeFileSync(path.join(folder, 'brief.md'), edited)
+    const env = {SOURCE_DATE_EPOCH: '1700000000'}
+    const inProcess = await folio(['build', 'brief.md', '--format', 'pdf', '--out', 'kept'], {cwd: folder, env})
+    assert.equal(inProcess.code, 0, inProcess.stderr)
+    const fresh = await runFolio(['build', 'brief.md', '--format', 'pdf', '--out', 'fresh'], {cwd: folder, env})
+    assert.equal(fresh.code, 0, fresh.stderr)
+    const kept = readFileSync(path.join(folder, 'kept', 'brief.pdf'))
+    assert.notDeepEqual(kept, readFileSync(file), 'the edit changed the PDF')
+    assert.deepEqual(kept, readFileSync(path.join(folder, 'fresh', 'brief.pdf')))
   })
 })
 
@@ -294,4 +313,13 @@ test('table header ids are numbered in the structure tree\'s order, whatever Chr
   const names = document.catalog.lookup(PDFName.of('StructTreeRoot'), PDFDict).lookup(PDFName.of('IDTree'), PDFDict).lookup(PDFName.of('Names')) as unknown as {asArray: () => unknown[]}
   assert.deepEqual(names.asArray().filter((entry) => entry instanceof PDFString).map((entry) => (entry as PDFString).decodeText()), ['id-1', 'id-2'])
   assert.equal(names.asArray()[1], first)
+})
+
+test('a content stream deflated again is found kept, and inflates to its text', () => {
+  const text = Buffer.from('BT /F1 12 Tf (kept) Tj ET\n'.repeat(200), 'latin1')
+  const first = deflateKept(text)
+  assert.deepEqual(inflateSync(first), text)
+  assert.equal(deflateKept(Buffer.from(text)), first, 'the same text: the bytes kept, not deflated again')
+  const other = Buffer.from(text.toString('latin1').replace('kept', 'made'), 'latin1')
+  assert.deepEqual(inflateSync(deflateKept(other)), other)
 })

@@ -1,3 +1,4 @@
+import {createHash} from 'node:crypto'
 import {deflateSync, inflateSync} from 'node:zlib'
 import {decodePDFRawStream, PDFName, type PDFDocument, type PDFRawStream, type PDFRef} from 'pdf-lib'
 
@@ -186,7 +187,7 @@ export function replaceStream(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStrea
 
 /** A new stream of `source` (latin1), compressed, with the entries of `model` but its filter and length. */
 export function flateStream(pdf: PDFDocument, source: string, model?: PDFRawStream): PDFRawStream {
-  const replacement = pdf.context.stream(deflateSync(Buffer.from(source, 'latin1')), {Filter: 'FlateDecode'})
+  const replacement = pdf.context.stream(deflateKept(Buffer.from(source, 'latin1')), {Filter: 'FlateDecode'})
   for (const [key, value] of model?.dict.entries() ?? []) {
     if (!['Filter', 'DecodeParms', 'Length'].includes(key.asString().slice(1))) replacement.dict.set(key, value)
   }
@@ -204,3 +205,31 @@ export function applyEdits(source: string, edits: Array<{start: number; end: num
   return text + source.slice(at)
 }
 
+/**
+ * Streams deflated by this process, by a digest of their text, the most
+ * recently used last. A watch rebuild after a one-word edit finds most
+ * pages' streams as the last build left them, and deflating them all again
+ * was a quarter of the 50x work's PDF rebuild. zlib's output depends only on
+ * its input and level: a stream found here is the bytes deflating it gives.
+ */
+const deflated = new Map<string, Uint8Array>()
+let deflatedBytes = 0
+/** What is kept at most, in compressed bytes: a long book's pages and more. */
+const deflatedLimit = 64 * 1024 * 1024
+
+export function deflateKept(bytes: Buffer): Uint8Array {
+  const key = createHash('sha256').update(bytes).digest('base64')
+  let compressed = deflated.get(key)
+  if (compressed) deflated.delete(key)
+  else {
+    compressed = deflateSync(bytes)
+    deflatedBytes += compressed.byteLength
+  }
+  deflated.set(key, compressed)
+  for (const [oldest, kept] of deflated) {
+    if (deflatedBytes <= deflatedLimit) break
+    deflated.delete(oldest)
+    deflatedBytes -= kept.byteLength
+  }
+  return compressed
+}

@@ -181,6 +181,36 @@ function bestBreaks(paragraph: Paragraph): number[] | undefined {
 }
 
 /**
+ * Best breaks found by this process, by what they are found from: a watch
+ * rebuild sets most paragraphs as the last build measured them (finding
+ * their breaks again was two thirds of the line setting's own time on the
+ * 50x work). The most recently used last, up to `keptLimit` characters of keys.
+ */
+const kept = new Map<string, number[] | undefined>()
+let keptSize = 0
+const keptLimit = 32 * 1024 * 1024
+
+export function keptBreaks(measured: MeasuredParagraph, paragraph: Paragraph = unpack(measured)): number[] | undefined {
+  const {width, indent, space, hyphen, segments} = measured
+  const key = `${width} ${indent} ${space} ${hyphen} ${segments.separators} ${segments.widths.join(' ')}`
+  if (kept.has(key)) {
+    const breaks = kept.get(key)
+    kept.delete(key)
+    kept.set(key, breaks)
+    return breaks
+  }
+  const breaks = bestBreaks(paragraph)
+  kept.set(key, breaks)
+  keptSize += key.length
+  for (const [oldest] of kept) {
+    if (keptSize <= keptLimit) break
+    kept.delete(oldest)
+    keptSize -= oldest.length
+  }
+  return breaks
+}
+
+/**
  * The changes that make Chromium's line breaker, which fills each line as
  * far as it can, break after the chosen segments: every soft hyphen but
  * the chosen ones goes, and after each break the words that would still fit
@@ -229,12 +259,13 @@ function enforce(paragraph: Paragraph, breaks: number[]): LineBoxChange[] | unde
  */
 export async function settleLineBreaks(page: Page, width: number): Promise<LineBreakSettings> {
   const started = performance.now()
-  const paragraphs = (await lineBoxes(page, {width, words: true})).paragraphs.map(unpack)
+  const measured = (await lineBoxes(page, {width, words: true})).paragraphs
+  const paragraphs = measured.map(unpack)
   // Each justified paragraph broken as a whole, and kept where Chromium follows.
   const planned = new Map<number, {starts: number[]; changes: LineBoxChange[]}>()
-  for (const paragraph of paragraphs) {
+  for (const [at, paragraph] of paragraphs.entries()) {
     if (!paragraph.justified || paragraph.rtl || paragraph.segments.length < 2) continue
-    const breaks = bestBreaks(paragraph)
+    const breaks = keptBreaks(measured[at]!, paragraph)
     const changes = breaks && enforce(paragraph, breaks)
     if (changes) planned.set(paragraph.index, {starts: breaks.map((segment) => segment + 1), changes: changes.map((change) => ({...change, paragraph: paragraph.index}))})
   }
