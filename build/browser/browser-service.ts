@@ -18,7 +18,7 @@ import {CancelledError} from '../errors.ts'
 import {BrowserError, BrowserTimeoutError} from './errors.ts'
 import {folioChromiumArguments} from './chromium-arguments.ts'
 import {takeEarlyChromium, type EarlyChromium} from './early-start.ts'
-import {findBrowser} from './find-browser.ts'
+import {findBrowser, loadPuppeteer} from './find-browser.ts'
 import {withStallLimit, type Progress} from './stall-watch.ts'
 import {profilePrefix, removeStaleProfiles, Watchdog} from './watchdog.ts'
 import {answer, origin, type Site} from './virtual-origin.ts'
@@ -212,7 +212,7 @@ export class BrowserService {
 
   async #start(): Promise<Browser> {
     const {executablePath, headless} = await findBrowser()
-    const {default: puppeteer} = await import('puppeteer')
+    const puppeteer = loadPuppeteer()
     const early = takeEarlyChromium()
     if (early) {
       const expected = [...puppeteer.defaultArgs({headless, args: folioChromiumArguments(), userDataDir: early.profile}), '--remote-debugging-pipe']
@@ -268,7 +268,7 @@ export class BrowserService {
 
   /** Connect to the browser started early, over its DevTools pipe, within the launch's time limit. */
   async #connect(early: EarlyChromium, executablePath: string): Promise<Browser> {
-    const {default: puppeteer} = await import('puppeteer')
+    const puppeteer = loadPuppeteer()
     const [write, read] = [early.process.stdio[3] as Writable, early.process.stdio[4] as Readable]
     let timer: NodeJS.Timeout | undefined
     const limit = new Promise<never>((_, reject) => {
