@@ -32,7 +32,7 @@ const terms = new Map([...locatorTerms('en-US')])
 /** The citations remark finds in a snippet (a work with a bibliography). */
 function citationsOf(markdown: string, sources = true): CitationData[] {
   const file = new VFile({path: '/work/snippet.md', value: markdown})
-  const tree = unified().use(remarkDirectives, {lang: 'en'}).use(remarkCitations, {sources, notes: false, terms}).runSync(parseChapter(file), file) as MdastRoot
+  const tree = unified().use(remarkDirectives, {lang: 'en'}).use(remarkCitations, {sources, notes: false, terms: () => terms}).runSync(parseChapter(file), file) as MdastRoot
   const found: CitationData[] = []
   visit(tree, (node) => {
     if ((node as {type: string}).type === 'citation') found.push((node as unknown as {data: {citation: CitationData}}).data.citation)

@@ -119,14 +119,16 @@ export type ChapterTransformer = Processor<undefined, MdastRoot, HastRoot, undef
 /** mdast of one chapter to its hast: typography, HTML, raw HTML, forbidden characters, URL policy, sanitising, ids. */
 export function chapterTransformer(options: TransformOptions): ChapterTransformer {
   const strings = stringsFor(options.lang)
-  const terms = new Map([...locatorTerms('en-US'), ...locatorTerms(options.lang)])
+  // Read from the locales' XML (some 70 ms) only for a work whose citations have locators.
+  let terms: Map<string, string> | undefined
+  const locatorTermsOf = () => (terms ??= new Map([...locatorTerms('en-US'), ...locatorTerms(options.lang)]))
   return unified()
     .use(remarkCdata)
     .use(remarkKnownDirectives, {lang: options.lang})
     // After the directives: `@fig:map` and `{#sec:risks}` are text again (`:map` is no directive).
     .use(remarkFootnoteReferences)
     .use(remarkCrossReferenceLabels)
-    .use(remarkCitations, {sources: options.citations !== undefined, notes: options.citations?.notes ?? false, terms})
+    .use(remarkCitations, {sources: options.citations !== undefined, notes: options.citations?.notes ?? false, terms: locatorTermsOf})
     .use(remarkImageAlt)
     .use(remarkTypography, {lang: options.lang})
     .use(remarkRehype, {

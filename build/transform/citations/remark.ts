@@ -80,8 +80,8 @@ export interface CitationOptions {
   sources: boolean
   /** The style is a note style: citations in the text become notes. */
   notes: boolean
-  /** Locator terms of the work's locale and of English (`p.`, `chap.`, …). */
-  terms: Map<string, string>
+  /** Locator terms of the work's locale and of English (`p.`, `chap.`, …): asked for only when a citation has a suffix. */
+  terms: () => Map<string, string>
 }
 
 /** Blocks and spans whose children are inline content that may hold a citation. */
@@ -195,12 +195,13 @@ function citationsIn(parent: Parent, file: VFile, place: ReturnType<typeof locat
   return made
 }
 
-function citationData(citation: CitationSyntax, plain: (from: number, to: number) => string, terms: Map<string, string>, text: string): CitationData {
+function citationData(citation: CitationSyntax, plain: (from: number, to: number) => string, terms: () => Map<string, string>, text: string): CitationData {
   const items = citation.items.map((item): CiteItem => {
     const prefix = plain(item.prefix[0], item.prefix[1]).trim()
     const suffix = plain(item.suffix[0], item.suffix[1])
     if (isCrossReference(item.key)) return {key: item.key, prefix, suffix: suffix.trim(), suppressAuthor: item.suppressAuthor}
-    const located = parseLocator(suffix, terms)
+    // No term fits in a suffix of white space: the locales are not read for it.
+    const located = parseLocator(suffix, suffix.trim() ? terms() : new Map())
     return {
       key: item.key,
       prefix,
