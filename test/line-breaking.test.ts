@@ -5,11 +5,11 @@
 import assert from 'node:assert/strict'
 import {test} from 'node:test'
 import {keptBreaks} from '../build/editions/pdf/line-breaking.ts'
-import type {MeasuredParagraph} from '../build/editions/pdf/line-boxes.ts'
+import {ordinalsOf, runsOf, type MeasuredParagraph} from '../build/editions/pdf/line-boxes.ts'
 
 /** A justified paragraph of `words` words of varied widths, 4 px spaces, at `width` px. */
 function paragraph(width: number, words = 60, wordWidth = (at: number) => 20 + ((at * 7) % 23)): MeasuredParagraph {
-  const widths = Array.from({length: words}, (_, at) => Math.round(wordWidth(at) * 1000))
+  const widths = Array.from({length: words}, (_, at) => Math.round(wordWidth(at) * 1000).toString(36)).join(',')
   return {index: 0, justified: true, rtl: false, width, indent: 0, space: 4, hyphen: 5, segments: {widths, separators: `${'s'.repeat(words - 1)}e`, softs: []}}
 }
 
@@ -26,12 +26,18 @@ test('the breaks kept for a paragraph are found again only for the same measures
   // Each line fits its measure.
   for (const breaks of [wide, narrow]) {
     const measure = breaks === wide ? 400 : 250
-    const widths = paragraph(measure).segments.widths.map((width) => width / 1000)
+    const widths = paragraph(measure).segments.widths.split(',').map((width) => Number.parseInt(width, 36) / 1000)
     let start = 0
     for (const end of breaks) {
-      const line = widths.slice(start, end + 1).reduce((sum, width) => sum + width, 0) + 4 * (end - start)
+      const line = widths.slice(start, end + 1).reduce((sum: number, width: number) => sum + width, 0) + 4 * (end - start)
       assert.ok(line <= measure, `a line of ${line} px at ${measure} px`)
       start = end + 1
     }
   }
+})
+
+test('soft hyphens cross to the page as runs of ordinals, and back', () => {
+  assert.deepEqual(runsOf([4, 5, 6, 7, 9, 10, 20]), [4, 4, 9, 2, 20, 1])
+  assert.deepEqual(runsOf([]), [])
+  for (const ordinals of [[4, 5, 6, 7, 9, 10, 20], [3], [8, 2, 3], []]) assert.deepEqual(ordinalsOf(runsOf(ordinals)), ordinals)
 })

@@ -32,13 +32,37 @@ export interface Segment {
 
 /**
  * Segments as they cross from the page: widths in thousandths of a pixel,
- * separators one letter each (s, -, h, d, e), the soft hyphens' ordinals in
- * order (a book's words, each an object, made a JSON answer of megabytes).
+ * in base 36, comma-separated; separators one letter each (s, -, h, d, e);
+ * the soft hyphens' ordinals in order, as runs (`runsOf`). The DevTools
+ * protocol carries about 5 MB a second each way: a book's words, each an
+ * object, made answers of megabytes, and the 50x work's words in decimal
+ * and its ordinals one by one took 1.2 MB.
  */
 export interface PackedSegments {
-  widths: number[]
+  widths: string
   separators: string
   softs: number[]
+}
+
+/**
+ * Ordinals (in ascending runs, as a paragraph's soft hyphens are) as runs:
+ * the first of each and how many follow it, flat. A paragraph's soft
+ * hyphens are one run; all but the chosen ones, a run between each two.
+ */
+export function runsOf(ordinals: number[]): number[] {
+  const runs: number[] = []
+  for (const ordinal of ordinals) {
+    if (runs.length > 0 && runs[runs.length - 2]! + runs[runs.length - 1]! === ordinal) runs[runs.length - 1]!++
+    else runs.push(ordinal, 1)
+  }
+  return runs
+}
+
+/** The ordinals of `runsOf`'s runs. */
+export function ordinalsOf(runs: number[]): number[] {
+  const ordinals: number[] = []
+  for (let at = 0; at < runs.length; at += 2) for (let ordinal = runs[at]!; ordinal < runs[at]! + runs[at + 1]!; ordinal++) ordinals.push(ordinal)
+  return ordinals
 }
 
 export interface MeasuredParagraph {
@@ -71,7 +95,7 @@ export interface LaidOutLine {
 export interface LineBoxChange {
   /** The paragraph it is made for, so that it can be undone with `revert`. */
   paragraph?: number
-  /** Soft hyphens to take out, by ordinal. */
+  /** Soft hyphens to take out, by ordinal, as runs (`runsOf`). */
   remove?: number[]
   /** Join a segment to the one before it: the space between them becomes a no-break space. */
   glue?: {index: number; segment: number}
@@ -238,7 +262,10 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
     if (change.paragraph !== undefined) state.undo.set(change.paragraph, undo)
     // Soft hyphens out, node by node: one change of each node's text (a book takes out tens of thousands).
     const byNode = new Map<Text, Set<number>>()
-    for (const ordinal of change.remove ?? []) {
+    const runs = change.remove ?? []
+    const removed: number[] = []
+    for (let at = 0; at < runs.length; at += 2) for (let ordinal = runs[at]!; ordinal < runs[at]! + runs[at + 1]!; ordinal++) removed.push(ordinal)
+    for (const ordinal of removed) {
       const node = state.nodeOf.get(ordinal)
       if (!node) continue
       const set = byNode.get(node) ?? new Set<number>()
@@ -336,7 +363,7 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
         indent: Number.parseFloat(style.textIndent) || 0,
         space: measure(base, ' ') + (Number.parseFloat(style.wordSpacing) || 0),
         hyphen: Math.max(measure(base, '-'), measure(base, '\u2010')),
-        segments: {widths: [], separators: '', softs: []}
+        segments: {widths: '', separators: '', softs: []}
       }
       // The padding, border and margin of inline elements, at their first and last text.
       const edges = new Map<Text, {left: number; right: number}>()
@@ -388,7 +415,12 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
         }
       })
       separators.push('e')
-      measured.segments = {widths: widths.map((width) => Math.round(width * 1000)), separators: separators.join(''), softs}
+      const softRuns: number[] = []
+      for (const ordinal of softs) {
+        if (softRuns.length > 0 && softRuns[softRuns.length - 2]! + softRuns[softRuns.length - 1]! === ordinal) softRuns[softRuns.length - 1]!++
+        else softRuns.push(ordinal, 1)
+      }
+      measured.segments = {widths: widths.map((width) => Math.round(width * 1000).toString(36)).join(','), separators: separators.join(''), softs: softRuns}
       answer.paragraphs.push(measured)
     }
   }

@@ -25,7 +25,7 @@ import type {Page} from 'puppeteer'
 import type {InputItem} from 'tex-linebreak'
 import {bleed, type PageSize} from '../../document/page-sizes.ts'
 import {requireFromProject} from '../../project.ts'
-import {inPage, type LaidOutLine, type LineBoxAnswer, type LineBoxChange, type LineBoxRequest, type MeasuredParagraph, type Segment} from './line-boxes.ts'
+import {inPage, ordinalsOf, runsOf, type LaidOutLine, type LineBoxAnswer, type LineBoxChange, type LineBoxRequest, type MeasuredParagraph, type Segment} from './line-boxes.ts'
 
 // A CommonJS bundle whose names Node's ES module loader cannot see.
 const {breakLines, MAX_COST, MIN_COST} = requireFromProject('tex-linebreak') as typeof import('tex-linebreak')
@@ -96,13 +96,14 @@ interface Paragraph extends Omit<MeasuredParagraph, 'segments'> {
 const separatorNames: Record<string, Segment['separator']> = {s: 'space', '-': 'soft', h: 'hard', d: 'dash', e: 'end'}
 
 function unpack(paragraph: MeasuredParagraph): Paragraph {
-  const {widths, separators, softs} = paragraph.segments
+  const {widths, separators} = paragraph.segments
+  const softs = ordinalsOf(paragraph.segments.softs)
   let soft = 0
   return {
     ...paragraph,
-    segments: widths.map((width, index) => {
+    segments: widths.split(',').map((width, index) => {
       const separator = separatorNames[separators[index]!] ?? 'end'
-      return {width: width / 1000, separator, ...(separator === 'soft' ? {soft: softs[soft++]!} : {})}
+      return {width: Number.parseInt(width, 36) / 1000, separator, ...(separator === 'soft' ? {soft: softs[soft++]!} : {})}
     })
   }
 }
@@ -192,7 +193,7 @@ const keptLimit = 32 * 1024 * 1024
 
 export function keptBreaks(measured: MeasuredParagraph, paragraph: Paragraph = unpack(measured)): number[] | undefined {
   const {width, indent, space, hyphen, segments} = measured
-  const key = `${width} ${indent} ${space} ${hyphen} ${segments.separators} ${segments.widths.join(' ')}`
+  const key = `${width} ${indent} ${space} ${hyphen} ${segments.separators} ${segments.widths}`
   if (kept.has(key)) {
     const breaks = kept.get(key)
     kept.delete(key)
@@ -222,7 +223,7 @@ function enforce(paragraph: Paragraph, breaks: number[]): LineBoxChange[] | unde
   const {segments, space, hyphen} = paragraph
   const chosen = new Set(breaks)
   const changes: LineBoxChange[] = [
-    {remove: segments.flatMap((segment, index) => (segment.separator === 'soft' && !chosen.has(index) ? [segment.soft!] : []))}
+    {remove: runsOf(segments.flatMap((segment, index) => (segment.separator === 'soft' && !chosen.has(index) ? [segment.soft!] : [])))}
   ]
   let start = 0
   for (const [index, end] of breaks.entries()) {
@@ -280,7 +281,7 @@ export async function settleLineBreaks(page: Page, width: number): Promise<LineB
   const others = paragraphs.map((paragraph) => paragraph.index).filter((index) => !planned.has(index) || failed.includes(index))
   let lines = others.length > 0 ? (await lineBoxes(page, {revert: failed, lines: others})).lines : []
   for (let round = 0; round < maxRounds; round++) {
-    const remove = lines.flatMap((paragraph) => ladderEnds(paragraph.lines).flatMap((index) => ladderFix(paragraph.lines, index)))
+    const remove = runsOf(lines.flatMap((paragraph) => ladderEnds(paragraph.lines).flatMap((index) => ladderFix(paragraph.lines, index))))
     if (remove.length === 0) break
     const measure = lines.filter((paragraph) => ladderEnds(paragraph.lines).length > 0).map((paragraph) => paragraph.index)
     settings.push({remove})
@@ -291,8 +292,8 @@ export async function settleLineBreaks(page: Page, width: number): Promise<LineB
   const notTaken = paragraphs
     .filter((paragraph) => others.includes(paragraph.index))
     .flatMap((paragraph) => paragraph.segments.flatMap((segment) => (segment.separator === 'soft' && !taken.has(segment.soft!) ? [segment.soft!] : [])))
-  if (notTaken.length > 0) settings.push({remove: notTaken})
-  await lineBoxes(page, {changes: notTaken.length > 0 ? [{remove: notTaken}] : [], done: true})
+  if (notTaken.length > 0) settings.push({remove: runsOf(notTaken)})
+  await lineBoxes(page, {changes: notTaken.length > 0 ? [{remove: runsOf(notTaken)}] : [], done: true})
   if (process.env.FOLIO_DEBUG_LINES) {
     console.error(`line breaking: ${paragraphs.length} paragraphs, ${planned.size} planned, ${planned.size - failed.length} set by Knuth–Plass, ${Math.round(performance.now() - started)} ms`)
   }
