@@ -214,8 +214,12 @@ export function applyEdits(source: string, edits: Array<{start: number; end: num
  */
 const deflated = new Map<string, Uint8Array>()
 let deflatedBytes = 0
-/** What is kept at most, in compressed bytes: a long book's pages and more. */
-const deflatedLimit = 64 * 1024 * 1024
+/**
+ * What is kept at most, in compressed bytes: a work of a thousand pages or
+ * so. A longer book's rebuild deflates its pages again, and a single build
+ * holds no more than this beside its PDF.
+ */
+const deflatedLimit = 16 * 1024 * 1024
 
 export function deflateKept(bytes: Buffer): Uint8Array {
   const key = createHash('sha256').update(bytes).digest('base64')

@@ -262,6 +262,7 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
     if (change.paragraph !== undefined) state.undo.set(change.paragraph, undo)
     // Soft hyphens out, node by node: one change of each node's text (a book takes out tens of thousands).
     const byNode = new Map<Text, Set<number>>()
+    // As `ordinalsOf` reads them.
     const runs = change.remove ?? []
     const removed: number[] = []
     for (let at = 0; at < runs.length; at += 2) for (let ordinal = runs[at]!; ordinal < runs[at]! + runs[at + 1]!; ordinal++) removed.push(ordinal)
@@ -415,6 +416,7 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
         }
       })
       separators.push('e')
+      // As `runsOf` makes them: this function uses nothing from outside its own body.
       const softRuns: number[] = []
       for (const ordinal of softs) {
         if (softRuns.length > 0 && softRuns[softRuns.length - 2]! + softRuns[softRuns.length - 1]! === ordinal) softRuns[softRuns.length - 1]!++

@@ -189,7 +189,7 @@ function bestBreaks(paragraph: Paragraph): number[] | undefined {
  */
 const kept = new Map<string, number[] | undefined>()
 let keptSize = 0
-const keptLimit = 32 * 1024 * 1024
+const keptLimit = 16 * 1024 * 1024
 
 export function keptBreaks(measured: MeasuredParagraph, paragraph: Paragraph = unpack(measured)): number[] | undefined {
   const {width, indent, space, hyphen, segments} = measured
