@@ -8,6 +8,7 @@ import {toText} from 'hast-util-to-text'
 import rehypeParse from 'rehype-parse'
 import {unified} from 'unified'
 import {visit} from 'unist-util-visit'
+import {firstElement} from '../document/first-element.ts'
 import {verdict, type CheckResult, type EditionReading} from './results.ts'
 
 const parser = unified().use(rehypeParse).freeze()
@@ -30,7 +31,7 @@ export function readHtml(bytes: Uint8Array): EditionReading {
 
 /** The text of the page's body, without its navigation (a table of contents repeats headings). */
 export function htmlText(tree: Root): string {
-  const body = findElement(tree, 'body')
+  const body = firstElement(tree, (element) => element.tagName === 'body')
   if (!body) return ''
   const copy = structuredClone(body)
   const prune = (element: Element): void => {
@@ -43,9 +44,9 @@ export function htmlText(tree: Root): string {
 
 export function checkHtml(tree: Root): CheckResult {
   const problems: string[] = []
-  const html = findElement(tree, 'html')
+  const html = firstElement(tree, (element) => element.tagName === 'html')
   if (!html?.properties.lang) problems.push('the page has no lang')
-  const title = findElement(tree, 'title')
+  const title = firstElement(tree, (element) => element.tagName === 'title')
   if (!title || toText(title).trim() === '') problems.push('the page has no title')
 
   const ids = new Set<string>()
@@ -80,14 +81,3 @@ export function checkHtml(tree: Root): CheckResult {
   return verdict('html', 'own checks', problems, `lang, title, ${ids.size} unique ids, ${links.length} internal links, nothing remote`)
 }
 
-function findElement(tree: Root, tagName: string): Element | undefined {
-  let found: Element | undefined
-  visit(tree, 'element', (node) => {
-    if (node.tagName === tagName) {
-      found = node
-      return false
-    }
-    return undefined
-  })
-  return found
-}

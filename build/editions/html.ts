@@ -7,7 +7,7 @@ import type {Element, ElementContent, Root, Text} from 'hast'
 import {h} from 'hastscript'
 import rehypeStringify from 'rehype-stringify'
 import {unified} from 'unified'
-import {EXIT, SKIP, visit} from 'unist-util-visit'
+import {SKIP, visit} from 'unist-util-visit'
 import {toString} from 'hast-util-to-string'
 import {contentsOf, countContents, partOpenedBy, type ContentsEntry} from '../document/contents.ts'
 import type {Document} from '../document/document.ts'
@@ -22,6 +22,7 @@ import {coverExtension, coverImage} from './epub/cover.ts'
 import type {EditionFile} from './edition.ts'
 import {fontFaceRules, fontFilesFor} from './typefaces.ts'
 import {machineDate} from '../document/written-date.ts'
+import {firstElement} from '../document/first-element.ts'
 import {version} from '../project.ts'
 
 const serializer = unified().use(rehypeStringify).freeze()
@@ -88,14 +89,7 @@ export async function buildHtmlEdition({document, settings, siblings}: Pick<Edit
  * serialised as one.
  */
 function serializeWithText(page: Root, body: ElementContent[]): string {
-  let holder: Element | undefined
-  visit(page, 'element', (node) => {
-    if (node.children === body) {
-      holder = node
-      return EXIT
-    }
-    return undefined
-  })
+  const holder = firstElement(page, (node) => node.children === body)
   if (!holder) return serializer.stringify(page)
   // A name no manuscript can know, so that it is found only where it was put.
   const mark = `folio-text-${randomUUID()}`

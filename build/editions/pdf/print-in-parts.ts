@@ -46,6 +46,7 @@ import {evaluateIsolated} from '../../browser/isolated-world.ts'
 import type {Progress} from '../../browser/stall-watch.ts'
 import {origin, type Site} from '../../browser/virtual-origin.ts'
 import type {ContentsEntry} from '../../document/contents.ts'
+import {firstElement} from '../../document/first-element.ts'
 import {fastLoad, spliceFrontPages} from './contents-pages.ts'
 import {locateHeadings, type Headings} from './finish.ts'
 import {applyLineBreaks, settleLineBreaks, type LineBreakSettings} from './line-breaking.ts'
@@ -78,8 +79,8 @@ export interface PrintPart {
  * no parts), or not more words than one part.
  */
 export function splitPrintPage(page: Root, wordsPerPart: number): PrintPart[] | undefined {
-  const main = findElement(page, (element) => element.properties.id === 'folio-text')
-  const body = findElement(page, (element) => element.tagName === 'body')
+  const main = firstElement(page, (element) => element.properties.id === 'folio-text')
+  const body = firstElement(page, (element) => element.tagName === 'body')
   if (!main || !body) return undefined
   const blocks = main.children
   // Groups that start a new page: a part's title page stays with the chapter after it
@@ -143,7 +144,7 @@ export function splitPrintPage(page: Root, wordsPerPart: number): PrintPart[] | 
       // A part after the first starts with a page that has its head and folio.
       for (const child of element.children) if (child.type === 'text') child.value = child.value.replace(firstPageRule, '')
     })
-    const partBody = findElement(part, (element) => element.tagName === 'body')!
+    const partBody = firstElement(part, (element) => element.tagName === 'body')!
     // The front pages' `main` is empty and not shown: after the contents' page break, an empty box would open a page.
     const partMain = to > from ? {...main, children: groups.slice(from, to).flat()} : {...main, properties: {...main.properties, hidden: true}, children: []}
     // The cover, title pages and contents are the first part's (its `main` empty when they are a part of their own), the
@@ -175,10 +176,10 @@ export function splitPrintPage(page: Root, wordsPerPart: number): PrintPart[] | 
 /** A part's page with a blank page before each opener named (a part's title or a chapter's first element). */
 export function partHtml(part: PrintPart, blanks: Set<string>): string {
   if (blanks.size === 0) return toHtml(part.tree)
-  const main = findElement(part.tree, (element) => element.properties.id === 'folio-text')!
+  const main = firstElement(part.tree, (element) => element.properties.id === 'folio-text')!
   const blocks = main.children
   main.children = blocks.flatMap((block) => {
-    const opener = block.type === 'element' && block.tagName === 'section' && [...blanks].some((id) => findElement(block, (element) => element.properties.id === id))
+    const opener = block.type === 'element' && block.tagName === 'section' && [...blanks].some((id) => firstElement(block, (element) => element.properties.id === id))
     return opener ? [h('div', {className: ['blank-page'], ariaHidden: 'true'}), block] : [block]
   })
   try {
@@ -429,19 +430,6 @@ export function sameSet(a: Set<string>, b: Set<string>): boolean {
 
 function flatten(entries: ContentsEntry[]): ContentsEntry[] {
   return entries.flatMap((entry) => [{...entry, children: []}, ...flatten(entry.children)])
-}
-
-function findElement(tree: Root | Element, test: (element: Element) => boolean): Element | undefined {
-  let found: Element | undefined
-  visit(tree, 'element', (element) => {
-    if (found) return false
-    if (test(element)) {
-      found = element
-      return false
-    }
-    return undefined
-  })
-  return found
 }
 
 function classesOf(element: Element | undefined): string[] {
