@@ -34,8 +34,6 @@ export interface LongWork {
   chapters: number
 }
 
-const project = projectRoot
-
 /** Write the work into `folder` (emptied first) and say what it holds. */
 export function writeLongWork(folder: string, options: LongWorkOptions = {}): LongWork {
   const targetWords = options.words ?? 1_600_000
@@ -127,12 +125,12 @@ export function writeLongWork(folder: string, options: LongWorkOptions = {}): Lo
 /** Prose the project ships, without code, tables, front matter or Markdown syntax. */
 function corpus(): string[] {
   const files = [
-    path.join(project, 'manuscript', 'winning-the-peace-in-ukraine.md'),
-    path.join(project, 'README.md'),
-    ...readdirSync(path.join(project, 'docs'), {recursive: true, encoding: 'utf8'})
+    path.join(projectRoot, 'manuscript', 'winning-the-peace-in-ukraine.md'),
+    path.join(projectRoot, 'README.md'),
+    ...readdirSync(path.join(projectRoot, 'docs'), {recursive: true, encoding: 'utf8'})
       .filter((name) => name.endsWith('.md') && !name.includes('benchmarks'))
       .sort()
-      .map((name) => path.join(project, 'docs', name))
+      .map((name) => path.join(projectRoot, 'docs', name))
   ]
   const sentences: string[] = []
   for (const file of files) {

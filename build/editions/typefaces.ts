@@ -197,7 +197,7 @@ export function pagePoints(page: Root): Set<number> {
 }
 
 /** Text points of a page by how they are set. */
-function pointsBySetting(page: Root): Map<string, {setting: Setting; points: Set<number>}> {
+function pointsBySetting(page: Root): Map<string, {setting: Setting; points: Set<number>; ascii: Uint8Array}> {
   const points = new Map<string, {setting: Setting; points: Set<number>; ascii: Uint8Array}>()
   const walk = (node: Root | Element, setting: Setting): void => {
     for (const child of node.children) {
@@ -225,7 +225,7 @@ function pointsBySetting(page: Root): Map<string, {setting: Setting; points: Set
     }
   }
   walk(page, rootSetting)
-  return new Map([...points].map(([key, {setting, points}]) => [key, {setting, points}]))
+  return points
 }
 
 /**
