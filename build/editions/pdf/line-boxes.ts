@@ -6,9 +6,10 @@
  * millisecond, where asking the layout for each word's box costs a
  * hundred), where their lines break as laid out, and whether they break
  * where they were planned to. `inPage` runs inside the page (whose own
- * JavaScript stays off); it is sent there as source, so it uses nothing
- * from outside its own body, and it keeps its state under a symbol, which
- * no element's id can shadow.
+ * JavaScript stays off); it is sent there as source (`inPageSource`), so it
+ * uses nothing from outside its own body but `runsOf` and `ordinalsOf`,
+ * sent with it, and it keeps its state under a symbol, which no element's
+ * id can shadow.
  *
  * Soft hyphens are named by their ordinal among those in `main`, in
  * document order; paragraphs (the blocks that hold soft hyphens) by their
@@ -125,7 +126,7 @@ export interface LineBoxAnswer {
 }
 
 /** Runs in the page. Keeps its state on the page's global between calls. */
-export function inPage(request: LineBoxRequest): LineBoxAnswer {
+function inPage(request: LineBoxRequest): LineBoxAnswer {
   interface State {
     paragraphs: Array<{element: HTMLElement; texts: Text[]}>
     /** Soft hyphen ordinals of each text node, in order. */
@@ -262,11 +263,7 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
     if (change.paragraph !== undefined) state.undo.set(change.paragraph, undo)
     // Soft hyphens out, node by node: one change of each node's text (a book takes out tens of thousands).
     const byNode = new Map<Text, Set<number>>()
-    // As `ordinalsOf` reads them.
-    const runs = change.remove ?? []
-    const removed: number[] = []
-    for (let at = 0; at < runs.length; at += 2) for (let ordinal = runs[at]!; ordinal < runs[at]! + runs[at + 1]!; ordinal++) removed.push(ordinal)
-    for (const ordinal of removed) {
+    for (const ordinal of ordinalsOf(change.remove ?? [])) {
       const node = state.nodeOf.get(ordinal)
       if (!node) continue
       const set = byNode.get(node) ?? new Set<number>()
@@ -416,13 +413,7 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
         }
       })
       separators.push('e')
-      // As `runsOf` makes them: this function uses nothing from outside its own body.
-      const softRuns: number[] = []
-      for (const ordinal of softs) {
-        if (softRuns.length > 0 && softRuns[softRuns.length - 2]! + softRuns[softRuns.length - 1]! === ordinal) softRuns[softRuns.length - 1]!++
-        else softRuns.push(ordinal, 1)
-      }
-      measured.segments = {widths: widths.map((width) => Math.round(width * 1000).toString(36)).join(','), separators: separators.join(''), softs: softRuns}
+      measured.segments = {widths: widths.map((width) => Math.round(width * 1000).toString(36)).join(','), separators: separators.join(''), softs: runsOf(softs)}
       answer.paragraphs.push(measured)
     }
   }
@@ -522,3 +513,11 @@ export function inPage(request: LineBoxRequest): LineBoxAnswer {
 
   return answer
 }
+
+/**
+ * `inPage` as source, with the two functions it uses from outside (by the
+ * names it calls them: a bundler may have renamed them). A compiler that
+ * keeps function names (tsx does) calls its own `__name` helper inside:
+ * the page gets one that does nothing.
+ */
+export const inPageSource = `(request) => { const __name = (target) => target; ${[runsOf, ordinalsOf].map((used) => `const ${used.name} = ${used.toString()};`).join(' ')} return (${inPage.toString()})(request) }`

@@ -25,7 +25,7 @@ import type {Page} from 'puppeteer'
 import type {InputItem} from 'tex-linebreak'
 import {bleed, type PageSize} from '../../document/page-sizes.ts'
 import {requireFromProject} from '../../project.ts'
-import {inPage, ordinalsOf, runsOf, type LaidOutLine, type LineBoxAnswer, type LineBoxChange, type LineBoxRequest, type MeasuredParagraph, type Segment} from './line-boxes.ts'
+import {inPageSource, ordinalsOf, runsOf, type LaidOutLine, type LineBoxAnswer, type LineBoxChange, type LineBoxRequest, type MeasuredParagraph, type Segment} from './line-boxes.ts'
 
 // A CommonJS bundle whose names Node's ES module loader cannot see.
 const {breakLines, MAX_COST, MIN_COST} = requireFromProject('tex-linebreak') as typeof import('tex-linebreak')
@@ -61,12 +61,6 @@ export function printWidth(pageSize: PageSize, printReady: boolean): number {
   const width = Math.round(units(pageSize.width + 2 * extra))
   return (width - Math.floor(units(pageSize.margin.inner + extra)) - Math.floor(units(pageSize.margin.outer + extra))) / 64
 }
-
-/**
- * `inPage` as source. A compiler that keeps function names (tsx does) calls
- * its own `__name` helper inside: the page gets one that does nothing.
- */
-const inPageSource = `(request) => { const __name = (target) => target; return (${inPage.toString()})(request) }`
 
 /**
  * Evaluated through the DevTools protocol, which works with the page's
