@@ -30,3 +30,11 @@ export const version = (JSON.parse(readFileSync(path.join(projectRoot, 'package.
 
 /** `require` that resolves packages from Folio's own node_modules. */
 export const requireFromProject = createRequire(path.join(projectRoot, 'package.json'))
+
+/**
+ * One of Folio's caches (font subsets, drawn covers, citations, the
+ * bundle): under node_modules/.cache/folio/, which deleting costs only time.
+ */
+export function cacheFolder(name: string): string {
+  return path.join(projectRoot, 'node_modules', '.cache', 'folio', name)
+}

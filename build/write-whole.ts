@@ -115,6 +115,17 @@ export async function writeFileWhole(target: string, bytes: Uint8Array, options:
   await syncFolder(prepared.folder)
 }
 
+/**
+ * Keep a file in one of Folio's caches (`cacheFolder`) for later builds,
+ * whole or not at all. A cache that cannot be written (a read-only install,
+ * a full disk) only costs a later build the work again: nothing is thrown.
+ */
+export async function keepInCache(file: string, bytes: Uint8Array, what: string): Promise<void> {
+  await mkdir(path.dirname(file), {recursive: true})
+    .then(() => writeFileWhole(file, bytes, {what}))
+    .catch(() => undefined)
+}
+
 /** A temporary file written whole and flushed, waiting to be renamed over its target (or discarded). */
 interface Prepared {
   /** The folder that records the rename: flushed once the file is in place. */

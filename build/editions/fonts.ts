@@ -9,12 +9,12 @@
  */
 import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
-import {mkdir, readFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import type {Resource} from '../browser/virtual-origin.ts'
 import type {Theme} from '../document/theme.ts'
-import {projectRoot, requireFromProject} from '../project.ts'
-import {writeFileWhole} from '../write-whole.ts'
+import {cacheFolder, requireFromProject} from '../project.ts'
+import {keepInCache} from '../write-whole.ts'
 import {allFontFiles, fontFaceRules, type FontFile, type ThemeFontFile} from './typefaces.ts'
 
 export const fontsPath = '/fonts/'
@@ -41,7 +41,7 @@ export function shippedFontBytes(file: string): Uint8Array {
  * the versions of subset-font and HarfBuzz, so a cached file is the one
  * they would make now (the editions stay reproducible).
  */
-const subsetCache = path.join(projectRoot, 'node_modules', '.cache', 'folio', 'fonts')
+const subsetCache = cacheFolder('fonts')
 
 let subsetterVersions: string | undefined
 function subsetter(): string {
@@ -75,10 +75,7 @@ export function subsetOf(source: Uint8Array, text: string, format: 'woff2' | 'tr
         if (known && wholeFont(known)) return known
         const {default: subsetFont} = await import('subset-font')
         const bytes = new Uint8Array(await subsetFont(Buffer.from(source.buffer, source.byteOffset, source.byteLength), text, {targetFormat: format}))
-        // A cache that cannot be written (a read-only install) only costs the next build the subsetting.
-        await mkdir(subsetCache, {recursive: true})
-          .then(() => writeFileWhole(file, bytes, {what: 'the cache of font subsets'}))
-          .catch(() => undefined)
+        await keepInCache(file, bytes, 'the cache of font subsets')
         return bytes
       })
     made.set(file, subset)

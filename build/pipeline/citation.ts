@@ -13,7 +13,7 @@
  * not have.
  */
 import {createHash} from 'node:crypto'
-import {mkdirSync, readFileSync} from 'node:fs'
+import {readFileSync} from 'node:fs'
 import path from 'node:path'
 import CSL from 'citeproc'
 import type {ElementContent, Root} from 'hast'
@@ -25,10 +25,10 @@ import type {Citation, Contributor, Metadata} from '../document/document.ts'
 import type {CitationStyle} from '../document/theme.ts'
 import {machineDate, writtenDate} from '../document/written-date.ts'
 import {cslLocale, cslLocaleTag, shippedStyle} from '../read/citation-style.ts'
-import {projectRoot, requireFromProject} from '../project.ts'
+import {cacheFolder, requireFromProject} from '../project.ts'
 import type {Strings} from '../strings.ts'
 import {quoteStyleFor} from '../transform/typography.ts'
-import {writeFileWhole} from '../write-whole.ts'
+import {keepInCache} from '../write-whole.ts'
 
 export interface CslName {
   family?: string
@@ -240,7 +240,8 @@ export function keptCitation(item: CslItem, style: CitationStyle, locale: Citati
   if (!entry) {
     entry = citeprocEntry(item, citeprocSetting(style, locale.lang)!)
     if (!entry) return formatCitation(item, style, locale)
-    keep(key, entry)
+    // Not waited for: the build goes on while it is written.
+    void keepInCache(path.join(citationCache, `${key}.json`), new TextEncoder().encode(JSON.stringify(entry)), 'the cache of citations')
   }
   made.set(key, entry)
   return entry
@@ -256,7 +257,7 @@ const citations = new Map<string, {text: string; html: string}>()
  * The key is the item, the style, the locales and citeproc-js's version, so
  * a kept citation is the one citeproc-js would make now.
  */
-export const citationCache = path.join(projectRoot, 'node_modules', '.cache', 'folio', 'citations')
+export const citationCache = cacheFolder('citations')
 
 let citeproc: string | undefined
 function citeprocVersion(): string {
@@ -272,16 +273,6 @@ function keptFile(key: string): {text: string; html: string} | undefined {
     // Not kept, or not readable: made again.
   }
   return undefined
-}
-
-/** Kept for the next build; a cache that cannot be written (a read-only install) only costs the next build the engine. */
-function keep(key: string, citation: {text: string; html: string}): void {
-  try {
-    mkdirSync(citationCache, {recursive: true})
-  } catch {
-    return
-  }
-  writeFileWhole(path.join(citationCache, `${key}.json`), new TextEncoder().encode(JSON.stringify(citation)), {what: 'the cache of citations'}).catch(() => undefined)
 }
 
 /** The item's entry in citeproc-js's bibliography, as text and HTML; undefined when it makes none. */

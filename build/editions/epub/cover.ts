@@ -6,14 +6,14 @@
  * page's proportions) and the HTML page's Open Graph image.
  */
 import {createHash} from 'node:crypto'
-import {mkdir, readFile} from 'node:fs/promises'
+import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {toHtml} from 'hast-util-to-html'
 import type {Text} from 'hast'
 import type {BrowserService} from '../../browser/browser-service.ts'
 import type {Document} from '../../document/document.ts'
-import {projectRoot} from '../../project.ts'
-import {writeFileWhole} from '../../write-whole.ts'
+import {cacheFolder} from '../../project.ts'
+import {keepInCache} from '../../write-whole.ts'
 import {fontSite, printFontFaces} from '../fonts.ts'
 import {logoAlt} from '../imprint.ts'
 import {coverStyles} from '../theme-styles.ts'
@@ -33,7 +33,7 @@ export const coverSize = {width: 1600, height: 2560}
  * with the same title does not start a browser to draw the same picture.
  */
 const drawn = new Map<string, Uint8Array>()
-const coverCache = path.join(projectRoot, 'node_modules', '.cache', 'folio', 'covers')
+const coverCache = cacheFolder('covers')
 
 /**
  * @param size The drawn cover's size in pixels: the EPUB's unless another
@@ -69,10 +69,7 @@ export async function coverImage(document: Document, browser: BrowserService, si
   )
   const image = new Uint8Array(bytes)
   drawn.set(key, image)
-  // A cache that cannot be written (a read-only install) only costs the next build a drawing.
-  await mkdir(coverCache, {recursive: true})
-    .then(() => writeFileWhole(file, image, {what: 'the cache of drawn covers'}))
-    .catch(() => undefined)
+  await keepInCache(file, image, 'the cache of drawn covers')
   return {mediaType: 'image/jpeg', bytes: image}
 }
 
