@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto'
 import {deflateSync, inflateSync} from 'node:zlib'
+import {LRUCache} from 'lru-cache'
 import {decodePDFRawStream, PDFName, type PDFDocument, type PDFRawStream, type PDFRef} from 'pdf-lib'
 
 /**
@@ -206,34 +207,28 @@ export function applyEdits(source: string, edits: Array<{start: number; end: num
 }
 
 /**
- * Streams deflated by this process, by a digest of their text, the most
- * recently used last. A watch rebuild after a one-word edit finds most
+ * Streams deflated by this process, by a digest of their text, the least
+ * recently used going first. A watch rebuild after a one-word edit finds most
  * pages' streams as the last build left them, and deflating them all again
  * was a quarter of the 50x work's PDF rebuild. zlib's output depends only on
  * its input and level: a stream found here is the bytes deflating it gives.
  */
-const deflated = new Map<string, Uint8Array>()
-let deflatedBytes = 0
-/**
- * What is kept at most, in compressed bytes: a work of a thousand pages or
- * so. A longer book's rebuild deflates its pages again, and a single build
- * holds no more than this beside its PDF.
- */
-const deflatedLimit = 16 * 1024 * 1024
+const deflated = new LRUCache<string, Uint8Array>({
+  /**
+   * What is kept at most, in compressed bytes: a work of a thousand pages or
+   * so. A longer book's rebuild deflates its pages again, and a single build
+   * holds no more than this beside its PDF.
+   */
+  maxSize: 16 * 1024 * 1024,
+  sizeCalculation: (compressed) => Math.max(1, compressed.byteLength)
+})
 
 export function deflateKept(bytes: Buffer): Uint8Array {
   const key = createHash('sha256').update(bytes).digest('base64')
   let compressed = deflated.get(key)
-  if (compressed) deflated.delete(key)
-  else {
+  if (!compressed) {
     compressed = deflateSync(bytes)
-    deflatedBytes += compressed.byteLength
-  }
-  deflated.set(key, compressed)
-  for (const [oldest, kept] of deflated) {
-    if (deflatedBytes <= deflatedLimit) break
-    deflated.delete(oldest)
-    deflatedBytes -= kept.byteLength
+    deflated.set(key, compressed)
   }
   return compressed
 }

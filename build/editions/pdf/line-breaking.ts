@@ -21,6 +21,7 @@
  * and nothing depends on the layout for the text layer (text-layer.ts
  * repairs that from the PDF).
  */
+import {LRUCache} from 'lru-cache'
 import type {Page} from 'puppeteer'
 import type {InputItem} from 'tex-linebreak'
 import {bleed, type PageSize} from '../../document/page-sizes.ts'
@@ -179,30 +180,19 @@ function bestBreaks(paragraph: Paragraph): number[] | undefined {
  * Best breaks found by this process, by what they are found from: a watch
  * rebuild sets most paragraphs as the last build measured them (finding
  * their breaks again was two thirds of the line setting's own time on the
- * 50x work). The most recently used last, up to `keptLimit` characters of keys.
+ * 50x work). The least recently used go first once the keys pass 16 MB.
  */
-const kept = new Map<string, number[] | undefined>()
-let keptSize = 0
-const keptLimit = 16 * 1024 * 1024
+const kept = new LRUCache<string, {breaks: number[] | undefined}>({maxSize: 16 * 1024 * 1024, sizeCalculation: (_plan, key) => Math.max(1, key.length)})
 
 export function keptBreaks(measured: MeasuredParagraph, paragraph: Paragraph = unpack(measured)): number[] | undefined {
   const {width, indent, space, hyphen, segments} = measured
   const key = `${width} ${indent} ${space} ${hyphen} ${segments.separators} ${segments.widths}`
-  if (kept.has(key)) {
-    const breaks = kept.get(key)
-    kept.delete(key)
-    kept.set(key, breaks)
-    return breaks
+  let plan = kept.get(key)
+  if (!plan) {
+    plan = {breaks: bestBreaks(paragraph)}
+    kept.set(key, plan)
   }
-  const breaks = bestBreaks(paragraph)
-  kept.set(key, breaks)
-  keptSize += key.length
-  for (const [oldest] of kept) {
-    if (keptSize <= keptLimit) break
-    kept.delete(oldest)
-    keptSize -= oldest.length
-  }
-  return breaks
+  return plan.breaks
 }
 
 /**
