@@ -15,7 +15,6 @@
 import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import path from 'node:path'
-import CSL from 'citeproc'
 import type {ElementContent, Root} from 'hast'
 import * as htmlWriter from 'hast-util-to-html'
 import {toString} from 'hast-util-to-string'
@@ -24,7 +23,7 @@ import {unified} from 'unified'
 import type {Citation, Contributor, Metadata} from '../document/document.ts'
 import type {CitationStyle} from '../document/theme.ts'
 import {machineDate, writtenDate} from '../document/written-date.ts'
-import {cslLocale, cslLocaleTag, shippedStyle} from '../read/citation-style.ts'
+import {citeproc, cslLocale, cslLocaleTag, shippedStyle} from '../read/citation-style.ts'
 import {cacheFolder, requireFromProject} from '../project.ts'
 import type {Strings} from '../strings.ts'
 import {quoteStyleFor} from '../transform/typography.ts'
@@ -259,9 +258,9 @@ const citations = new Map<string, {text: string; html: string}>()
  */
 export const citationCache = cacheFolder('citations')
 
-let citeproc: string | undefined
+let keptVersion: string | undefined
 function citeprocVersion(): string {
-  return (citeproc ??= (JSON.parse(readFileSync(requireFromProject.resolve('citeproc/package.json'), 'utf8')) as {version: string}).version)
+  return (keptVersion ??= (JSON.parse(readFileSync(requireFromProject.resolve('citeproc/package.json'), 'utf8')) as {version: string}).version)
 }
 
 function keptFile(key: string): {text: string; html: string} | undefined {
@@ -277,7 +276,7 @@ function keptFile(key: string): {text: string; html: string} | undefined {
 
 /** The item's entry in citeproc-js's bibliography, as text and HTML; undefined when it makes none. */
 function citeprocEntry(item: CslItem, {xml, tag}: {xml: string; tag: string}): {text: string; html: string} | undefined {
-  const engine = new CSL.Engine({retrieveLocale: (lang) => cslLocale(lang), retrieveItem: (id) => (id === item.id ? {...item} : undefined)}, xml, tag, true)
+  const engine = new (citeproc().Engine)({retrieveLocale: (lang) => cslLocale(lang), retrieveItem: (id) => (id === item.id ? {...item} : undefined)}, xml, tag, true)
   // DOIs and addresses as links, as in the work's bibliography.
   engine.opt.development_extensions.wrap_url_and_doi = true
   engine.updateItems([item.id])

@@ -11,14 +11,13 @@
  */
 import path from 'node:path'
 import type {CslItem} from 'citeproc'
-import {logger, plugins} from '@citation-js/core'
-import '@citation-js/plugin-bibtex'
 import type {Point} from 'unist'
 import {VFile} from 'vfile'
 import {LineCounter, parseDocument} from 'yaml'
 import {warn} from '../messages.ts'
 import {sourceFile} from './source-file.ts'
 import {readInsideWork, readLimits, refusal} from './work-folder.ts'
+import {requireFromProject} from '../project.ts'
 
 /** A file of sources, read. */
 export interface BibliographyFile {
@@ -94,7 +93,19 @@ export function parseBibliography(file: VFile, format: 'bibtex' | 'json' | 'yaml
   return items
 }
 
+/**
+ * citation-js with its BibTeX plugin, loaded the first time a BibTeX file is
+ * read: a fifth of a megabyte of code that a work without one never needs,
+ * and that would otherwise be read and compiled at every start.
+ */
+function citationJs(): typeof import('@citation-js/core') {
+  const core = requireFromProject('@citation-js/core') as typeof import('@citation-js/core')
+  requireFromProject('@citation-js/plugin-bibtex')
+  return core
+}
+
 function parseBibtex(text: string): unknown {
+  const {logger, plugins} = citationJs()
   const config = plugins.config.get('@bibtex')
   // Pandoc's reading: titles of English entries to sentence case, protected words kept.
   config.parse.sentenceCase = 'english'

@@ -14,6 +14,17 @@ import type {VFile} from 'vfile'
 import {readTemplateFile} from '../templates-folder.ts'
 import {warn} from '../messages.ts'
 import {readInsideWork, readLimits, refusal} from './work-folder.ts'
+import {requireFromProject} from '../project.ts'
+
+/**
+ * citeproc-js, the CSL processor, loaded the first time a citation is made:
+ * half a megabyte of code that a work without citations (or with its
+ * recommended citation kept from an earlier build) never runs, and that
+ * would otherwise be read and compiled at every start.
+ */
+export function citeproc(): typeof import('citeproc').default {
+  return requireFromProject('citeproc') as typeof import('citeproc').default
+}
 
 export interface CitationStyle {
   /** The shipped style's name, or the file's path relative to the work. */

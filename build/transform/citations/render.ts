@@ -12,7 +12,7 @@
  * URL links). DOIs and URLs in entries are links.
  */
 import {createHash} from 'node:crypto'
-import CSL, {type CitationItem, type CslItem, type Engine} from 'citeproc'
+import type {CitationItem, CslItem, Engine} from 'citeproc'
 import type {Element, ElementContent, Root, RootContent} from 'hast'
 import {toString} from 'hast-util-to-string'
 import rehypeParse from 'rehype-parse'
@@ -21,7 +21,7 @@ import {visitParents} from 'unist-util-visit-parents'
 import type {VFile} from 'vfile'
 import type {Apparatus} from '../../read/apparatus.ts'
 import type {Bibliography} from '../../read/bibliography.ts'
-import {cslLocale, cslLocaleTag, shortTerms, type CitationStyle} from '../../read/citation-style.ts'
+import {citeproc, cslLocale, cslLocaleTag, shortTerms, type CitationStyle} from '../../read/citation-style.ts'
 import {warn} from '../../messages.ts'
 import type {Strings} from '../../strings.ts'
 import {isCrossReference, type CitationData} from './remark.ts'
@@ -357,7 +357,7 @@ function citationEngine(style: CitationStyle, lang: string, bibliography: Biblio
     // Each item of a citation, marked for a link to its entry once the entry's id is known.
     wrapCitationEntry: (html, id) => (sys.link ? `<a data-folio-key="${sys.link(id)}">${html}</a>` : html)
   }
-  const engine = new CSL.Engine(sys, style.xml, locale, true)
+  const engine = new (citeproc().Engine)(sys, style.xml, locale, true)
   engine.opt.development_extensions.wrap_url_and_doi = true
   engine.opt.development_extensions.apply_citation_wrapper = !style.notes
   const made: CitationEngine = {engine, sys, terms: shortTerms(locale)}
