@@ -121,9 +121,20 @@ export async function writeFileWhole(target: string, bytes: Uint8Array, options:
  * a full disk) only costs a later build the work again: nothing is thrown.
  */
 export async function keepInCache(file: string, bytes: Uint8Array, what: string): Promise<void> {
-  await mkdir(path.dirname(file), {recursive: true})
+  const writing = mkdir(path.dirname(file), {recursive: true})
     .then(() => writeFileWhole(file, bytes, {what}))
     .catch(() => undefined)
+  caching.add(writing)
+  void writing.finally(() => caching.delete(writing))
+  await writing
+}
+
+/** Cache writes under way: some callers do not wait for theirs (a citation is kept while the build goes on). */
+const caching = new Set<Promise<void>>()
+
+/** Settles once every cache write under way has: the command line waits for it before it exits at once. */
+export async function cacheWritesSettled(): Promise<void> {
+  while (caching.size > 0) await Promise.all(caching)
 }
 
 /** A temporary file written whole and flushed, waiting to be renamed over its target (or discarded). */

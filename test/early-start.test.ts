@@ -2,7 +2,8 @@
  * Chromium started before Folio loads (build/browser/early-start.ts): the
  * browser service uses it, over its DevTools pipe, when it was started as
  * Puppeteer would start it, and otherwise ends it and launches its own; a
- * closed service leaves neither process nor profile folder.
+ * closed service leaves neither process nor profile folder, nor does one
+ * left as the process exits (its watchdog cleans up after it).
  */
 import assert from 'node:assert/strict'
 import {existsSync} from 'node:fs'
@@ -66,4 +67,18 @@ test('a browser started with another command line than Puppeteer would give is e
     await service.close()
   }
   assert.ok(await gone(started.process.pid))
+})
+
+test('a service left as its process exits: Chromium ends by itself, and its watchdog removes the profile folder', async () => {
+  startChromiumEarly()
+  const started = early()
+  assert.ok(started)
+  const service = new BrowserService()
+  const text = await service.run({description: 'printing before leaving', site: page}, async (tab) => (await pdfText(await tab.pdf())).join('\n'))
+  assert.match(text, /Started early/)
+  await service.leave()
+  assert.ok(await gone(started.process.pid), 'the browser ended after it was asked to close')
+  // Removed by the watchdog, which waited for the browser: leave() itself waits for neither.
+  for (let tries = 0; tries < 50 && existsSync(started.profile); tries++) await new Promise((resolve) => setTimeout(resolve, 100))
+  assert.ok(!existsSync(started.profile), 'its profile folder removed')
 })

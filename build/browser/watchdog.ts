@@ -16,10 +16,12 @@ export const profilePrefix = 'folio-chromium-'
 
 /**
  * Runs in the watchdog process: argv is [profile]; standard input says
- * `pid <n>` once the browser runs, then `done`, or just closes (Folio died).
- * Then every process started with this profile folder (found in /proc, so
- * also one whose pid Folio had no time to send) and the browser's process
- * group are killed, and the folder removed, trying again while Chromium
+ * `pid <n>` once the browser runs, then `done` (Folio closed it), `leave`
+ * (Folio asked it to close and is exiting without waiting), or just closes
+ * (Folio died). Then every process started with this profile folder (found
+ * in /proc, so also one whose pid Folio had no time to send) and the
+ * browser's process group are killed, after up to 10 s for a browser left
+ * to close by itself, and the folder removed, trying again while Chromium
  * still dies.
  */
 const script = `
@@ -27,6 +29,7 @@ const fs = require('node:fs')
 const profile = process.argv[1]
 let chromium = 0
 let done = false
+let leave = false
 let input = ''
 const users = () => {
   const found = []
@@ -53,10 +56,13 @@ process.stdin.on('data', (chunk) => {
   const pid = /pid (\\d+)/.exec(input)
   if (pid) chromium = Number(pid[1])
   if (/done/.test(input)) done = true
+  if (/leave/.test(input)) leave = true
 })
 process.stdin.on('close', () => {
   let tries = 0
+  const left = Date.now()
   const finish = () => {
+    if (leave && users().length > 0 && Date.now() - left < 10000) return void setTimeout(finish, 25)
     if (!done) kill()
     try { fs.rmSync(profile, {recursive: true, force: true}) } catch {}
     if ((fs.existsSync(profile) || (!done && users().length > 0)) && ++tries < 100) setTimeout(finish, 100)
@@ -87,6 +93,11 @@ export class Watchdog {
   /** Folio closed the browser itself: the watchdog removes the profile and ends, killing nothing. */
   release(): void {
     this.#process.stdin?.end('done\n')
+  }
+
+  /** Folio asked the browser to close and exits without waiting: the watchdog waits for it to end (killing it after 10 s), then removes the profile. */
+  leave(): void {
+    this.#process.stdin?.end('leave\n')
   }
 }
 

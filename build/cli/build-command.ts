@@ -25,6 +25,8 @@ export interface BuildOptions extends Omit<SessionOptions, 'out'> {
   browser?: BrowserService
   /** Where progress is shown while the editions are built; none without. */
   progress?: ProgressOutput
+  /** The process ends with the build: its browser is left to close by itself (BrowserService.leave). */
+  exits?: boolean
 }
 
 /** Returns the exit code: 0 built, 1 manuscript errors. Usage errors throw UsageError. */
@@ -88,7 +90,7 @@ export async function runBuild(options: BuildOptions, console: Console, signal?:
     }
   } finally {
     reporter?.clear()
-    await session.close()
+    await session.close({leave: options.exits === true && signal?.aborted !== true})
   }
   if (options.check || options.reproducibleCheck) console.out(`Checks: ${describeCounts(counts)}`)
   const seconds = ((performance.now() - started) / 1000).toFixed(2)

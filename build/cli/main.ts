@@ -10,6 +10,7 @@ import {formats} from '../editions/index.ts'
 import {FolioError, UsageError} from '../errors.ts'
 import {printable} from '../output/report.ts'
 import {version} from '../project.ts'
+import {cacheWritesSettled} from '../write-whole.ts'
 import {runBuild} from './build-command.ts'
 import {runCheck} from './check-command.ts'
 import type {Console} from './console.ts'
@@ -79,7 +80,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
   ).action(async (works: string[], flags: Flags & {validators?: boolean}) => {
     try {
       exitCode = await runBuild(
-        {...common(works, flags), check: flags.check === true, validators: flags.validators !== false, reproducibleCheck: flags.reproducibleCheck === true},
+        {...common(works, flags), check: flags.check === true, validators: flags.validators !== false, reproducibleCheck: flags.reproducibleCheck === true, exits: true},
         console,
         signal
       )
@@ -132,6 +133,7 @@ export async function main(argv: string[], options: MainOptions = {}): Promise<n
       return 2
     }
     await program.parseAsync(argv, {from: 'user'})
+    await cacheWritesSettled()
     return exitCode
   } catch (error) {
     if (error instanceof CommanderError) {

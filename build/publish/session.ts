@@ -219,8 +219,8 @@ export class PublishingSession {
   }
 
   /** Close the browser, when the session started it. */
-  async close(): Promise<void> {
-    if (this.#ownsBrowser) await this.browser.close()
+  async close(options: {leave?: boolean} = {}): Promise<void> {
+    if (this.#ownsBrowser) await (options.leave ? this.browser.leave() : this.browser.close())
   }
 
   /**
