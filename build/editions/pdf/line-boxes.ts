@@ -138,9 +138,16 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
     starts: Array<Array<[number, number]>>
   }
   const answer: LineBoxAnswer = {paragraphs: [], lines: [], verified: []}
-  const breaksAfter = (previous: string) => /[\s\u00AD\-\u2010\u2013\u2014]/.test(previous) && previous !== '\u00A0'
-  const separatorOf = (previous: string): Separator =>
-    /\s/.test(previous) ? 'space' : previous === '\u00AD' ? 'soft' : previous === '-' || previous === '\u2010' ? 'hard' : 'dash'
+  // By character code, not by a regular expression per character: a book's text is read this way twice.
+  /** White space as JavaScript's `\s` has it. */
+  const isSpace = (code: number) =>
+    code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  /** A line may break after white space (not a no-break space), a soft hyphen, a hyphen or a dash. */
+  const breaksAfterCode = (previous: number) =>
+    previous !== 0xa0 && (isSpace(previous) || previous === 0xad || previous === 0x2d || previous === 0x2010 || previous === 0x2013 || previous === 0x2014)
+  const separatorOf = (previous: number): Separator =>
+    isSpace(previous) ? 'space' : previous === 0xad ? 'soft' : previous === 0x2d || previous === 0x2010 ? 'hard' : 'dash'
+  const breaksAfter = (previous: string) => previous !== '' && breaksAfterCode(previous.charCodeAt(0))
   interface Walker {
     /** A segment starts (at a text node, by index, and a place counted without soft hyphens); the separator before it and the soft hyphen it is, if one. */
     segment: (start: [number, number], separator: Separator | undefined, soft: number | undefined) => void
@@ -152,7 +159,8 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
   }
   /** The segments of a paragraph's text: pieces between places a line may break. */
   function walk(texts: Text[], softsOf: Map<Text, number[]>, walker: Walker): void {
-    let previous = ''
+    /** The code of the character before, -1 before the first. */
+    let previous = -1
     let lastOrdinal = -1
     let count = 0
     for (const [nodeIndex, node] of texts.entries()) {
@@ -168,27 +176,27 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
         pieceStart = -1
       }
       for (let at = 0; at < data.length; at++) {
-        const character = data[at]!
-        if (character !== '\u00AD') place++
-        if (character === '\u00AD') {
+        const code = data.charCodeAt(at)
+        if (code === 0xad) {
           flush(at)
           lastOrdinal = softs[softIndex++]!
-          previous = character
+          previous = code
           continue
         }
-        if (/\s/.test(character) && character !== '\u00A0') {
+        place++
+        if (code !== 0xa0 && isSpace(code)) {
           flush(at)
-          previous = character
+          previous = code
           continue
         }
-        if (count === 0 || breaksAfter(previous)) {
+        if (count === 0 || breaksAfterCode(previous)) {
           flush(at)
-          walker.segment([nodeIndex, place], count > 0 ? separatorOf(previous) : undefined, previous === '\u00AD' ? lastOrdinal : undefined)
+          walker.segment([nodeIndex, place], count > 0 ? separatorOf(previous) : undefined, previous === 0xad ? lastOrdinal : undefined)
           count++
         }
         // A no-break space inside a piece is measured as a space.
         if (pieceStart === -1) pieceStart = at
-        previous = character
+        previous = code
       }
       flush(data.length)
       walker.leave?.(node)
@@ -203,9 +211,16 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
   if (!state) {
     state = {paragraphs: [], softsOf: new Map(), nodeOf: new Map(), undo: new Map(), starts: []}
     const main = document.querySelector('main') ?? document.body
+    // Whether an element is inline, asked once for each (a book has hundreds of thousands of text nodes, few elements each).
+    const inline = new Map<Element, boolean>()
+    const isInline = (element: Element) => {
+      let known = inline.get(element)
+      if (known === undefined) inline.set(element, (known = /^(inline|contents)/.test(getComputedStyle(element).display)))
+      return known
+    }
     const blockOf = (node: Node): Element => {
       let block = node.parentElement!
-      while (block !== main && /^(inline|contents)/.test(getComputedStyle(block).display)) block = block.parentElement!
+      while (block !== main && isInline(block)) block = block.parentElement!
       return block
     }
     const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT)
@@ -340,12 +355,50 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
     }
     /** Widths by font, then by text. */
     const widthsByFont = new Map<string, Map<string, number>>()
-    const measure = (font: string, text: string) => {
+    const widthsIn = (font: string) => {
       let known = widthsByFont.get(font)
       if (!known) widthsByFont.set(font, (known = new Map()))
+      return known
+    }
+    /** The width of `text` in the canvas's font, whose widths `known` holds. */
+    const measureIn = (known: Map<string, number>, text: string) => {
       let width = known.get(text)
       if (width === undefined) known.set(text, (width = canvas.measureText(text).width))
       return width
+    }
+    const measure = (font: string, text: string) => measureIn(widthsIn(font), text)
+    /** What the text of an element is measured in, found once for each element: its font set on the canvas, the key of its widths. */
+    interface TextStyle {
+      wanted: string
+      set: () => void
+      widths: Map<string, number>
+      upper: boolean
+      figures: boolean
+    }
+    const textStyles = new Map<Element, TextStyle>()
+    const textStyleOf = (element: Element): TextStyle => {
+      let known = textStyles.get(element)
+      if (!known) {
+        const style = getComputedStyle(element)
+        const font = setFont(style)
+        const [wanted, canvasFont, kerning, caps, spacing] = [fontSet, canvas.font, canvas.fontKerning, canvas.fontVariantCaps, canvas.letterSpacing]
+        known = {
+          wanted,
+          set: () => {
+            canvas.font = canvasFont
+            canvas.fontKerning = kerning
+            canvas.fontVariantCaps = caps
+            canvas.letterSpacing = spacing
+            fontSet = wanted
+          },
+          widths: widthsIn(font),
+          upper: style.textTransform === 'uppercase',
+          // Figures in a style of their own (oldstyle, tabular) are not what a canvas sets: their box is asked for.
+          figures: style.fontVariantNumeric !== 'normal'
+        }
+        textStyles.set(element, known)
+      } else if (known.wanted !== fontSet) known.set()
+      return known
     }
     for (const [index, paragraph] of state.paragraphs.entries()) {
       const element = paragraph.element
@@ -379,18 +432,12 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
       const widths: number[] = []
       const separators: string[] = []
       const softs: number[] = []
-      let font = base
-      let upper = false
-      let figures = false
+      let text = textStyleOf(element)
       // An inline box's left edge goes with its first character, its right edge with its last.
       let left = 0
       walk(paragraph.texts, state.softsOf, {
         enter: (node) => {
-          const parentStyle = getComputedStyle(node.parentElement!)
-          font = setFont(parentStyle)
-          upper = parentStyle.textTransform === 'uppercase'
-          // Figures in a style of their own (oldstyle, tabular) are not what a canvas sets: their box is asked for.
-          figures = parentStyle.fontVariantNumeric !== 'normal'
+          text = textStyleOf(node.parentElement!)
           left = edges.get(node)?.left ?? 0
         },
         segment: (_start, separator, soft) => {
@@ -398,13 +445,13 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
           if (soft !== undefined) softs.push(soft)
           widths.push(0)
         },
-        piece: (node, at, end, text) => {
+        piece: (node, at, end, piece) => {
           let width: number
-          if (figures && /\d/.test(text)) {
+          if (text.figures && /\d/.test(piece)) {
             range.setStart(node, at)
             range.setEnd(node, end)
             width = [...range.getClientRects()].reduce((sum, rect) => sum + rect.width, 0)
-          } else width = measure(font, upper ? text.toUpperCase() : text)
+          } else width = measureIn(text.widths, text.upper ? piece.toUpperCase() : piece)
           widths[widths.length - 1]! += width + left
           left = 0
         },
@@ -429,7 +476,7 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
     while (index >= 0 && !before) {
       for (; offset >= 0 && !before; offset--) {
         const character = texts[index]!.data[offset]!
-        if (!/\s/.test(character) && character !== '\u00AD') before = rectOf(texts[index]!, offset)
+        if (!isSpace(character.charCodeAt(0)) && character !== '\u00AD') before = rectOf(texts[index]!, offset)
       }
       index--
       if (index >= 0) offset = texts[index]!.data.length - 1
@@ -482,7 +529,7 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
           previous = character
           continue
         }
-        if (/\s/.test(character)) {
+        if (isSpace(character.charCodeAt(0))) {
           // A new word begins after white space; a no-break space joins two words in one.
           if (character !== '\u00A0') word = []
           previous = character

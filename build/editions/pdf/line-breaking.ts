@@ -66,15 +66,17 @@ export function printWidth(pageSize: PageSize, printReady: boolean): number {
 /**
  * Evaluated through the DevTools protocol, which works with the page's
  * JavaScript off (it stays off: the page runs no script of its own). The
- * function is sent once a page and kept under a symbol; its answer comes
- * back as one JSON string (the protocol is slow to copy a large object
- * value by value).
+ * function is sent once a page and kept under a symbol: with the first call
+ * after the page loaded (`loaded`), else when the page turns out not to have
+ * it. Its answer comes back as one JSON string (the protocol is slow to copy
+ * a large object value by value).
  */
-async function lineBoxes(page: Page, request: LineBoxRequest): Promise<LineBoxAnswer> {
+async function lineBoxes(page: Page, request: LineBoxRequest, loaded = false): Promise<LineBoxAnswer> {
   const call = (run: string) => `(() => { const run = ${run}; return run ? JSON.stringify(run(${JSON.stringify(request)})) : '' })()`
-  const answer = (await page.evaluate(call(`globalThis[Symbol.for('folio.inPage')]`))) as string
+  const install = `(globalThis[Symbol.for('folio.inPage')] = ${inPageSource})`
+  const answer = (await page.evaluate(call(loaded ? install : `globalThis[Symbol.for('folio.inPage')]`))) as string
   if (answer) return JSON.parse(answer) as LineBoxAnswer
-  return JSON.parse((await page.evaluate(call(`(globalThis[Symbol.for('folio.inPage')] = ${inPageSource})`))) as string) as LineBoxAnswer
+  return JSON.parse((await page.evaluate(call(install))) as string) as LineBoxAnswer
 }
 
 /**
@@ -244,7 +246,7 @@ function enforce(paragraph: Paragraph, breaks: number[]): LineBoxChange[] | unde
  */
 export async function settleLineBreaks(page: Page, width: number): Promise<LineBreakSettings> {
   const started = performance.now()
-  const measured = (await lineBoxes(page, {width, words: true})).paragraphs
+  const measured = (await lineBoxes(page, {width, words: true}, true)).paragraphs
   const paragraphs = measured.map(unpack)
   // Each justified paragraph broken as a whole, and kept where Chromium follows.
   const planned = new Map<number, {starts: number[]; changes: LineBoxChange[]}>()
@@ -287,5 +289,5 @@ export async function settleLineBreaks(page: Page, width: number): Promise<LineB
 
 /** Make the changes of `settleLineBreaks` to a loaded print page of the same text. */
 export async function applyLineBreaks(page: Page, settings: LineBreakSettings): Promise<void> {
-  if (settings.length > 0) await lineBoxes(page, {changes: settings, done: true})
+  if (settings.length > 0) await lineBoxes(page, {changes: settings, done: true}, true)
 }
