@@ -3,7 +3,7 @@
  * on the brief and on hostile works, with the real Nu HTML Checker.
  */
 import assert from 'node:assert/strict'
-import {cpSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
+import {cpSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {after, before, describe, test} from 'node:test'
 import {fixtures, folio, nuCheck, plainQuotes, projectRoot, runFolio, scratchFolder, seedParagraphs, visibleText, type Run} from './harness.ts'
@@ -288,6 +288,16 @@ describe('the folio command', () => {
     assert.ok(existsSync(path.join(out, 'winning-the-peace-in-ukraine.html')))
     const usage = await runFolio(['build', '--format', 'docx'])
     assert.equal(usage.code, 2, 'a usage error is the process\'s exit code')
+  })
+
+  test('its bundle walks trees without naming a function after every node it visits (build/folio.js, unnamedVisitors)', () => {
+    const bundle = path.join(projectRoot, 'node_modules', '.cache', 'folio', 'bundle')
+    const code = readdirSync(bundle)
+      .filter((name) => name.endsWith('.mjs'))
+      .map((name) => readFileSync(path.join(bundle, name), 'utf8'))
+      .join('\n')
+    assert.match(code, /function visitParents\w*\(tree,/, 'unist-util-visit-parents is in the bundle')
+    assert.doesNotMatch(code, /defineProperty\(visit\w*,\s*"name"/)
   })
 
   // The browser is started before the works are found: a run that finds none must still end (it waited for the browser).
