@@ -1,7 +1,8 @@
 /**
  * Watch mode's way of publishing, in process with the file's one browser:
  * each edition written as soon as it is built, the HTML before the PDF, and
- * a stale PDF print stopped by a newer save and never written.
+ * a stale PDF print stopped by a newer save and never written; and in any
+ * build, the PDF's page prepared and loading before the other editions begin.
  */
 import assert from 'node:assert/strict'
 import {readFileSync, writeFileSync} from 'node:fs'
@@ -129,4 +130,27 @@ test('a newer save stops a stale PDF print, which is never written; the PDF that
   assert.doesNotMatch(words, /stale/)
   // The session's browser serves the next job after a stopped one.
   assert.ok(browser.started)
+})
+
+test('a build of every edition prepares the PDF\'s page first: the others begin once it is loading in the browser', async () => {
+  const folder = scratchFolder('pdf-page-first')
+  const source = path.join(folder, 'brief.md')
+  writeFileSync(source, text('Words for every edition.'))
+  const events: string[] = []
+  const session = new PublishingSession(
+    {out: path.join(folder, 'out'), cwd: folder, strict: false, formats: ['html', 'pdf', 'epub'], sourceDateEpoch: 0, onProgress: (event) => void (event.kind === 'stage' && event.stage === 'building' && events.push(`${event.edition} begins`))},
+    browser
+  )
+  // The shared browser, its jobs watched for the moment their page is asked to load.
+  const run = browser.run.bind(browser)
+  browser.run = (job, work) => run({...job, onLoading: () => (events.push('the print page loads'), job.onLoading?.())}, work)
+  try {
+    const [work] = await findWorks([source], folder)
+    const outcome = await session.publish(work!)
+    assert.equal(outcome.built, true)
+  } finally {
+    delete (browser as {run?: unknown}).run
+  }
+  assert.deepEqual(events.slice(0, 2), ['pdf begins', 'the print page loads'])
+  assert.deepEqual(events.filter((event) => event !== 'the print page loads').slice(1).sort(), ['epub begins', 'html begins'])
 })

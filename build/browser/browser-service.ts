@@ -50,6 +50,8 @@ export interface Job {
    * work leaves it holding most of a gigabyte, emptied or not).
    */
   closeAfter?: boolean
+  /** Told once the page has been asked to load (the browser is connected and the page open): what waited for that may go on. */
+  onLoading?: () => void
 }
 
 /** A page kept open between jobs, and the site its requests are answered from. */
@@ -117,7 +119,9 @@ export class BrowserService {
           pooled.progress = progress
           progress('loading the page')
           await pooled.page.setJavaScriptEnabled(job.javaScript === true)
-          await pooled.page.goto(`${origin}/index.html`, {waitUntil: 'load', timeout: 0})
+          const loading = pooled.page.goto(`${origin}/index.html`, {waitUntil: 'load', timeout: 0})
+          job.onLoading?.()
+          await loading
           progress('the page loaded')
           return work(pooled.page, progress)
         })

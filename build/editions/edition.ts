@@ -27,6 +27,8 @@ export interface EditionContext {
   signal?: AbortSignal
   /** Told as a paged edition prints its pages (a long work, in parts), for progress on screen. */
   onPages?: (pages: {pages: number; of?: number; part?: number; parts?: number}) => void
+  /** Told when an edition that uses the browser has its first page loading in it. */
+  onLoading?: () => void
 }
 
 export interface EditionFormat {

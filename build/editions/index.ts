@@ -18,7 +18,7 @@ const pdf = (printReady: boolean): EditionFormat => ({
   usesBrowser: true,
   preview: 'inline',
   ...(printReady ? {} : {download: {text: 'downloadPdf', label: 'downloadPdfLabel'}}),
-  build: async ({document, settings, browser, timeLimit, onStage, onPages, signal}) =>
+  build: async ({document, settings, browser, timeLimit, onStage, onPages, onLoading, signal}) =>
     (await import('./pdf/index.ts')).buildPdfEdition({
       document,
       settings,
@@ -27,6 +27,7 @@ const pdf = (printReady: boolean): EditionFormat => ({
       ...(timeLimit ? {timeLimit} : {}),
       ...(onStage ? {onStage} : {}),
       ...(onPages ? {onPages} : {}),
+      ...(onLoading ? {onLoading} : {}),
       ...(signal ? {signal} : {})
     }),
   pages: pdfPageCount,

@@ -315,9 +315,15 @@ export class PublishingSession {
     const siblings = allEditions
       .map((edition) => ({edition, fileName: editionFileName(document, edition)}))
       .filter((sibling) => this.chosen.includes(sibling.edition) || existsSync(path.join(this.options.out, sibling.fileName)))
-    // Built side by side: while Chromium prints, Node builds the other editions.
+    // Built side by side: while Chromium loads and prints, Node builds the other editions. Those start once
+    // the browser's page is loading (or the editions that use it have ended): until then the one Node thread
+    // prepares that page, and answers the browser as it connects, instead of building what nothing waits for.
+    let loading: (() => void) | undefined
+    const printing = this.chosen.some((edition) => edition.usesBrowser) ? new Promise<void>((resolve) => (loading = resolve)) : undefined
     const building = this.chosen.map(async (edition) => {
-      if (lead && edition.preview !== 'page' && this.chosen.some((other) => other.preview === 'page')) await lead
+      const leads = lead !== undefined && edition.preview === 'page'
+      if (lead && !leads && this.chosen.some((other) => other.preview === 'page')) await lead
+      if (printing && !leads && !edition.usesBrowser) await printing
       const started = performance.now()
       const timeLimit = new TimeLimit(`The ${edition.format} edition of ${name}`, this.options.stepSeconds, signal)
       const onProgress = this.options.onProgress
@@ -333,6 +339,7 @@ export class PublishingSession {
           siblings: siblings.filter((sibling) => sibling.edition !== edition),
           ...(onStage ? {onStage} : {}),
           ...(onPages ? {onPages} : {}),
+          ...(loading ? {onLoading: loading} : {}),
           ...(signal ? {signal} : {})
         }
         const bytes = await edition.build(context)
@@ -345,6 +352,8 @@ export class PublishingSession {
         throw new FolioError(`The ${edition.format} edition of ${name} failed: ${(error as Error).message}`, {cause: error})
       }
     })
+    // An edition that uses the browser and ends (or fails) without loading a page holds up no other.
+    void Promise.allSettled(building.filter((_, index) => this.chosen[index]!.usesBrowser)).then(() => loading?.())
     // A failure is the caller's to report, once; the others keep building meanwhile.
     for (const pending of building) pending.catch(() => undefined)
     return building

@@ -61,6 +61,8 @@ export interface PdfEditionOptions {
   onPages?: (pages: PagesPrinted) => void
   /** A work of more words than this (and more than one chapter) is printed in parts of about as many. Default 100,000. */
   wordsPerPart?: number
+  /** Told when a page of the print is asked to load in the browser (the session builds the other editions from then). */
+  onLoading?: () => void
 }
 
 /** Pages printed so far of a work printed in parts. */
@@ -116,7 +118,7 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   const cover = document.layout.coverPage
     ? await coverImage(document, options.browser, {width: coverSize.width, height: Math.round((coverSize.width * (pageSize.height + extra)) / (pageSize.width + extra))})
     : undefined
-  const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, pageSize, signal: options.signal, ...(cover ? {cover} : {})}
+  const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, pageSize, signal: options.signal, onLoading: options.onLoading, ...(cover ? {cover} : {})}
   const {pdf, headings} =
     targets.length > 0
       ? await printInPasses(work, targets, strings.onPage)
@@ -153,6 +155,7 @@ interface PrintWork {
   /** The cover, printed as the first page. */
   cover?: CoverImage
   signal: AbortSignal | undefined
+  onLoading: (() => void) | undefined
 }
 
 /**
@@ -167,7 +170,7 @@ async function printOnce(work: PrintWork): Promise<Printed> {
   let blanks = new Set<string>()
   const html = () => toHtml(printPage({document, chapters: work.chapters, pageSize, printReady, blanks, ...coverOf(work), ...(work.showToc ? {contents} : {})}))
   let current = html()
-  return work.browser.run({site: printSite(() => current, document, work.cover), description: `printing the PDF of ${document.slug}`, signal: work.signal}, async (page, progress) => {
+  return work.browser.run({site: printSite(() => current, document, work.cover), description: `printing the PDF of ${document.slug}`, signal: work.signal, ...loadingOf(work)}, async (page, progress) => {
     const stage = (what: string) => {
       progress(what)
       work.stage(what)
@@ -237,6 +240,7 @@ async function printParted(work: PrintWork, wordsPerPart: number, onPages: (page
     // A renderer gives its memory back only when it ends: a fresh page for each part (see docs/decisions/0015-printing-in-parts.md).
     closeAfter: true,
     signal: work.signal,
+    ...loadingOf(work),
     stage: work.stage,
     // The estimate is made from the text's parts (the front pages have no words of it).
     onPages: (done: PartPrinted) =>
@@ -266,7 +270,7 @@ async function printInPasses(work: PrintWork, targets: string[], onPage: string)
     const html = toHtml(
       printPage({document, chapters, pageSize, printReady, blanks, ...coverOf(work), ...(work.showToc ? {contents} : {}), ...(printed ? {pageNumbers: printed.headings.pages} : {})})
     )
-    const bytes = await work.browser.run({site: printSite(() => html, document, work.cover), description: `printing the PDF of ${document.slug}, pass ${pass}`, signal: work.signal}, async (page, progress) => {
+    const bytes = await work.browser.run({site: printSite(() => html, document, work.cover), description: `printing the PDF of ${document.slug}, pass ${pass}`, signal: work.signal, ...loadingOf(work)}, async (page, progress) => {
       progress('setting the lines')
       work.stage('setting the lines')
       await settleLineBreaks(page, printWidth(pageSize, printReady))
@@ -325,6 +329,10 @@ export function printableTree(tree: Root, lang: string): Root {
     }
   })
   return copy
+}
+
+function loadingOf(work: PrintWork): {onLoading?: () => void} {
+  return work.onLoading ? {onLoading: work.onLoading} : {}
 }
 
 /** Where the print page finds the cover, when it has one. */

@@ -218,6 +218,8 @@ export interface PartsPrintOptions {
   stage: (what: string) => void
   /** Told after each part is printed. */
   onPages?: (printed: PartPrinted) => void
+  /** Told when a part's page is asked to load (the browser job's `onLoading`). */
+  onLoading?: () => void
 }
 
 /** A part printed: the pages so far, and the words, for an estimate of the pages of the whole. */
@@ -340,7 +342,8 @@ export async function printInParts(options: PartsPrintOptions): Promise<PartsPri
         site: options.site(() => partHtml(part, blanks)),
         description: `${options.description} (part ${index + 1} of ${parts.length})`,
         signal: options.signal,
-        ...(options.closeAfter ? {closeAfter: true} : {})
+        ...(options.closeAfter ? {closeAfter: true} : {}),
+        ...(options.onLoading ? {onLoading: options.onLoading} : {})
       }
       await options.browser.run(job, async (page, progress) => {
         watches.add(progress)
