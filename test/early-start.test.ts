@@ -76,9 +76,9 @@ test('a service left as its process exits: Chromium ends by itself, and its watc
   const service = new BrowserService()
   const text = await service.run({description: 'printing before leaving', site: page}, async (tab) => (await pdfText(await tab.pdf())).join('\n'))
   assert.match(text, /Started early/)
-  await service.leave()
+  await service.close({leave: true})
   assert.ok(await gone(started.process.pid), 'the browser ended after it was asked to close')
-  // Removed by the watchdog, which waited for the browser: leave() itself waits for neither.
+  // Removed by the watchdog, which waited for the browser: closing with `leave` waits for neither.
   for (let tries = 0; tries < 50 && existsSync(started.profile); tries++) await new Promise((resolve) => setTimeout(resolve, 100))
   assert.ok(!existsSync(started.profile), 'its profile folder removed')
 })

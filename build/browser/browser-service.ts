@@ -17,7 +17,7 @@ import type {Browser, ConnectionTransport, Page} from 'puppeteer'
 import {CancelledError} from '../errors.ts'
 import {BrowserError, BrowserTimeoutError} from './errors.ts'
 import {folioChromiumArguments} from './chromium-arguments.ts'
-import {takeEarlyChromium, type EarlyChromium} from './early-start.ts'
+import {holdEarlyChromium, takeEarlyChromium, type EarlyChromium} from './early-start.ts'
 import {findBrowser, loadPuppeteer} from './find-browser.ts'
 import {withStallLimit, type Progress} from './stall-watch.ts'
 import {profilePrefix, removeStaleProfiles, Watchdog} from './watchdog.ts'
@@ -189,33 +189,16 @@ export class BrowserService {
   }
 
   /**
-   * For a process that ends now (a `folio build`): a browser started early
-   * is asked to close and left to end by itself, and its watchdog
-   * (./watchdog.ts) waits for it and removes its profile folder, so that
-   * Folio's exit does not wait for Chromium's (about 120 ms). Any other is
-   * closed as `close` does.
+   * Close the browser if one was started, and remove its profile folder.
+   * Safe to call more than once.
+   *
+   * @param options.leave For a process that ends now (a `folio build`): a
+   *   browser started early is asked to close and left to end by itself, and
+   *   its watchdog (./watchdog.ts) waits for it and removes its profile
+   *   folder, so that Folio's exit does not wait for Chromium's (about 120
+   *   ms). Any other is closed and waited for.
    */
-  async leave(): Promise<void> {
-    const pending = this.#browser
-    const early = this.#early
-    const watchdog = this.#watchdog
-    if (!pending || !early || !watchdog) return this.close()
-    this.#browser = undefined
-    this.#idle = []
-    this.#initialPage = undefined
-    this.#pid = undefined
-    this.#early = undefined
-    this.#watchdog = undefined
-    const browser = await pending.catch(() => undefined)
-    // Browser.close is written to the pipe now; nothing waits for its answer, nor for the process.
-    browser?.close().catch(() => undefined)
-    early.process.unref()
-    for (const stream of [early.process.stdio[3], early.process.stdio[4]]) (stream as unknown as {unref?: () => void} | null)?.unref?.()
-    watchdog.leave()
-  }
-
-  /** Close the browser if one was started, and remove its profile folder. Safe to call more than once. */
-  async close(): Promise<void> {
+  async close(options: {leave?: boolean} = {}): Promise<void> {
     const pending = this.#browser
     this.#browser = undefined
     this.#idle = []
@@ -223,12 +206,18 @@ export class BrowserService {
     this.#pid = undefined
     if (!pending) return
     const browser = await pending.catch(() => undefined)
-    await browser?.close().catch(() => undefined)
-    const early = this.#early
+    const [early, watchdog] = [this.#early, this.#watchdog]
     this.#early = undefined
-    if (early) await ended(early)
-    const watchdog = this.#watchdog
     this.#watchdog = undefined
+    if (options.leave && early && watchdog) {
+      // Browser.close is written to the pipe now; nothing waits for its answer, nor for the process.
+      browser?.close().catch(() => undefined)
+      holdEarlyChromium(early.process, false)
+      watchdog.leave()
+      return
+    }
+    await browser?.close().catch(() => undefined)
+    if (early) await ended(early)
     if (watchdog) {
       await rm(watchdog.profile, {recursive: true, force: true, maxRetries: 5}).catch(() => undefined)
       watchdog.release()

@@ -54,12 +54,9 @@ export function startChromiumEarly(): void {
     const child = spawn(found.executablePath, args, {stdio: ['ignore', 'ignore', 'ignore', 'pipe', 'pipe'], detached: true})
     child.on('error', () => undefined)
     watchdog.guard(child.pid)
+    for (const stream of [child.stdio[3], child.stdio[4]]) stream?.on('error', () => undefined)
     // Not a reason for Node to stay alive: a run that never takes it exits, its pipe closes, and Chromium ends.
-    child.unref()
-    for (const stream of [child.stdio[3], child.stdio[4]]) {
-      stream?.on('error', () => undefined)
-      ;(stream as unknown as {unref?: () => void} | null)?.unref?.()
-    }
+    holdEarlyChromium(child, false)
     scope[key] = {...found, args, process: child, profile, watchdog}
   } catch {
     // The service launches the browser itself.
@@ -72,7 +69,17 @@ export function takeEarlyChromium(): EarlyChromium | undefined {
   delete scope[key]
   if (!early) return undefined
   // In use now: Node waits for it (its pipe and its exit).
-  early.process.ref()
-  for (const stream of [early.process.stdio[3], early.process.stdio[4]]) (stream as unknown as {ref?: () => void} | null)?.ref?.()
+  holdEarlyChromium(early.process, true)
   return early
+}
+
+/** Whether Node waits for the browser started early: its exit, and its DevTools pipe. */
+export function holdEarlyChromium(child: ChildProcess, held: boolean): void {
+  if (held) child.ref()
+  else child.unref()
+  for (const stream of [child.stdio[3], child.stdio[4]]) {
+    const handle = stream as unknown as {ref?: () => void; unref?: () => void} | null
+    if (held) handle?.ref?.()
+    else handle?.unref?.()
+  }
 }

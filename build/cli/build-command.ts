@@ -25,7 +25,7 @@ export interface BuildOptions extends Omit<SessionOptions, 'out'> {
   browser?: BrowserService
   /** Where progress is shown while the editions are built; none without. */
   progress?: ProgressOutput
-  /** The process ends with the build: its browser is left to close by itself (BrowserService.leave). */
+  /** The process ends with the build: its browser is left to close by itself (BrowserService.close's `leave`). */
   exits?: boolean
 }
 

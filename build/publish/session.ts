@@ -220,7 +220,7 @@ export class PublishingSession {
 
   /** Close the browser, when the session started it. */
   async close(options: {leave?: boolean} = {}): Promise<void> {
-    if (this.#ownsBrowser) await (options.leave ? this.browser.leave() : this.browser.close())
+    if (this.#ownsBrowser) await this.browser.close(options)
   }
 
   /**
