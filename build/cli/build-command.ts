@@ -4,7 +4,6 @@
  */
 import path from 'node:path'
 import type {VFileMessage} from 'vfile-message'
-import {findWorks} from '../read/discover-works.ts'
 import {describeTally, formatMessages, formatSize, tally} from '../output/report.ts'
 import {compareRebuilds} from '../check/reproducible.ts'
 import {wordCount} from '../output/build-report.ts'
@@ -39,11 +38,7 @@ export async function runBuild(options: BuildOptions, console: Console, signal?:
   )
   // Chromium's process starts first; it gets ready while the works are found and read.
   await session.warmUp()
-  const works = await findWorks(options.works, options.cwd).catch(async (error: unknown) => {
-    // The browser started for them is not needed: closed, or the process would wait for it.
-    await session.close()
-    throw error
-  })
+  const works = await session.findWorks(options.works, options.cwd)
   const printed = new Set<VFileMessage>()
   const counts: Counts = {passed: 0, failed: 0, skipped: 0}
   const files = []

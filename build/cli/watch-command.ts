@@ -52,11 +52,7 @@ export async function runWatch(options: WatchOptions, console: Console, signal: 
   )
   // Chromium's process starts first; it gets ready while the works are found and read.
   await session.warmUp()
-  let works = await findWorks(options.works, options.cwd).catch(async (error: unknown) => {
-    // The browser started for them is not needed: closed, or the process would wait for it.
-    await session.close()
-    throw error
-  })
+  let works = await session.findWorks(options.works, options.cwd)
   const server = options.serve ? new PreviewServer() : undefined
   // The live lines make way for each line that stays.
   const say = (line: string) => {

@@ -20,7 +20,7 @@ import {writeEditions} from '../write-whole.ts'
 import {ChapterCache} from '../pipeline/chapter-cache.ts'
 import {loadWork} from '../pipeline/load-work.ts'
 import {editionSettings} from '../pipeline/settings.ts'
-import type {WorkSource} from '../read/discover-works.ts'
+import {findWorks, type WorkSource} from '../read/discover-works.ts'
 import {TimeLimit} from '../time-limit.ts'
 import {checkEditions} from './check-editions.ts'
 import type {ProgressEvent} from '../output/progress.ts'
@@ -132,6 +132,14 @@ export class PublishingSession {
   /** Start the browser, when an edition will need it, so that it starts while the first work is read; settles once its process is started. */
   async warmUp(): Promise<void> {
     if (this.chosen.some((edition) => edition.usesBrowser)) await this.browser.warmUp()
+  }
+
+  /** The works named (`findWorks`); when there are none to build, the browser started for them is closed, or the process would wait for it. */
+  async findWorks(names: string[], cwd: string): Promise<WorkSource[]> {
+    return findWorks(names, cwd).catch(async (error: unknown) => {
+      await this.close()
+      throw error
+    })
   }
 
   /**
