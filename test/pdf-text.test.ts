@@ -15,6 +15,7 @@ import {loadWork} from '../build/pipeline/load-work.ts'
 import {editionSettings} from '../build/pipeline/settings.ts'
 import {pageSizes} from '../build/document/page-sizes.ts'
 import {buildPdfEdition, printableTree} from '../build/editions/pdf/index.ts'
+import {printWidth, settleLineBreaks} from '../build/editions/pdf/line-breaking.ts'
 import {printPage} from '../build/editions/pdf/print-page.ts'
 import {fontSite} from '../build/editions/fonts.ts'
 import {findWorks} from '../build/read/discover-works.ts'
@@ -117,6 +118,36 @@ describe('the PDF reads as well as it looks', () => {
     assert.match(problems[0]!, new RegExp(`:${line}:29  Word altered in the pdf edition's text \\(pdf\\.js\\): “America’s” reads “Americaʼs”$`))
     assert.match(problems[1]!, new RegExp(`:${line}:29  Word altered in the pdf edition's text \\(poppler\\): “America’s” reads “Amer<U\\+00AD>`))
     assert.match(problems[2]!, new RegExp(`:${line}:29  Word split in the pdf edition's text \\(MuPDF\\): “America’s” reads “Amer ica`))
+  })
+
+  test('the print page loads unshown on the screen, its faces with it; its lines are set the same when the list of faces misses', async () => {
+    const document = await documentOf(brief)
+    const chapters = document.chapters.map((chapter) => printableTree(chapter.tree, document.metadata.lang))
+    const listed = toHtml(printPage({document, chapters, pageSize: pageSizes.a4!, printReady: false}))
+    const preloads = [...listed.matchAll(/<link rel="preload" href="([^"]+)"/g)].map((match) => match[1]!).sort()
+    assert.ok(preloads.some((file) => file.includes('source-serif-4-latin-400-normal')), preloads.join(', '))
+    // As when the list of faces misses every one: no preload, nothing to load before the layout.
+    const missed = listed.replace(/<link rel="preload"[^>]*>/g, '').replace(/ data-faces="[^"]*"/, '')
+    const setLines = (html: string) => {
+      const fonts: string[] = []
+      const site = (pathname: string) => {
+        if (pathname === '/index.html') return {contentType: 'text/html', body: html}
+        fonts.push(pathname)
+        return fontSite(document.theme)(pathname)
+      }
+      return browser.run({site, description: 'setting the lines'}, async (page) => {
+        const atLoad = {fonts: [...fonts].sort(), display: await page.evaluate('getComputedStyle(document.documentElement).display')}
+        const settings = await settleLineBreaks(page, printWidth(pageSizes.a4!, false))
+        return {atLoad, settings}
+      })
+    }
+    const [early, late] = [await setLines(listed), await setLines(missed)]
+    for (const run of [early, late]) assert.equal(run.atLoad.display, 'none', 'not laid out for the screen while it loads')
+    assert.deepEqual(early.atLoad.fonts, preloads, 'the listed faces come with the page')
+    assert.deepEqual(late.atLoad.fonts, [], 'unlisted, no face comes before a layout asks for it')
+    // Measured with fallback faces, the paragraphs would be set otherwise.
+    assert.ok(early.settings.length > 0)
+    assert.deepEqual(late.settings, early.settings)
   })
 
   test('ligatures keep their letters, where a soft hyphen falls inside them too', async () => {

@@ -163,13 +163,14 @@ export function themeFontName(file: ThemeFontFile, extension: string): string {
   return `${family}-${file.weight}-${file.style}.${extension}`
 }
 
+/** Where the print page's site serves a face. */
+export function printFontSource(file: FontFile): {url: string; format: 'woff2' | 'truetype'} {
+  return file.kind === 'shipped' ? {url: `${fontsPath}${path.basename(file.file)}`, format: 'woff2'} : {url: `${fontsPath}theme/${themeFontName(file, 'ttf')}`, format: 'truetype'}
+}
+
 /** @font-face rules for every face of a theme's stacks, served from the site. */
 export function printFontFaces(theme: Theme): string {
-  return fontFaceRules(allFontFiles(theme), (file) =>
-    file.kind === 'shipped'
-      ? {url: `${fontsPath}${path.basename(file.file)}`, format: 'woff2'}
-      : {url: `${fontsPath}theme/${themeFontName(file, 'ttf')}`, format: 'truetype'}
-  )
+  return fontFaceRules(allFontFiles(theme), printFontSource)
 }
 
 /** The site's fonts: `/fonts/<shipped file>` and `/fonts/theme/<face>.ttf`. */

@@ -234,6 +234,25 @@ function pointsBySetting(page: Root): Map<string, {setting: Setting; points: Set
  * style its elements give it, and the subset of that family that holds it.
  */
 export function fontFilesFor(page: Root, theme: Theme): FontFile[] {
+  return fontFilesFrom([...pointsBySetting(page).values()], theme)
+}
+
+/**
+ * The faces a page needs, each with the characters of the page it holds:
+ * what `document.fonts.load` is asked for, so that the faces are loaded
+ * before the page is first laid out (pdf/print-page.ts).
+ */
+export function facesToLoad(page: Root, theme: Theme): Array<{file: FontFile; text: string}> {
+  const settings = [...pointsBySetting(page).values()]
+  const all = [...new Set(settings.flatMap((entry) => [...entry.points]))].sort((a, b) => a - b)
+  return fontFilesFrom(settings, theme).map((file) => {
+    const ranges = file.kind === 'shipped' ? parseRanges(file.unicodeRange) : []
+    const holds = file.kind === 'theme' ? (point: number) => file.font.coverage.has(point) : (point: number) => ranges.some(([start, end]) => point >= start && point <= end)
+    return {file, text: String.fromCodePoint(...all.filter(holds))}
+  })
+}
+
+function fontFilesFrom(settings: Array<{setting: Setting; points: Set<number>}>, theme: Theme): FontFile[] {
   const families = familiesFor(theme)
   const shippedFiles = new Map<string, ShippedFontFile>()
   const themeFiles = new Map<FontFace, ThemeFontFile>()
@@ -242,7 +261,6 @@ export function fontFilesFor(page: Root, theme: Theme): FontFile[] {
     if (!file) themeFiles.set(font, (file = {kind: 'theme', family, weight: font.weight, style: font.style, font, points: new Set()}))
     file.points.add(point)
   }
-  const settings = [...pointsBySetting(page).values()]
 
   if (theme.setsFonts) {
     // The theme's stylesheet may set any element in any face: every face of every family, for the characters it has.

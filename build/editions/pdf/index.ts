@@ -196,7 +196,7 @@ async function printOnce(work: PrintWork): Promise<Printed> {
             current = html()
             stage('placing blank pages')
             await page.goto(`${origin}/index.html`, {waitUntil: 'load', timeout: 0})
-            await applyLineBreaks(page, lineBreaks)
+            await applyLineBreaks(page, lineBreaks, printWidth(pageSize, printReady))
             if (wide) await evaluateIsolated(page, widenNumberBoxes)
             return true
           }

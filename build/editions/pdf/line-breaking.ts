@@ -80,6 +80,28 @@ async function lineBoxes(page: Page, request: LineBoxRequest, loaded = false): P
 }
 
 /**
+ * The print page loads unshown on the screen, its faces preloaded
+ * (print-page.ts). Before anything is measured or printed, those faces are
+ * loaded (a face still loading when the layout asks for it is laid out with
+ * a fallback, and laid out again once it comes), and the page is shown at
+ * the print's width and laid out. A face the list missed starts loading
+ * with that layout, and is waited for: the print's own layout comes too
+ * late to load a face (Chromium prints what has loaded).
+ */
+async function showForMeasuring(page: Page, width: number): Promise<void> {
+  await page.evaluate(`(async () => {
+    const root = document.documentElement
+    const unshown = document.head.querySelector(':scope > style[data-folio-unshown]')
+    const faces = JSON.parse(unshown?.dataset.faces ?? '[]')
+    await Promise.all(faces.map((face) => document.fonts.load(face.font, face.text).catch(() => [])))
+    root.style.setProperty('width', '${width}px')
+    unshown?.remove()
+    void root.getBoundingClientRect()
+    await document.fonts.ready
+  })()`)
+}
+
+/**
  * What was changed in a page's text to set it well, in order: to make
  * again on the later printings of the same text.
  */
@@ -246,6 +268,7 @@ function enforce(paragraph: Paragraph, breaks: number[]): LineBoxChange[] | unde
  */
 export async function settleLineBreaks(page: Page, width: number): Promise<LineBreakSettings> {
   const started = performance.now()
+  await showForMeasuring(page, width)
   const measured = (await lineBoxes(page, {width, words: true}, true)).paragraphs
   const paragraphs = measured.map(unpack)
   // Each justified paragraph broken as a whole, and kept where Chromium follows.
@@ -287,7 +310,8 @@ export async function settleLineBreaks(page: Page, width: number): Promise<LineB
   return settings.map(({paragraph: _, ...change}) => change)
 }
 
-/** Make the changes of `settleLineBreaks` to a loaded print page of the same text. */
-export async function applyLineBreaks(page: Page, settings: LineBreakSettings): Promise<void> {
-  if (settings.length > 0) await lineBoxes(page, {changes: settings, done: true}, true)
+/** Make the changes of `settleLineBreaks` to a loaded print page of the same text, laid out at `width`. */
+export async function applyLineBreaks(page: Page, settings: LineBreakSettings, width: number): Promise<void> {
+  await showForMeasuring(page, width)
+  await lineBoxes(page, {changes: settings, done: true}, true)
 }

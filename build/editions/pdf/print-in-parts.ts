@@ -324,7 +324,7 @@ export async function printInParts(options: PartsPrintOptions): Promise<PartsPri
     }
     return options.browser.run(job, async (page, progress) => {
       progress('numbering the contents')
-      await applyLineBreaks(page, first!.lineBreaks)
+      await applyLineBreaks(page, first!.lineBreaks, options.width)
       if (options.digits > 3) await evaluateIsolated(page, widenNumberBoxes)
       await evaluateIsolated(page, fillNumbers, numbers, true)
       const front = await PDFDocument.load(await options.print(page), fastLoad)
@@ -359,7 +359,7 @@ export async function printInParts(options: PartsPrintOptions): Promise<PartsPri
           const reload = async (next: Set<string>) => {
             blanks = next
             await page.goto(`${origin}/index.html`, {waitUntil: 'load', timeout: 0})
-            await applyLineBreaks(page, lineBreaks)
+            await applyLineBreaks(page, lineBreaks, options.width)
             await widen()
           }
           progress('waiting for the part before')

@@ -14,10 +14,11 @@ import type {Document} from '../../document/document.ts'
 import type {PageSize} from '../../document/page-sizes.ts'
 import {stringsFor} from '../../strings.ts'
 import {byline, chapterSection, closingSections, dateElement, imprintLines, logoImage, opensWithTitlePage, publisherLine} from '../imprint.ts'
-import {printFontFaces} from '../fonts.ts'
+import {printFontFaces, printFontSource} from '../fonts.ts'
 import {workStylesheets} from '../stylesheets.ts'
 import {printStyles} from '../theme-styles.ts'
 import {fillTemplate, loadTemplate} from '../template.ts'
+import {facesToLoad} from '../typefaces.ts'
 import {pageStyle, runningHeadText} from './page-style.ts'
 
 /** Where the print page's site serves the theme's logo. */
@@ -93,13 +94,34 @@ export function printPage(options: PrintPageOptions): Root {
     )
   ].join('\n')
   // Before whatever the template has: a theme's own page template gets the cover too.
-  if (options.cover) bodyOf(page)?.children.unshift(h('section', {className: ['cover-page']}, [h('img', {src: options.cover, alt: strings.cover})]))
+  if (options.cover) childOf(page, 'body')?.children.unshift(h('section', {className: ['cover-page']}, [h('img', {src: options.cover, alt: strings.cover})]))
+  childOf(page, 'head')?.children.unshift(...loadingUnshown(page, options))
   return page
 }
 
-function bodyOf(tree: Root): Element | undefined {
+/**
+ * What makes the page load fast: it is not laid out for the screen while
+ * it loads (the window's width is not the print's, and a long work's
+ * layout and paint took about half a second), and the faces its text is
+ * set in come with it. Line setting loads those faces and then shows the
+ * page at the print's width (`showForMeasuring` in line-breaking.ts), so
+ * that its one layout is made with them; print media never hides it.
+ */
+function loadingUnshown(page: Root, options: PrintPageOptions): Element[] {
+  const faces = facesToLoad(page, options.document.theme)
+  const loads = faces.map(({file, text}) => ({font: `${file.style} ${file.weight} 16px "${file.family.replace(/["\\]/g, '\\$&')}"`, text}))
+  return [
+    h('style', {dataFolioUnshown: '', dataFaces: JSON.stringify(loads)}, '@media screen { html { display: none } }'),
+    ...faces.map(({file}) => {
+      const {url, format} = printFontSource(file)
+      return h('link', {rel: 'preload', href: url, as: 'font', type: format === 'woff2' ? 'font/woff2' : 'font/ttf', crossOrigin: 'anonymous'})
+    })
+  ]
+}
+
+function childOf(tree: Root, tagName: 'head' | 'body'): Element | undefined {
   const html = tree.children.find((node): node is Element => node.type === 'element' && node.tagName === 'html')
-  return html?.children.find((node): node is Element => node.type === 'element' && node.tagName === 'body')
+  return html?.children.find((node): node is Element => node.type === 'element' && node.tagName === tagName)
 }
 
 /** On book sizes, each chapter of a work with several is a named page: its rectos carry its title. */
