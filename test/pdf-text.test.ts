@@ -15,7 +15,7 @@ import {loadWork} from '../build/pipeline/load-work.ts'
 import {editionSettings} from '../build/pipeline/settings.ts'
 import {pageSizes} from '../build/document/page-sizes.ts'
 import {buildPdfEdition, printableTree} from '../build/editions/pdf/index.ts'
-import {printWidth, settleLineBreaks} from '../build/editions/pdf/line-breaking.ts'
+import {printWidth, settleLineBreaks, type LinesSet} from '../build/editions/pdf/line-breaking.ts'
 import {printPage} from '../build/editions/pdf/print-page.ts'
 import {fontSite} from '../build/editions/fonts.ts'
 import {findWorks} from '../build/read/discover-works.ts'
@@ -148,6 +148,32 @@ describe('the PDF reads as well as it looks', () => {
     // Measured with fallback faces, the paragraphs would be set otherwise.
     assert.ok(early.settings.length > 0)
     assert.deepEqual(late.settings, early.settings)
+  })
+
+  test('a rebuild lays out and checks only the paragraphs it has not seen followed, in the same style sheets and with nothing floating', async () => {
+    const document = await documentOf(brief)
+    const chapters = document.chapters.map((chapter) => printableTree(chapter.tree, document.metadata.lang))
+    const html = toHtml(printPage({document, chapters, pageSize: pageSizes.a4!, printReady: false}))
+    // A head of its own: nothing this process set before counts as seen.
+    const styled = (comment: string) => html.replace('</head>', `<style>/* ${comment} ${process.hrtime.bigint()} */</style></head>`)
+    const setLines = (page: string) =>
+      browser.run({site: (pathname) => (pathname === '/index.html' ? {contentType: 'text/html', body: page} : fontSite(document.theme)(pathname)), description: 'setting the lines'}, async (tab) => {
+        let figures: LinesSet | undefined
+        const settings = await settleLineBreaks(tab, printWidth(pageSizes.a4!, false), (set) => void (figures = set))
+        return {settings, figures: figures!}
+      })
+    const first = styled('first')
+    const fresh = await setLines(first)
+    assert.ok(fresh.figures.planned > 10 && fresh.figures.failed === 0, JSON.stringify(fresh.figures))
+    assert.deepEqual([fresh.figures.followedBefore, fresh.figures.checked], [0, fresh.figures.planned])
+    const again = await setLines(first)
+    assert.deepEqual([again.figures.followedBefore, again.figures.checked], [fresh.figures.planned, 0], 'seen followed: not laid out again')
+    assert.deepEqual(again.settings.toSorted((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))), fresh.settings.toSorted((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))))
+    // After the text, where it narrows no line: still, a float could narrow any.
+    const floating = await setLines(first.replace('</main>', '<div style="float: right; width: 40px; height: 40px"></div></main>'))
+    assert.equal(floating.figures.checked, fresh.figures.planned, 'something floats: every paragraph checked')
+    const restyled = await setLines(styled('second'))
+    assert.equal(restyled.figures.checked, fresh.figures.planned, 'other style sheets: every paragraph checked')
   })
 
   test('ligatures keep their letters, where a soft hyphen falls inside them too', async () => {

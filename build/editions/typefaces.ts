@@ -46,7 +46,12 @@ export function familiesFor(theme: Theme): Record<Role | 'emoji', Family[]> {
 /** The CSS font-family of a role: its families, the emoji font, and a generic family. */
 export function fontStack(theme: Theme, role: Role): string {
   const families = familiesFor(theme)
-  return [...families[role], ...families.emoji].map((family) => `'${family.family.replace(/['\\]/g, '\\$&')}'`).concat(genericFamilies[role]).join(', ')
+  return [...families[role], ...families.emoji].map((family) => quotedFamily(family.family)).concat(genericFamilies[role]).join(', ')
+}
+
+/** A family's name as a CSS string. */
+function quotedFamily(name: string): string {
+  return `'${name.replace(/['\\]/g, '\\$&')}'`
 }
 
 /** How the stylesheets set an element's text, given how its parent's is set. */
@@ -238,18 +243,26 @@ export function fontFilesFor(page: Root, theme: Theme): FontFile[] {
 }
 
 /**
- * The faces a page needs, each with the characters of the page it holds:
- * what `document.fonts.load` is asked for, so that the faces are loaded
- * before the page is first laid out (pdf/print-page.ts).
+ * What the print page loads before its first layout (pdf/print-page.ts):
+ * the faces it needs (`files`, each also preloaded), and the font
+ * shorthand and text that `document.fonts.load` is asked for so that every
+ * face a layout will look for is loaded first (`loads`): each face with the
+ * characters of the page it holds, and, for text with soft hyphens, the
+ * hyphen U+2010 down the whole stack, which Chromium looks for in every
+ * family of the stack (loading each face whose range holds it) before it
+ * draws a hyphen.
  */
-export function facesToLoad(page: Root, theme: Theme): Array<{file: FontFile; text: string}> {
+export function facesToLoad(page: Root, theme: Theme): {files: FontFile[]; loads: Array<{font: string; text: string}>} {
   const settings = [...pointsBySetting(page).values()]
   const all = [...new Set(settings.flatMap((entry) => [...entry.points]))].sort((a, b) => a - b)
-  return fontFilesFrom(settings, theme).map((file) => {
+  const files = fontFilesFrom(settings, theme)
+  const faces = files.map((file) => {
     const ranges = file.kind === 'shipped' ? parseRanges(file.unicodeRange) : []
     const holds = file.kind === 'theme' ? (point: number) => file.font.coverage.has(point) : (point: number) => ranges.some(([start, end]) => point >= start && point <= end)
-    return {file, text: String.fromCodePoint(...all.filter(holds))}
+    return {font: `${file.style} ${file.weight} 16px ${quotedFamily(file.family)}`, text: String.fromCodePoint(...all.filter(holds))}
   })
+  const hyphens = new Set(settings.filter(({points}) => points.has(0xad)).map(({setting}) => `${setting.italic ? 'italic' : 'normal'} ${setting.bold ? 700 : 400} 16px ${fontStack(theme, setting.role)}`))
+  return {files, loads: [...faces, ...[...hyphens].map((font) => ({font, text: '\u2010'}))]}
 }
 
 function fontFilesFrom(settings: Array<{setting: Setting; points: Set<number>}>, theme: Theme): FontFile[] {
@@ -338,7 +351,7 @@ export function fontFaceRules(files: FontFile[], source: (file: FontFile) => {ur
     .map((file) => {
       const {url, format} = source(file)
       return `@font-face {
-  font-family: '${file.family.replace(/['\\]/g, '\\$&')}';
+  font-family: ${quotedFamily(file.family)};
   font-style: ${file.style};
   font-weight: ${file.weight};
   font-display: swap;

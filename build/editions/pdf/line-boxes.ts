@@ -121,6 +121,12 @@ export interface LineBoxRequest {
 
 export interface LineBoxAnswer {
   paragraphs: MeasuredParagraph[]
+  /**
+   * With the words: what, besides a paragraph's own measures, its lines
+   * depend on, as a hash of the page's head (its style sheets); null when
+   * something on the page floats, which can narrow any paragraph's lines.
+   */
+  layoutContext?: string | null
   lines: Array<{index: number; lines: LaidOutLine[]}>
   verified: boolean[]
 }
@@ -322,6 +328,11 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
 
   if (request.done) {
     root.style.removeProperty('width')
+    // Unshown on the screen again (print-page.ts): printing needs no layout for the screen, before or after.
+    const unshown = document.createElement('style')
+    unshown.setAttribute('data-folio-unshown', '')
+    unshown.textContent = '@media screen { html { display: none } }'
+    document.head.prepend(unshown)
     delete scope[key]
     return answer
   }
@@ -336,6 +347,19 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
     return rects[rects.length - 1]
   }
   if (request.words) {
+    const floats = [...document.body.querySelectorAll('*')].some((element) => getComputedStyle(element).float !== 'none')
+    // cyrb53 (a 53-bit string hash, public domain): the head is the same from build to build but for an edit to the styles.
+    let h1 = 0xdeadbeef
+    let h2 = 0x41c6ce57
+    const head = document.head.outerHTML
+    for (let at = 0; at < head.length; at++) {
+      const code = head.charCodeAt(at)
+      h1 = Math.imul(h1 ^ code, 2654435761)
+      h2 = Math.imul(h2 ^ code, 1597334677)
+    }
+    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
+    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
+    answer.layoutContext = floats ? null : `${(h2 >>> 0).toString(36)}.${(h1 >>> 0).toString(36)}.${head.length}`
     const canvas = document.createElement('canvas').getContext('2d')!
     // The canvas's font is set only when it changes: the setter parses it as CSS, on every text node of a book.
     let fontSet = ''

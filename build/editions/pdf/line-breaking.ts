@@ -204,11 +204,21 @@ function bestBreaks(paragraph: Paragraph): number[] | undefined {
  * Best breaks found by this process, by what they are found from: a watch
  * rebuild sets most paragraphs as the last build measured them (finding
  * their breaks again was two thirds of the line setting's own time on the
- * 50x work). The least recently used go first once the keys pass 16 MB.
+ * 50x work). With them, whether Chromium followed them, in the layout
+ * context it was seen in (`LineBoxAnswer.layoutContext`): a paragraph's
+ * lines depend only on its measures and the page's style sheets when
+ * nothing floats, so a rebuild lays out and checks only the paragraphs it
+ * has not seen (laying out every changed paragraph again to check it cost a
+ * third of the line setting). The least recently used go first once the
+ * keys pass 16 MB.
  */
-const kept = new LRUCache<string, {breaks: number[] | undefined}>({maxSize: 16 * 1024 * 1024, sizeCalculation: (_plan, key) => Math.max(1, key.length)})
+interface KeptPlan {
+  breaks: number[] | undefined
+  followed?: {context: string; followed: boolean}
+}
+const kept = new LRUCache<string, KeptPlan>({maxSize: 16 * 1024 * 1024, sizeCalculation: (_plan, key) => Math.max(1, key.length)})
 
-export function keptBreaks(measured: MeasuredParagraph, paragraph: Paragraph = unpack(measured)): number[] | undefined {
+function keptPlan(measured: MeasuredParagraph, paragraph: Paragraph = unpack(measured)): KeptPlan {
   const {width, indent, space, hyphen, segments} = measured
   const key = `${width} ${indent} ${space} ${hyphen} ${segments.separators} ${segments.widths}`
   let plan = kept.get(key)
@@ -216,7 +226,11 @@ export function keptBreaks(measured: MeasuredParagraph, paragraph: Paragraph = u
     plan = {breaks: bestBreaks(paragraph)}
     kept.set(key, plan)
   }
-  return plan.breaks
+  return plan
+}
+
+export function keptBreaks(measured: MeasuredParagraph, paragraph: Paragraph = unpack(measured)): number[] | undefined {
+  return keptPlan(measured, paragraph).breaks
 }
 
 /**
@@ -266,28 +280,45 @@ function enforce(paragraph: Paragraph, breaks: number[]): LineBoxChange[] | unde
  * hyphens at a line's end stay. Returns what was changed; leaves the page
  * as it is to be printed.
  */
-export async function settleLineBreaks(page: Page, width: number): Promise<LineBreakSettings> {
+/** How a page's lines were set: paragraphs planned by Knuth–Plass, those seen followed by an earlier build, and those laid out and checked now (and how many of these Chromium did not follow). */
+export interface LinesSet {
+  paragraphs: number
+  planned: number
+  followedBefore: number
+  checked: number
+  failed: number
+}
+
+export async function settleLineBreaks(page: Page, width: number, onSet?: (figures: LinesSet) => void): Promise<LineBreakSettings> {
   const started = performance.now()
   await showForMeasuring(page, width)
-  const measured = (await lineBoxes(page, {width, words: true}, true)).paragraphs
+  const {paragraphs: measured, layoutContext: context} = await lineBoxes(page, {width, words: true}, true)
   const paragraphs = measured.map(unpack)
   // Each justified paragraph broken as a whole, and kept where Chromium follows.
-  const planned = new Map<number, {starts: number[]; changes: LineBoxChange[]}>()
+  const planned = new Map<number, {starts: number[]; changes: LineBoxChange[]; kept: KeptPlan}>()
   for (const [at, paragraph] of paragraphs.entries()) {
     if (!paragraph.justified || paragraph.rtl || paragraph.segments.length < 2) continue
-    const breaks = keptBreaks(measured[at]!, paragraph)
-    const changes = breaks && enforce(paragraph, breaks)
-    if (changes) planned.set(paragraph.index, {starts: breaks.map((segment) => segment + 1), changes: changes.map((change) => ({...change, paragraph: paragraph.index}))})
+    const plan = keptPlan(measured[at]!, paragraph)
+    const changes = plan.breaks && enforce(paragraph, plan.breaks)
+    if (changes) planned.set(paragraph.index, {starts: plan.breaks!.map((segment) => segment + 1), changes: changes.map((change) => ({...change, paragraph: paragraph.index})), kept: plan})
   }
-  const plans = [...planned]
+  // Whether Chromium follows each plan: seen in this layout context before, else laid out and checked now.
+  const follows = new Map<number, boolean>()
+  for (const [index, plan] of planned) if (context && plan.kept.followed?.context === context) follows.set(index, plan.kept.followed.followed)
+  const followedBefore = [...planned].filter(([index]) => follows.get(index) === true)
+  const checking = [...planned].filter(([index]) => !follows.has(index))
   const {verified} = await lineBoxes(page, {
-    changes: plans.flatMap(([, plan]) => plan.changes),
-    verify: plans.map(([index, plan]) => ({index, starts: plan.starts}))
+    changes: checking.flatMap(([, plan]) => plan.changes),
+    verify: checking.map(([index, plan]) => ({index, starts: plan.starts}))
   })
-  const failed = plans.filter((_, at) => !verified[at]).map(([index]) => index)
-  const settings: LineBreakSettings = plans.filter((_, at) => verified[at]).flatMap(([, plan]) => plan.changes)
+  for (const [at, [index, plan]] of checking.entries()) {
+    follows.set(index, verified[at]!)
+    if (context) plan.kept.followed = {context, followed: verified[at]!}
+  }
+  const failed = checking.filter((_, at) => !verified[at]).map(([index]) => index)
+  const settings: LineBreakSettings = [...planned].filter(([index]) => follows.get(index)).flatMap(([, plan]) => plan.changes)
   // The others as Chromium breaks them: ladders undone, the soft hyphens not taken out.
-  const others = paragraphs.map((paragraph) => paragraph.index).filter((index) => !planned.has(index) || failed.includes(index))
+  const others = paragraphs.map((paragraph) => paragraph.index).filter((index) => follows.get(index) !== true)
   let lines = others.length > 0 ? (await lineBoxes(page, {revert: failed, lines: others})).lines : []
   for (let round = 0; round < maxRounds; round++) {
     const remove = runsOf(lines.flatMap((paragraph) => ladderEnds(paragraph.lines).flatMap((index) => ladderFix(paragraph.lines, index))))
@@ -298,14 +329,16 @@ export async function settleLineBreaks(page: Page, width: number): Promise<LineB
     lines = lines.map((paragraph) => again.find((other) => other.index === paragraph.index) ?? paragraph)
   }
   const taken = new Set(lines.flatMap((paragraph) => paragraph.lines.flatMap((line) => (line.end === 'soft' && line.soft !== undefined ? [line.soft] : []))))
+  const otherIndexes = new Set(others)
   const notTaken = paragraphs
-    .filter((paragraph) => others.includes(paragraph.index))
+    .filter((paragraph) => otherIndexes.has(paragraph.index))
     .flatMap((paragraph) => paragraph.segments.flatMap((segment) => (segment.separator === 'soft' && !taken.has(segment.soft!) ? [segment.soft!] : [])))
   if (notTaken.length > 0) settings.push({remove: runsOf(notTaken)})
-  await lineBoxes(page, {changes: notTaken.length > 0 ? [{remove: runsOf(notTaken)}] : [], done: true})
-  if (process.env.FOLIO_DEBUG_LINES) {
-    console.error(`line breaking: ${paragraphs.length} paragraphs, ${planned.size} planned, ${planned.size - failed.length} set by Knuth–Plass, ${Math.round(performance.now() - started)} ms`)
-  }
+  // The plans followed before are made last: nothing measured after them depends on them.
+  await lineBoxes(page, {changes: [...followedBefore.flatMap(([, plan]) => plan.changes), ...(notTaken.length > 0 ? [{remove: runsOf(notTaken)}] : [])], done: true})
+  const figures = {paragraphs: paragraphs.length, planned: planned.size, followedBefore: followedBefore.length, checked: checking.length, failed: failed.length}
+  onSet?.(figures)
+  if (process.env.FOLIO_DEBUG_LINES) console.error(`line breaking: ${JSON.stringify(figures)}, ${Math.round(performance.now() - started)} ms`)
   // The changes again, as they are made on a later printing: without the paragraphs' tags.
   return settings.map(({paragraph: _, ...change}) => change)
 }

@@ -29,7 +29,6 @@ interface PageElement {
   closest(selector: string): PageElement | null
   getBoundingClientRect(): {width: number}
   before(node: PageElement): void
-  prepend(node: PageElement): void
   append(node: PageElement): void
   remove(): void
 }
@@ -56,13 +55,6 @@ export function fillNumbers(numbers: Record<string, string>, frontOnly: boolean)
     const box = link.querySelector('.toc-page')
     const number = numbers[decodeURIComponent(href.slice(href.indexOf('#') + 1))]
     if (box && number !== undefined) box.textContent = number
-  }
-  // Unshown on the screen again (print-page.ts): the page is not laid out for the screen after each print.
-  if (frontOnly && !document.head.querySelector(':scope > style[data-folio-unshown]')) {
-    const unshown = document.createElement('style')
-    unshown.setAttribute('data-folio-unshown', '')
-    unshown.textContent = '@media screen { html { display: none } }'
-    document.head.prepend(unshown)
   }
   const toc = document.querySelector('nav.toc')
   for (let element = toc?.nextElementSibling ?? null; element; element = element.nextElementSibling) {

@@ -108,11 +108,10 @@ export function printPage(options: PrintPageOptions): Root {
  * that its one layout is made with them; print media never hides it.
  */
 function loadingUnshown(page: Root, options: PrintPageOptions): Element[] {
-  const faces = facesToLoad(page, options.document.theme)
-  const loads = faces.map(({file, text}) => ({font: `${file.style} ${file.weight} 16px "${file.family.replace(/["\\]/g, '\\$&')}"`, text}))
+  const {files, loads} = facesToLoad(page, options.document.theme)
   return [
     h('style', {dataFolioUnshown: '', dataFaces: JSON.stringify(loads)}, '@media screen { html { display: none } }'),
-    ...faces.map(({file}) => {
+    ...files.map((file) => {
       const {url, format} = printFontSource(file)
       return h('link', {rel: 'preload', href: url, as: 'font', type: format === 'woff2' ? 'font/woff2' : 'font/ttf', crossOrigin: 'anonymous'})
     })
