@@ -358,6 +358,7 @@ if (chosen.has('bare')) {
   say(
     'Warm: Folio\'s PDF rebuilt after a one-word edit through the watch machinery (the session with the incremental parse watch mode uses, PDF only, its browser running) against a bare Puppeteer `page.pdf()` in the same browser of the very page Folio prints ' +
       '(recorded from Folio\'s own print job, with its fonts and images, loaded from the same virtual origin): what Folio adds is reading the work, setting the lines, the contents\' numbers, the finishing and writing the file. ' +
+      'The page is recorded as a plain document, without the two things Folio adds to load it fast (a style that keeps it from being laid out for the screen before its lines are set, and preloads of its faces: `withoutLoadingHints` in scripts/bench-tools.ts), so that the bare print is laid out as it loads, as any page is; with them, a bare print would skip that layout too. ' +
       `Pairs run one after the other (bare, Folio, bare, Folio…); the ratio is each pair's; ${warmUpEdits} pairs first are not counted.`
   )
   say()

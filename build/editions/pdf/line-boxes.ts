@@ -275,6 +275,13 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
     return known.offsets[place] ?? node.data.length
   }
 
+  // Hidden from the screen before the last changes (print-page.ts): text changed in a page laid out costs the layout's bookkeeping, and printing needs no layout for the screen, before or after.
+  if (request.done) {
+    const unshown = document.createElement('style')
+    unshown.setAttribute('data-folio-unshown', '')
+    unshown.textContent = '@media screen { html { display: none } }'
+    document.head.prepend(unshown)
+  }
   for (const index of request.revert ?? []) {
     for (const step of (state.undo.get(index) ?? []).reverse()) step()
     state.undo.delete(index)
@@ -328,11 +335,6 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
 
   if (request.done) {
     root.style.removeProperty('width')
-    // Unshown on the screen again (print-page.ts): printing needs no layout for the screen, before or after.
-    const unshown = document.createElement('style')
-    unshown.setAttribute('data-folio-unshown', '')
-    unshown.textContent = '@media screen { html { display: none } }'
-    document.head.prepend(unshown)
     delete scope[key]
     return answer
   }
