@@ -4,7 +4,7 @@
  * conventions of a book. Built in this process with one shared Chromium.
  */
 import assert from 'node:assert/strict'
-import {mkdirSync, readFileSync, writeFileSync} from 'node:fs'
+import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {before, describe, test} from 'node:test'
 import {toHtml} from 'hast-util-to-html'
@@ -15,7 +15,9 @@ import {loadWork} from '../build/pipeline/load-work.ts'
 import {editionSettings} from '../build/pipeline/settings.ts'
 import {pageSizes} from '../build/document/page-sizes.ts'
 import {buildPdfEdition, printableTree} from '../build/editions/pdf/index.ts'
-import {printWidth, settleLineBreaks, type LinesSet} from '../build/editions/pdf/line-breaking.ts'
+import {forgetKeptPlans, printWidth, settleLineBreaks, type LinesSet} from '../build/editions/pdf/line-breaking.ts'
+import {keptPlansFile} from '../build/editions/pdf/line-plans-kept.ts'
+import {cacheWritesSettled} from '../build/write-whole.ts'
 import {printPage} from '../build/editions/pdf/print-page.ts'
 import {fontSite} from '../build/editions/fonts.ts'
 import {findWorks} from '../build/read/discover-works.ts'
@@ -159,7 +161,7 @@ describe('the PDF reads as well as it looks', () => {
     const setLines = (page: string) =>
       browser.run({site: (pathname) => (pathname === '/index.html' ? {contentType: 'text/html', body: page} : fontSite(document.theme)(pathname)), description: 'setting the lines'}, async (tab) => {
         let figures: LinesSet | undefined
-        const settings = await settleLineBreaks(tab, printWidth(pageSizes.a4!, false), (set) => void (figures = set))
+        const settings = await settleLineBreaks(tab, printWidth(pageSizes.a4!, false), {onSet: (set) => void (figures = set)})
         return {settings, figures: figures!}
       })
     const first = styled('first')
@@ -174,6 +176,30 @@ describe('the PDF reads as well as it looks', () => {
     assert.equal(floating.figures.checked, fresh.figures.planned, 'something floats: every paragraph checked')
     const restyled = await setLines(styled('second'))
     assert.equal(restyled.figures.checked, fresh.figures.planned, 'other style sheets: every paragraph checked')
+  })
+
+  test('a build keeps its line plans for the next process, which prints the same PDF from them; a kept file that does not read whole is not used', async () => {
+    const folder = scratchFolder('kept-plans')
+    writeFileSync(path.join(folder, 'brief.md'), readFileSync(brief, 'utf8'))
+    const document = await documentOf(path.join(folder, 'brief.md'), folder)
+    const settings = editionSettings(document, {sourceDateEpoch: 1700000000})
+    const file = keptPlansFile(await browser.identity(), `${document.root}\n${document.slug}\npdf`)
+    const print = async () => {
+      forgetKeptPlans()
+      const bytes = await buildPdfEdition({document, browser, settings})
+      await cacheWritesSettled()
+      return bytes
+    }
+    rmSync(file, {force: true})
+    const fresh = await print()
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as {plans: Array<[string, {breaks: number[] | null; followed?: {followed: boolean}}]>}
+    assert.ok(kept.plans.length > 10 && kept.plans.every(([, plan]) => plan.breaks && plan.followed?.followed === true), `${kept.plans.length} plans`)
+    assert.deepEqual(await print(), fresh, 'set from the kept plans: the same PDF')
+    // The next process trusts what the file says: told that Chromium followed none, it leaves every paragraph to Chromium.
+    writeFileSync(file, JSON.stringify({...kept, plans: kept.plans.map(([key, plan]) => [key, {...plan, followed: {...plan.followed, followed: false}}])}))
+    assert.notDeepEqual(await print(), fresh)
+    writeFileSync(file, readFileSync(file, 'utf8').slice(0, 200))
+    assert.deepEqual(await print(), fresh, 'a file cut short: the plans found again')
   })
 
   test('ligatures keep their letters, where a soft hyphen falls inside them too', async () => {

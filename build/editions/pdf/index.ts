@@ -31,7 +31,8 @@ import {fontSite} from '../fonts.ts'
 import {opensWithTitlePage} from '../imprint.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
 import {breakRunawayWords, hyphenateTree} from './hyphenation.ts'
-import {applyLineBreaks, printWidth, settleLineBreaks} from './line-breaking.ts'
+import {applyLineBreaks, printWidth, settleLineBreaks, type KeptPlan} from './line-breaking.ts'
+import {keptPlansFile, readKeptPlans, writeKeptPlans} from './line-plans-kept.ts'
 import {fastLoad, printWithContents} from './contents-pages.ts'
 import {widenNumberBoxes} from './page-scripts.ts'
 import {origin, type Site} from '../../browser/virtual-origin.ts'
@@ -118,11 +119,15 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   const cover = document.layout.coverPage
     ? await coverImage(document, options.browser, {width: coverSize.width, height: Math.round((coverSize.width * (pageSize.height + extra)) / (pageSize.width + extra))})
     : undefined
-  const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, pageSize, signal: options.signal, onLoading: options.onLoading, ...(cover ? {cover} : {})}
+  const plansFile = keptPlansFile(await options.browser.identity(), `${document.root}\n${document.slug}\n${printReady ? 'pdf-print' : 'pdf'}`)
+  await readKeptPlans(plansFile)
+  const used = new Map<string, KeptPlan>()
+  const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, pageSize, signal: options.signal, onLoading: options.onLoading, used, ...(cover ? {cover} : {})}
   const {pdf, headings} =
     targets.length > 0
       ? await printInPasses(work, targets, strings.onPage)
       : ((await printParted(work, options.wordsPerPart ?? defaultWordsPerPart, pagesPrinted)) ?? (await printOnce(work)))
+  writeKeptPlans(plansFile, used)
   options.timeLimit?.check('finishing')
   stage('finishing')
   // No running head where a chapter or a part opens, nor on the contents' first page (after the title and copyright pages).
@@ -156,6 +161,8 @@ interface PrintWork {
   cover?: CoverImage
   signal: AbortSignal | undefined
   onLoading: (() => void) | undefined
+  /** The line plans of the paragraphs set, kept for the next process (line-plans-kept.ts). */
+  used: Map<string, KeptPlan>
 }
 
 /**
@@ -176,7 +183,7 @@ async function printOnce(work: PrintWork): Promise<Printed> {
       work.stage(what)
     }
     stage('setting the lines')
-    const lineBreaks = await settleLineBreaks(page, printWidth(pageSize, printReady))
+    const lineBreaks = await settleLineBreaks(page, printWidth(pageSize, printReady), {used: work.used})
     const print = async () => {
       stage('printing')
       const bytes = await printPdf(page)
@@ -237,6 +244,7 @@ async function printParted(work: PrintWork, wordsPerPart: number, onPages: (page
     description: `printing the PDF of ${document.slug}`,
     // The next part loads and sets its lines while one prints, when there is a core for each.
     concurrency: Math.min(2, availableParallelism()),
+    used: work.used,
     // A renderer gives its memory back only when it ends: a fresh page for each part (see docs/decisions/0015-printing-in-parts.md).
     closeAfter: true,
     signal: work.signal,
@@ -273,7 +281,7 @@ async function printInPasses(work: PrintWork, targets: string[], onPage: string)
     const bytes = await work.browser.run({site: printSite(() => html, document, work.cover), description: `printing the PDF of ${document.slug}, pass ${pass}`, signal: work.signal, ...loadingOf(work)}, async (page, progress) => {
       progress('setting the lines')
       work.stage('setting the lines')
-      await settleLineBreaks(page, printWidth(pageSize, printReady))
+      await settleLineBreaks(page, printWidth(pageSize, printReady), {used: work.used})
       progress('printing')
       work.stage('printing')
       return printPdf(page)

@@ -212,13 +212,23 @@ function bestBreaks(paragraph: Paragraph): number[] | undefined {
  * third of the line setting). The least recently used go first once the
  * keys pass 16 MB.
  */
-interface KeptPlan {
+export interface KeptPlan {
   breaks: number[] | undefined
   followed?: {context: string; followed: boolean}
 }
 const kept = new LRUCache<string, KeptPlan>({maxSize: 16 * 1024 * 1024, sizeCalculation: (_plan, key) => Math.max(1, key.length)})
 
-function keptPlan(measured: MeasuredParagraph, paragraph: Paragraph = unpack(measured)): KeptPlan {
+/** What a new process starts with: no plans kept (for the tests of line-plans-kept.ts). */
+export function forgetKeptPlans(): void {
+  kept.clear()
+}
+
+/** Plans found by another process (line-plans-kept.ts), kept as if found by this one; those this process found stay. */
+export function keepPlans(plans: Iterable<[string, KeptPlan]>): void {
+  for (const [key, plan] of plans) if (!kept.has(key)) kept.set(key, plan)
+}
+
+function keptPlan(measured: MeasuredParagraph, paragraph: Paragraph = unpack(measured), used?: Map<string, KeptPlan>): KeptPlan {
   const {width, indent, space, hyphen, segments} = measured
   const key = `${width} ${indent} ${space} ${hyphen} ${segments.separators} ${segments.widths}`
   let plan = kept.get(key)
@@ -226,6 +236,7 @@ function keptPlan(measured: MeasuredParagraph, paragraph: Paragraph = unpack(mea
     plan = {breaks: bestBreaks(paragraph)}
     kept.set(key, plan)
   }
+  used?.set(key, plan)
   return plan
 }
 
@@ -289,7 +300,14 @@ export interface LinesSet {
   failed: number
 }
 
-export async function settleLineBreaks(page: Page, width: number, onSet?: (figures: LinesSet) => void): Promise<LineBreakSettings> {
+export interface LineSetting {
+  /** Told how the lines were set. */
+  onSet?: (figures: LinesSet) => void
+  /** Collects the plans of the paragraphs set, by key: to keep for the next process (line-plans-kept.ts). */
+  used?: Map<string, KeptPlan>
+}
+
+export async function settleLineBreaks(page: Page, width: number, setting: LineSetting = {}): Promise<LineBreakSettings> {
   const started = performance.now()
   await showForMeasuring(page, width)
   const {paragraphs: measured, layoutContext: context} = await lineBoxes(page, {width, words: true}, true)
@@ -298,7 +316,7 @@ export async function settleLineBreaks(page: Page, width: number, onSet?: (figur
   const planned = new Map<number, {starts: number[]; changes: LineBoxChange[]; kept: KeptPlan}>()
   for (const [at, paragraph] of paragraphs.entries()) {
     if (!paragraph.justified || paragraph.rtl || paragraph.segments.length < 2) continue
-    const plan = keptPlan(measured[at]!, paragraph)
+    const plan = keptPlan(measured[at]!, paragraph, setting.used)
     const changes = plan.breaks && enforce(paragraph, plan.breaks)
     if (changes) planned.set(paragraph.index, {starts: plan.breaks!.map((segment) => segment + 1), changes: changes.map((change) => ({...change, paragraph: paragraph.index})), kept: plan})
   }
@@ -337,7 +355,7 @@ export async function settleLineBreaks(page: Page, width: number, onSet?: (figur
   // The plans followed before are made last: nothing measured after them depends on them.
   await lineBoxes(page, {changes: [...followedBefore.flatMap(([, plan]) => plan.changes), ...(notTaken.length > 0 ? [{remove: runsOf(notTaken)}] : [])], done: true})
   const figures = {paragraphs: paragraphs.length, planned: planned.size, followedBefore: followedBefore.length, checked: checking.length, failed: failed.length}
-  onSet?.(figures)
+  setting.onSet?.(figures)
   if (process.env.FOLIO_DEBUG_LINES) console.error(`line breaking: ${JSON.stringify(figures)}, ${Math.round(performance.now() - started)} ms`)
   // The changes again, as they are made on a later printing: without the paragraphs' tags.
   return settings.map(({paragraph: _, ...change}) => change)

@@ -49,7 +49,7 @@ import type {ContentsEntry} from '../../document/contents.ts'
 import {firstElement} from '../../document/first-element.ts'
 import {fastLoad, spliceFrontPages} from './contents-pages.ts'
 import {locateHeadings, type Headings} from './finish.ts'
-import {applyLineBreaks, settleLineBreaks, type LineBreakSettings} from './line-breaking.ts'
+import {applyLineBreaks, settleLineBreaks, type KeptPlan, type LineBreakSettings} from './line-breaking.ts'
 import {PartsMerger} from './merge-parts.ts'
 import {firstPageRule} from './page-style.ts'
 import {addStyle, fillNumbers, widenNumberBoxes} from './page-scripts.ts'
@@ -191,6 +191,8 @@ export function partHtml(part: PrintPart, blanks: Set<string>): string {
 
 export interface PartsPrintOptions {
   browser: BrowserService
+  /** Collects the line plans of the paragraphs set (line-plans-kept.ts). */
+  used?: Map<string, KeptPlan>
   parts: PrintPart[]
   /** The site a part's page is served from (its images, the fonts), with the page's HTML as it is now. */
   site: (html: () => string) => Site
@@ -350,7 +352,7 @@ export async function printInParts(options: PartsPrintOptions): Promise<PartsPri
         try {
           progress('setting the lines')
           if (index === 0) options.stage('setting the lines')
-          const lineBreaks = await settleLineBreaks(page, options.width)
+          const lineBreaks = await settleLineBreaks(page, options.width, options.used ? {used: options.used} : {})
           const widen = async () => {
             if (index === 0 && options.digits > 3) await evaluateIsolated(page, widenNumberBoxes)
           }

@@ -1,0 +1,59 @@
+/**
+ * Line plans kept between processes, in node_modules/.cache/folio/lines:
+ * for each paragraph a work's last build set, its Knuth–Plass breaks and
+ * whether Chromium followed them, in which layout context
+ * (line-breaking.ts). One file per work, edition and browser. A build of a
+ * work built before then sets its lines as a watch rebuild does: it plans
+ * and lays out only the paragraphs that changed (planning and checking the
+ * others took half the line setting of a cold build of the 50x work).
+ *
+ * A plan is kept under everything it is found from (the paragraph's
+ * measures), a verdict under the page's style sheets, and the file under
+ * the browser's path and file time: a kept plan is the one this process
+ * would find, and the editions stay reproducible. A file that does not read
+ * whole is not used; deleting the folder costs only time.
+ */
+import {createHash} from 'node:crypto'
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+import {cacheFolder} from '../../project.ts'
+import {keepInCache} from '../../write-whole.ts'
+import {keepPlans, type KeptPlan} from './line-breaking.ts'
+
+const folder = cacheFolder('lines')
+const version = 1
+
+/** The file of a work's edition (`edition` names it: its root, slug and kind) printed by a browser (`BrowserService.identity`). */
+export function keptPlansFile(browser: string, edition: string): string {
+  return path.join(folder, `${createHash('sha256').update(`${browser}\n${edition}`).digest('hex')}.json`)
+}
+
+/** Make the plans kept in `file` this process's own. */
+export async function readKeptPlans(file: string): Promise<void> {
+  const text = await readFile(file, 'utf8').catch(() => undefined)
+  if (!text) return
+  let kept: unknown
+  try {
+    kept = JSON.parse(text)
+  } catch {
+    return
+  }
+  const {version: read, plans} = (kept ?? {}) as {version?: unknown; plans?: unknown}
+  if (read !== version || !Array.isArray(plans)) return
+  keepPlans(plans.filter(wholeEntry))
+}
+
+/** The plans a build used, kept for the next process; the command line waits for cache writes before it exits. */
+export function writeKeptPlans(file: string, used: Map<string, KeptPlan>): void {
+  const plans = [...used].map(([key, plan]) => [key, {breaks: plan.breaks ?? null, ...(plan.followed ? {followed: plan.followed} : {})}])
+  void keepInCache(file, new TextEncoder().encode(JSON.stringify({version, plans})), 'the cache of line plans')
+}
+
+function wholeEntry(entry: unknown): entry is [string, KeptPlan] {
+  if (!Array.isArray(entry) || entry.length !== 2 || typeof entry[0] !== 'string') return false
+  const plan = entry[1] as {breaks?: unknown; followed?: {context?: unknown; followed?: unknown}}
+  if (plan === null || typeof plan !== 'object') return false
+  if (plan.breaks === null) plan.breaks = undefined
+  else if (!Array.isArray(plan.breaks) || !plan.breaks.every((item) => Number.isInteger(item) && item >= 0)) return false
+  return plan.followed === undefined || (typeof plan.followed.context === 'string' && typeof plan.followed.followed === 'boolean')
+}
