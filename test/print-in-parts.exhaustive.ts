@@ -126,7 +126,8 @@ describe('a work of twelve chapters printed in parts', () => {
     // The contents show each chapter's page: the number beside its title is the page it opens on.
     const chapters = [...(a[0]! + a[1]!).matchAll(/^(\d+\. \S+ \S+).*?(\d+)$/gm)].map((match) => ({title: match[1]!, page: Number(match[2])}))
     assert.equal(chapters.length, 12)
-    for (const {title, page} of chapters) assert.ok(a[page - 1]!.replace(/\s+/g, ' ').trimStart().startsWith(title), `${title} on page ${page}`)
+    // A title may break after a hyphen of its own (the work's words come from the text Folio ships, docs included).
+    for (const {title, page} of chapters) assert.ok(a[page - 1]!.replace(/-\n\s*/g, '-').replace(/\s+/g, ' ').trimStart().startsWith(title), `${title} on page ${page}`)
     // The front pages (title, contents) are printed as a part of their own: printed with text, a long contents doubled a part's memory.
     assert.equal(progress[0]!.pages, chapters[0]!.page - 1, 'the first part printed is the front pages')
   })

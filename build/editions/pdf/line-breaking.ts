@@ -285,12 +285,6 @@ function enforce(paragraph: Paragraph, breaks: number[]): LineBoxChange[] | unde
   return changes
 }
 
-/**
- * Lay out the loaded print page and set each justified paragraph as
- * Knuth–Plass would; in the others, undo ladders of hyphens. Only the soft
- * hyphens at a line's end stay. Returns what was changed; leaves the page
- * as it is to be printed.
- */
 /** How a page's lines were set: paragraphs planned by Knuth–Plass, those seen followed by an earlier build, and those laid out and checked now (and how many of these Chromium did not follow). */
 export interface LinesSet {
   paragraphs: number
@@ -307,6 +301,12 @@ export interface LineSetting {
   used?: Map<string, KeptPlan>
 }
 
+/**
+ * Lay out the loaded print page and set each justified paragraph as
+ * Knuth–Plass would; in the others, undo ladders of hyphens. Only the soft
+ * hyphens at a line's end stay. Returns what was changed; leaves the page
+ * as it is to be printed.
+ */
 export async function settleLineBreaks(page: Page, width: number, setting: LineSetting = {}): Promise<LineBreakSettings> {
   const started = performance.now()
   await showForMeasuring(page, width)
