@@ -275,13 +275,10 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
     return known.offsets[place] ?? node.data.length
   }
 
-  // Hidden from the screen before the last changes (print-page.ts): text changed in a page laid out costs the layout's bookkeeping, and printing needs no layout for the screen, before or after.
-  if (request.done) {
-    const unshown = document.createElement('style')
-    unshown.setAttribute('data-folio-unshown', '')
-    unshown.textContent = '@media screen { html { display: none } }'
-    document.head.prepend(unshown)
-  }
+  // Hidden from the screen again before the last changes (print-page.ts, `showForMeasuring`): text changed in a page
+  // laid out costs the layout's bookkeeping, and printing needs no layout for the screen, before or after.
+  const unshown = document.head.querySelector<HTMLStyleElement>(':scope > style[data-folio-unshown]')
+  if (request.done && unshown) unshown.disabled = false
   for (const index of request.revert ?? []) {
     for (const step of (state.undo.get(index) ?? []).reverse()) step()
     state.undo.delete(index)
@@ -353,7 +350,8 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
     // cyrb53 (a 53-bit string hash, public domain): the head is the same from build to build but for an edit to the styles.
     let h1 = 0xdeadbeef
     let h2 = 0x41c6ce57
-    const head = document.head.outerHTML
+    // The head but the style that hides the page, whose list of faces changes with every new character.
+    const head = [...document.head.children].filter((element) => element !== unshown).map((element) => element.outerHTML).join('')
     for (let at = 0; at < head.length; at++) {
       const code = head.charCodeAt(at)
       h1 = Math.imul(h1 ^ code, 2654435761)

@@ -95,7 +95,7 @@ async function showForMeasuring(page: Page, width: number): Promise<void> {
     const faces = JSON.parse(unshown?.dataset.faces ?? '[]')
     await Promise.all(faces.map((face) => document.fonts.load(face.font, face.text).catch(() => [])))
     root.style.setProperty('width', '${width}px')
-    unshown?.remove()
+    if (unshown) unshown.disabled = true
     void root.getBoundingClientRect()
     await document.fonts.ready
   })()`)
