@@ -218,9 +218,16 @@ export interface KeptPlan {
 }
 const kept = new LRUCache<string, KeptPlan>({maxSize: 16 * 1024 * 1024, sizeCalculation: (_plan, key) => Math.max(1, key.length)})
 
-/** What a new process starts with: no plans kept (for the tests of line-plans-kept.ts). */
-export function forgetKeptPlans(): void {
+/** Moves each time this process finds a plan or sees whether Chromium followed one: line-plans-kept.ts writes a file only when it has. */
+let revision = 0
+export function plansRevision(): number {
+  return revision
+}
+
+/** What a new process starts with: no plans kept (line-plans-kept.ts, for its tests). */
+export function forgetPlans(): void {
   kept.clear()
+  revision++
 }
 
 /** Plans found by another process (line-plans-kept.ts), kept as if found by this one; those this process found stay. */
@@ -235,6 +242,7 @@ function keptPlan(measured: MeasuredParagraph, paragraph: Paragraph = unpack(mea
   if (!plan) {
     plan = {breaks: bestBreaks(paragraph)}
     kept.set(key, plan)
+    revision++
   }
   used?.set(key, plan)
   return plan
@@ -332,6 +340,7 @@ export async function settleLineBreaks(page: Page, width: number, setting: LineS
   for (const [at, [index, plan]] of checking.entries()) {
     follows.set(index, verified[at]!)
     if (context) plan.kept.followed = {context, followed: verified[at]!}
+    revision++
   }
   const failed = checking.filter((_, at) => !verified[at]).map(([index]) => index)
   const settings: LineBreakSettings = [...planned].filter(([index]) => follows.get(index)).flatMap(([, plan]) => plan.changes)

@@ -18,10 +18,21 @@ import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {cacheFolder} from '../../project.ts'
 import {keepInCache} from '../../write-whole.ts'
-import {keepPlans, type KeptPlan} from './line-breaking.ts'
+import {forgetPlans, keepPlans, plansRevision, type KeptPlan} from './line-breaking.ts'
 
 const folder = cacheFolder('lines')
 const version = 1
+/** Files read by this process: a watch session reads its work's once, and keeps the plans in memory from then on. */
+const readFiles = new Set<string>()
+/** The revision of the plans (`plansRevision`) each file was last written at: a rebuild that found nothing new writes nothing. */
+const written = new Map<string, number>()
+
+/** What a new process starts with: no plans, no file read or written (for the tests). */
+export function forgetKeptPlans(): void {
+  forgetPlans()
+  readFiles.clear()
+  written.clear()
+}
 
 /** The file of a work's edition (`edition` names it: its root, slug and kind) printed by a browser (`BrowserService.identity`). */
 export function keptPlansFile(browser: string, edition: string): string {
@@ -30,6 +41,8 @@ export function keptPlansFile(browser: string, edition: string): string {
 
 /** Make the plans kept in `file` this process's own. */
 export async function readKeptPlans(file: string): Promise<void> {
+  if (readFiles.has(file)) return
+  readFiles.add(file)
   const text = await readFile(file, 'utf8').catch(() => undefined)
   if (!text) return
   let kept: unknown
@@ -45,6 +58,8 @@ export async function readKeptPlans(file: string): Promise<void> {
 
 /** The plans a build used, kept for the next process; the command line waits for cache writes before it exits. */
 export function writeKeptPlans(file: string, used: Map<string, KeptPlan>): void {
+  if (written.get(file) === plansRevision()) return
+  written.set(file, plansRevision())
   const plans = [...used].map(([key, plan]) => [key, {breaks: plan.breaks ?? null, ...(plan.followed ? {followed: plan.followed} : {})}])
   void keepInCache(file, new TextEncoder().encode(JSON.stringify({version, plans})), 'the cache of line plans')
 }
