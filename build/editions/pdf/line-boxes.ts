@@ -7,9 +7,9 @@
  * hundred), where their lines break as laid out, and whether they break
  * where they were planned to. `inPage` runs inside the page (whose own
  * JavaScript stays off); it is sent there as source (`inPageSource`), so it
- * uses nothing from outside its own body but `runsOf` and `ordinalsOf`,
- * sent with it, and it keeps its state under a symbol, which no element's
- * id can shadow.
+ * uses nothing from outside its own body but the functions sent with it
+ * (`runsOf`, `ordinalsOf`, `planKey`, `digestOf`), and it keeps its state
+ * under a symbol, which no element's id can shadow.
  *
  * Soft hyphens are named by their ordinal among those in `main`, in
  * document order; paragraphs (the blocks that hold soft hyphens) by their
@@ -33,16 +33,41 @@ export interface Segment {
 
 /**
  * Segments as they cross from the page: widths in thousandths of a pixel,
- * in base 36, comma-separated; separators one letter each (s, -, h, d, e);
- * the soft hyphens' ordinals in order, as runs (`runsOf`). The DevTools
- * protocol carries about 5 MB a second each way: a book's words, each an
- * object, made answers of megabytes, and the 50x work's words in decimal
- * and its ordinals one by one took 1.2 MB.
+ * in base 36, comma-separated; separators one letter each (s, -, h, d, e).
+ * The DevTools protocol carries about 5 MB a second each way: a book's
+ * words, each an object, made answers of megabytes, and the 50x work's
+ * words in decimal took 1.2 MB. They cross only for paragraphs whose plan
+ * the process does not hold (`MeasuredParagraph.digest`).
  */
 export interface PackedSegments {
   widths: string
   separators: string
-  softs: number[]
+}
+
+/**
+ * What a paragraph's lines are planned from, as one string: its measures
+ * and its segments. Its plan is kept under it (line-breaking.ts), and the
+ * page digests it (`digestOf`), so both must write it alike.
+ */
+export function planKey(width: number, indent: number, space: number, hyphen: number, separators: string, widths: string): string {
+  return `${width} ${indent} ${space} ${hyphen} ${separators} ${widths}`
+}
+
+/**
+ * A 64-bit digest of a string: cyrb53's two 32-bit halves (a public-domain
+ * string hash), written out in base 36. Runs in the page as in Node.
+ */
+export function digestOf(text: string): string {
+  let h1 = 0xdeadbeef
+  let h2 = 0x41c6ce57
+  for (let at = 0; at < text.length; at++) {
+    const code = text.charCodeAt(at)
+    h1 = Math.imul(h1 ^ code, 2654435761)
+    h2 = Math.imul(h2 ^ code, 1597334677)
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
+  return `${(h2 >>> 0).toString(36)}.${(h1 >>> 0).toString(36)}.${text.length}`
 }
 
 /**
@@ -78,7 +103,16 @@ export interface MeasuredParagraph {
   /** Natural width of a word space, and of the hyphen drawn at a soft hyphen taken. */
   space: number
   hyphen: number
-  segments: PackedSegments
+  /** How many segments it has. */
+  count: number
+  /** Its soft hyphens' ordinals, as runs (`runsOf`). */
+  softs: number[]
+  /**
+   * For a justified paragraph set left to right, of two segments or more:
+   * `digestOf` its `planKey`. A process that holds a plan under it needs
+   * none of its segments (`LineBoxRequest.segments`). Else empty.
+   */
+  digest: string
 }
 
 /** How a line ends. */
@@ -107,8 +141,10 @@ export interface LineBoxRequest {
   width?: number
   /** Made in order. */
   changes?: LineBoxChange[]
-  /** The paragraphs' words and their widths. */
+  /** The paragraphs' measures, each with the digest of its words and their widths. */
   words?: boolean
+  /** The segments of these paragraphs (by index), as measured with `words`. */
+  segments?: number[]
   /** The lines of these paragraphs (by index) as laid out. */
   lines?: number[]
   /** Whether these paragraphs break where planned: the segments that start their lines after the first. */
@@ -127,6 +163,7 @@ export interface LineBoxAnswer {
    * something on the page floats, which can narrow any paragraph's lines.
    */
   layoutContext?: string | null
+  segments: Array<PackedSegments & {index: number}>
   lines: Array<{index: number; lines: LaidOutLine[]}>
   verified: boolean[]
 }
@@ -142,8 +179,10 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
     undo: Map<number, Array<() => void>>
     /** Where each segment of each paragraph starts, in the text as it was first read: a text node (by index) and a place in it. */
     starts: Array<Array<[number, number]>>
+    /** Each paragraph's segments, once measured. */
+    segments: Map<number, PackedSegments>
   }
-  const answer: LineBoxAnswer = {paragraphs: [], lines: [], verified: []}
+  const answer: LineBoxAnswer = {paragraphs: [], segments: [], lines: [], verified: []}
   // By character code, not by a regular expression per character: a book's text is read this way twice.
   /** White space as JavaScript's `\s` has it. */
   const isSpace = (code: number) =>
@@ -215,7 +254,7 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
 
   let state = scope[key]
   if (!state) {
-    state = {paragraphs: [], softsOf: new Map(), nodeOf: new Map(), undo: new Map(), starts: []}
+    state = {paragraphs: [], softsOf: new Map(), nodeOf: new Map(), undo: new Map(), starts: [], segments: new Map()}
     const main = document.querySelector('main') ?? document.body
     // Whether an element is inline, asked once for each (a book has hundreds of thousands of text nodes, few elements each).
     const inline = new Map<Element, boolean>()
@@ -347,19 +386,9 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
   }
   if (request.words) {
     const floats = [...document.body.querySelectorAll('*')].some((element) => getComputedStyle(element).float !== 'none')
-    // cyrb53 (a 53-bit string hash, public domain): the head is the same from build to build but for an edit to the styles.
-    let h1 = 0xdeadbeef
-    let h2 = 0x41c6ce57
     // The head but the style that hides the page, whose list of faces changes with every new character.
     const head = [...document.head.children].filter((element) => element !== unshown).map((element) => element.outerHTML).join('')
-    for (let at = 0; at < head.length; at++) {
-      const code = head.charCodeAt(at)
-      h1 = Math.imul(h1 ^ code, 2654435761)
-      h2 = Math.imul(h2 ^ code, 1597334677)
-    }
-    h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
-    h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
-    answer.layoutContext = floats ? null : `${(h2 >>> 0).toString(36)}.${(h1 >>> 0).toString(36)}.${head.length}`
+    answer.layoutContext = floats ? null : digestOf(head)
     const canvas = document.createElement('canvas').getContext('2d')!
     // The canvas's font is set only when it changes: the setter parses it as CSS, on every text node of a book.
     let fontSet = ''
@@ -438,7 +467,9 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
         indent: Number.parseFloat(style.textIndent) || 0,
         space: measure(base, ' ') + (Number.parseFloat(style.wordSpacing) || 0),
         hyphen: Math.max(measure(base, '-'), measure(base, '\u2010')),
-        segments: {widths: '', separators: '', softs: []}
+        count: 0,
+        softs: [],
+        digest: ''
       }
       // The padding, border and margin of inline elements, at their first and last text.
       const edges = new Map<Text, {left: number; right: number}>()
@@ -484,10 +515,18 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
         }
       })
       separators.push('e')
-      measured.segments = {widths: widths.map((width) => Math.round(width * 1000).toString(36)).join(','), separators: separators.join(''), softs: runsOf(softs)}
+      const segments = {widths: widths.map((width) => Math.round(width * 1000).toString(36)).join(','), separators: separators.join('')}
+      state.segments.set(index, segments)
+      measured.count = widths.length
+      measured.softs = runsOf(softs)
+      if (measured.justified && !measured.rtl && measured.count > 1) {
+        measured.digest = digestOf(planKey(measured.width, measured.indent, measured.space, measured.hyphen, segments.separators, segments.widths))
+      }
       answer.paragraphs.push(measured)
     }
   }
+
+  for (const index of request.segments ?? []) answer.segments.push({index, ...state.segments.get(index)!})
 
   /** The top of the line a place is on, and the top of the line the last character before it is on. */
   const around = (texts: Text[], start: [number, number]): {top?: number; before?: number; height: number} => {
@@ -591,4 +630,4 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
  * keeps function names (tsx does) calls its own `__name` helper inside:
  * the page gets one that does nothing.
  */
-export const inPageSource = `(request) => { const __name = (target) => target; ${[runsOf, ordinalsOf].map((used) => `const ${used.name} = ${used.toString()};`).join(' ')} return (${inPage.toString()})(request) }`
+export const inPageSource = `(request) => { const __name = (target) => target; ${[runsOf, ordinalsOf, planKey, digestOf].map((used) => `const ${used.name} = ${used.toString()};`).join(' ')} return (${inPage.toString()})(request) }`

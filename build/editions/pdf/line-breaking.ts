@@ -26,7 +26,7 @@ import type {Page} from 'puppeteer'
 import type {InputItem} from 'tex-linebreak'
 import {bleed, type PageSize} from '../../document/page-sizes.ts'
 import {requireFromProject} from '../../project.ts'
-import {inPageSource, ordinalsOf, runsOf, type LaidOutLine, type LineBoxAnswer, type LineBoxChange, type LineBoxRequest, type MeasuredParagraph, type Segment} from './line-boxes.ts'
+import {digestOf, inPageSource, ordinalsOf, planKey, runsOf, type LaidOutLine, type LineBoxAnswer, type LineBoxChange, type LineBoxRequest, type MeasuredParagraph, type Segment} from './line-boxes.ts'
 
 // A CommonJS bundle whose names Node's ES module loader cannot see.
 const {breakLines, MAX_COST, MIN_COST} = requireFromProject('tex-linebreak') as typeof import('tex-linebreak')
@@ -107,22 +107,29 @@ async function showForMeasuring(page: Page, width: number): Promise<void> {
  */
 export type LineBreakSettings = LineBoxChange[]
 
-/** A measured paragraph with its segments unpacked. */
-interface Paragraph extends Omit<MeasuredParagraph, 'segments'> {
+/** What a paragraph's lines are planned from: its measures and segments, each soft hyphen named by its place among the paragraph's. */
+interface Paragraph {
+  width: number
+  indent: number
+  space: number
+  hyphen: number
   segments: Segment[]
 }
 
 const separatorNames: Record<string, Segment['separator']> = {s: 'space', '-': 'soft', h: 'hard', d: 'dash', e: 'end'}
 
-function unpack(paragraph: MeasuredParagraph): Paragraph {
-  const {widths, separators} = paragraph.segments
-  const softs = ordinalsOf(paragraph.segments.softs)
+/** A paragraph as `planKey` writes it. */
+function paragraphOf(key: string): Paragraph {
+  const [width, indent, space, hyphen, separators, widths] = key.split(' ') as [string, string, string, string, string, string]
   let soft = 0
   return {
-    ...paragraph,
-    segments: widths.split(',').map((width, index) => {
+    width: Number(width),
+    indent: Number(indent),
+    space: Number(space),
+    hyphen: Number(hyphen),
+    segments: widths.split(',').map((segmentWidth, index) => {
       const separator = separatorNames[separators[index]!] ?? 'end'
-      return {width: Number.parseInt(width, 36) / 1000, separator, ...(separator === 'soft' ? {soft: softs[soft++]!} : {})}
+      return {width: Number.parseInt(segmentWidth, 36) / 1000, separator, ...(separator === 'soft' ? {soft: soft++} : {})}
     })
   }
 }
@@ -209,14 +216,28 @@ function bestBreaks(paragraph: Paragraph): number[] | undefined {
  * lines depend only on its measures and the page's style sheets when
  * nothing floats, so a rebuild lays out and checks only the paragraphs it
  * has not seen (laying out every changed paragraph again to check it cost a
- * third of the line setting). The least recently used go first once the
- * keys pass 16 MB.
+ * third of the line setting).
  */
 export interface KeptPlan {
   breaks: number[] | undefined
   followed?: {context: string; followed: boolean}
 }
-const kept = new LRUCache<string, KeptPlan>({maxSize: 16 * 1024 * 1024, sizeCalculation: (_plan, key) => Math.max(1, key.length)})
+
+/** A plan as this process holds it. */
+interface Plan extends KeptPlan {
+  /** What it was found from (`planKey`). */
+  key: string
+  /** What makes Chromium follow it (`enforce`), soft hyphens by their place in the paragraph; null when nothing does. Found when first needed. */
+  changes?: LineBoxChange[] | null
+}
+
+/**
+ * The plans, by the digest of their keys (`digestOf`): the page sends only
+ * the digest of a paragraph whose plan is held here (its segments came to
+ * 770 kB on the 50x work, a tenth of a second to cross). The least recently
+ * used go first once the keys pass 16 MB.
+ */
+const kept = new LRUCache<string, Plan>({maxSize: 16 * 1024 * 1024, sizeCalculation: (plan) => Math.max(1, plan.key.length)})
 
 /** Moves each time this process finds a plan or sees whether Chromium followed one: line-plans-kept.ts writes a file only when it has. */
 let revision = 0
@@ -230,26 +251,41 @@ export function forgetPlans(): void {
   revision++
 }
 
-/** Plans found by another process (line-plans-kept.ts), kept as if found by this one; those this process found stay. */
+/** Plans found by another process (line-plans-kept.ts), by their keys, kept as if found by this one; those this process found stay. */
 export function keepPlans(plans: Iterable<[string, KeptPlan]>): void {
-  for (const [key, plan] of plans) if (!kept.has(key)) kept.set(key, plan)
+  for (const [key, plan] of plans) {
+    const digest = digestOf(key)
+    if (!kept.has(digest)) kept.set(digest, {...plan, key})
+  }
 }
 
-function keptPlan(measured: MeasuredParagraph, paragraph: Paragraph = unpack(measured), used?: Map<string, KeptPlan>): KeptPlan {
-  const {width, indent, space, hyphen, segments} = measured
-  const key = `${width} ${indent} ${space} ${hyphen} ${segments.separators} ${segments.widths}`
-  let plan = kept.get(key)
+/** The plan for a paragraph measured as `key` says, found now if none is held. */
+function planFor(key: string): Plan {
+  const digest = digestOf(key)
+  let plan = kept.get(digest)
   if (!plan) {
-    plan = {breaks: bestBreaks(paragraph)}
-    kept.set(key, plan)
+    plan = {key, breaks: bestBreaks(paragraphOf(key))}
+    kept.set(digest, plan)
     revision++
   }
-  used?.set(key, plan)
   return plan
 }
 
-export function keptBreaks(measured: MeasuredParagraph, paragraph: Paragraph = unpack(measured)): number[] | undefined {
-  return keptPlan(measured, paragraph).breaks
+/** The best breaks for a paragraph of these measures and segments, kept as a page's would be. */
+export function keptBreaks(measures: {width: number; indent: number; space: number; hyphen: number}, segments: {widths: string; separators: string}): number[] | undefined {
+  return planFor(planKey(measures.width, measures.indent, measures.space, measures.hyphen, segments.separators, segments.widths)).breaks
+}
+
+/** The changes of a plan, for the paragraph it is used in: its index, and its soft hyphens by ordinal. */
+function changesFor(plan: Plan, paragraph: MeasuredParagraph): LineBoxChange[] | undefined {
+  if (plan.changes === undefined) plan.changes = (plan.breaks && enforce(paragraphOf(plan.key), plan.breaks)) ?? null
+  if (!plan.changes) return undefined
+  const softs = ordinalsOf(paragraph.softs)
+  return plan.changes.map((change) => ({
+    paragraph: paragraph.index,
+    ...(change.remove ? {remove: runsOf(ordinalsOf(change.remove).map((place) => softs[place]!))} : {}),
+    ...(change.glue ? {glue: {index: paragraph.index, segment: change.glue.segment}} : {})
+  }))
 }
 
 /**
@@ -261,6 +297,7 @@ export function keptBreaks(measured: MeasuredParagraph, paragraph: Paragraph = u
  * when that would take a dash or a hyphen of the text.
  */
 function enforce(paragraph: Paragraph, breaks: number[]): LineBoxChange[] | undefined {
+  const index = 0
   const {segments, space, hyphen} = paragraph
   const chosen = new Set(breaks)
   const changes: LineBoxChange[] = [
@@ -284,7 +321,7 @@ function enforce(paragraph: Paragraph, breaks: number[]): LineBoxChange[] | unde
       // A break here would still fit on the planned line: it may not be there.
       if (segment === next) return undefined
       if (separator === 'space') {
-        changes.push({glue: {index: paragraph.index, segment: segment + 1}})
+        changes.push({glue: {index, segment: segment + 1}})
         extra += space
       } else if (separator !== 'soft') return undefined
     }
@@ -318,15 +355,30 @@ export interface LineSetting {
 export async function settleLineBreaks(page: Page, width: number, setting: LineSetting = {}): Promise<LineBreakSettings> {
   const started = performance.now()
   await showForMeasuring(page, width)
-  const {paragraphs: measured, layoutContext: context} = await lineBoxes(page, {width, words: true}, true)
-  const paragraphs = measured.map(unpack)
-  // Each justified paragraph broken as a whole, and kept where Chromium follows.
-  const planned = new Map<number, {starts: number[]; changes: LineBoxChange[]; kept: KeptPlan}>()
-  for (const [at, paragraph] of paragraphs.entries()) {
-    if (!paragraph.justified || paragraph.rtl || paragraph.segments.length < 2) continue
-    const plan = keptPlan(measured[at]!, paragraph, setting.used)
-    const changes = plan.breaks && enforce(paragraph, plan.breaks)
-    if (changes) planned.set(paragraph.index, {starts: plan.breaks!.map((segment) => segment + 1), changes: changes.map((change) => ({...change, paragraph: paragraph.index})), kept: plan})
+  const {paragraphs, layoutContext: context} = await lineBoxes(page, {width, words: true}, true)
+  // Each justified paragraph broken as a whole, and kept where Chromium follows: by the plan held
+  // under its digest, else found from its segments.
+  const held = new Map<number, Plan>()
+  const unheld: number[] = []
+  for (const paragraph of paragraphs) {
+    if (!paragraph.digest) continue
+    const plan = kept.get(paragraph.digest)
+    if (plan) held.set(paragraph.index, plan)
+    else unheld.push(paragraph.index)
+  }
+  if (unheld.length > 0) {
+    for (const {index, widths, separators} of (await lineBoxes(page, {segments: unheld})).segments) {
+      const {width: measure, indent, space, hyphen} = paragraphs[index]!
+      held.set(index, planFor(planKey(measure, indent, space, hyphen, separators, widths)))
+    }
+  }
+  const planned = new Map<number, {starts: number[]; changes: LineBoxChange[]; kept: Plan}>()
+  for (const paragraph of paragraphs) {
+    const plan = held.get(paragraph.index)
+    if (!plan) continue
+    setting.used?.set(plan.key, plan)
+    const changes = changesFor(plan, paragraph)
+    if (changes) planned.set(paragraph.index, {starts: plan.breaks!.map((segment) => segment + 1), changes, kept: plan})
   }
   // Whether Chromium follows each plan: seen in this layout context before, else laid out and checked now.
   const follows = new Map<number, boolean>()
@@ -359,7 +411,7 @@ export async function settleLineBreaks(page: Page, width: number, setting: LineS
   const otherIndexes = new Set(others)
   const notTaken = paragraphs
     .filter((paragraph) => otherIndexes.has(paragraph.index))
-    .flatMap((paragraph) => paragraph.segments.flatMap((segment) => (segment.separator === 'soft' && !taken.has(segment.soft!) ? [segment.soft!] : [])))
+    .flatMap((paragraph) => ordinalsOf(paragraph.softs).filter((soft) => !taken.has(soft)))
   if (notTaken.length > 0) settings.push({remove: runsOf(notTaken)})
   // The plans followed before are made last: nothing measured after them depends on them.
   await lineBoxes(page, {changes: [...followedBefore.flatMap(([, plan]) => plan.changes), ...(notTaken.length > 0 ? [{remove: runsOf(notTaken)}] : [])], done: true})
