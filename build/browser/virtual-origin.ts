@@ -6,6 +6,7 @@
  * fonts and templates) and aborts every other request, so nothing else is
  * read and nothing is fetched.
  */
+import {createHash} from 'node:crypto'
 import type {HTTPRequest} from 'puppeteer'
 
 /** The origin pages are served from; `.invalid` can never resolve (RFC 2606). */
@@ -50,4 +51,36 @@ export async function answer(request: HTTPRequest, site: Site, refused?: string[
     contentType: resource.contentType,
     body: typeof resource.body === 'string' ? resource.body : Buffer.from(resource.body)
   })
+}
+
+/** Digests of bodies served, by the body: a body served again (a font, an image kept between builds) is digested once. */
+const bodyDigests = new WeakMap<Uint8Array, string>()
+
+function bodyDigest(body: Uint8Array | string): string {
+  if (typeof body === 'string') return createHash('sha256').update(body).digest('hex')
+  let digest = bodyDigests.get(body)
+  if (digest === undefined) bodyDigests.set(body, (digest = createHash('sha256').update(body).digest('hex')))
+  return digest
+}
+
+/**
+ * A site that notes what it serves: `served` gives each path answered (but
+ * those in `except`) with a digest of its body, sorted. For what a print
+ * depends on beyond its page's DOM.
+ */
+export function noting(site: Site): {site: Site; served: (except: string[]) => string} {
+  const answered = new Map<string, Uint8Array | string>()
+  return {
+    site: (pathname) => {
+      const resource = site(pathname)
+      if (resource) answered.set(pathname, resource.body)
+      return resource
+    },
+    served: (except) =>
+      [...answered]
+        .filter(([pathname]) => !except.includes(pathname))
+        .map(([pathname, body]) => `${pathname} ${bodyDigest(body)}`)
+        .sort()
+        .join('\n')
+  }
 }

@@ -27,6 +27,7 @@
  * the ParentTree maps (StructParents, MCID) to the structure element.
  */
 import {inflateSync} from 'node:zlib'
+import {LRUCache} from 'lru-cache'
 import {
   ParseSpeeds,
   PDFArray,
@@ -43,7 +44,7 @@ import type {Page} from 'puppeteer'
 import {evaluateIsolated} from '../../browser/isolated-world.ts'
 import type {ContentsEntry} from '../../document/contents.ts'
 import {locateHeadings, type Headings} from './finish.ts'
-import {fillNumbers, widenNumberBoxes} from './page-scripts.ts'
+import {fillNumbers, frontPagesDigest, widenNumberBoxes} from './page-scripts.ts'
 
 export interface ContentsPrintOptions {
   /** The print page, loaded. */
@@ -64,6 +65,12 @@ export interface ContentsPrintOptions {
   maxPasses?: number
   /** Told before the front pages are printed. */
   onFrontPages?: () => void
+  /**
+   * What the front pages' print depends on besides the page's DOM: the
+   * browser, and every resource the page was served. With it, a print of
+   * the same front pages is kept and used again (`frontPagesPrinted`).
+   */
+  frontPagesKey?: () => string
 }
 
 export interface ContentsPrint {
@@ -74,9 +81,24 @@ export interface ContentsPrint {
   method: 'spliced' | 'reprinted'
   /** Why the splice was not used, when it was not. */
   reason?: string | undefined
-  /** Full prints, and prints of the front pages only. */
+  /** Full prints, and prints of the front pages only (none when one was kept). */
   fullPrints: number
   frontPrints: number
+}
+
+/**
+ * Front pages printed by this process, by `frontPagesDigest` and
+ * `frontPagesKey`: an edit to the text leaves them as they were unless it
+ * moves a contents' number, and their print was 100–150 ms of a warm
+ * rebuild of the 50x work. Chromium prints the same DOM with the same
+ * resources to the same bytes, so a kept print is the one a print now
+ * would give.
+ */
+const frontPagesPrinted = new LRUCache<string, Uint8Array>({max: 8})
+
+/** What a new process starts with: no front pages printed (for the tests). */
+export function forgetFrontPages(): void {
+  frontPagesPrinted.clear()
 }
 
 /** pdf-lib reads without yielding to the event loop between objects: three times faster on a long work. */
@@ -104,11 +126,17 @@ export async function printWithContents(options: ContentsPrintOptions): Promise<
   if (!reason) {
     const bodyStart = Math.min(...headings.pages.values())
     options.onFrontPages?.()
-    await evaluateIsolated(page, fillNumbers, numbers, true)
-    const front = await PDFDocument.load(await options.print(), fastLoad)
-    frontPrints++
     await evaluateIsolated(page, fillNumbers, numbers, false)
-    reason = spliceFrontPages(pdf, front, bodyStart)
+    const key = options.frontPagesKey && `${options.frontPagesKey()}\n${await evaluateIsolated(page, frontPagesDigest)}`
+    let frontBytes = key === undefined ? undefined : frontPagesPrinted.get(key)
+    if (!frontBytes) {
+      await evaluateIsolated(page, fillNumbers, numbers, true)
+      frontBytes = await options.print()
+      frontPrints++
+      await evaluateIsolated(page, fillNumbers, numbers, false)
+      if (key !== undefined) frontPagesPrinted.set(key, frontBytes)
+    }
+    reason = spliceFrontPages(pdf, await PDFDocument.load(frontBytes, fastLoad), bodyStart)
     if (!reason) return {pdf, headings, method: 'spliced', fullPrints, frontPrints}
   }
 

@@ -35,7 +35,7 @@ import {applyLineBreaks, printWidth, settleLineBreaks, type KeptPlan} from './li
 import {keptPlansFile, readKeptPlans, writeKeptPlans} from './line-plans-kept.ts'
 import {fastLoad, printWithContents} from './contents-pages.ts'
 import {widenNumberBoxes} from './page-scripts.ts'
-import {origin, type Site} from '../../browser/virtual-origin.ts'
+import {noting, origin, type Site} from '../../browser/virtual-origin.ts'
 import {evaluateIsolated} from '../../browser/isolated-world.ts'
 import {clearRunningHeads} from './opening-pages.ts'
 import {pagesOfTargets} from './page-references.ts'
@@ -119,10 +119,11 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   const cover = document.layout.coverPage
     ? await coverImage(document, options.browser, {width: coverSize.width, height: Math.round((coverSize.width * (pageSize.height + extra)) / (pageSize.width + extra))})
     : undefined
-  const plansFile = keptPlansFile(await options.browser.identity(), `${document.root}\n${document.slug}\n${printReady ? 'pdf-print' : 'pdf'}`)
+  const browserIdentity = await options.browser.identity()
+  const plansFile = keptPlansFile(browserIdentity, `${document.root}\n${document.slug}\n${printReady ? 'pdf-print' : 'pdf'}`)
   await readKeptPlans(plansFile)
   const used = new Map<string, KeptPlan>()
-  const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, pageSize, signal: options.signal, onLoading: options.onLoading, used, ...(cover ? {cover} : {})}
+  const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, browserIdentity, pageSize, signal: options.signal, onLoading: options.onLoading, used, ...(cover ? {cover} : {})}
   const {pdf, headings} =
     targets.length > 0
       ? await printInPasses(work, targets, strings.onPage)
@@ -156,6 +157,8 @@ interface PrintWork {
   printReady: boolean
   pageSize: EditionSettings['pageSize']
   browser: BrowserService
+  /** The browser's path and file time (`BrowserService.identity`). */
+  browserIdentity: string
   stage: (what: string) => void
   /** The cover, printed as the first page. */
   cover?: CoverImage
@@ -177,7 +180,8 @@ async function printOnce(work: PrintWork): Promise<Printed> {
   let blanks = new Set<string>()
   const html = () => toHtml(printPage({document, chapters: work.chapters, pageSize, printReady, blanks, ...coverOf(work), ...(work.showToc ? {contents} : {})}))
   let current = html()
-  return work.browser.run({site: printSite(() => current, document, work.cover), description: `printing the PDF of ${document.slug}`, signal: work.signal, ...loadingOf(work)}, async (page, progress) => {
+  const site = noting(printSite(() => current, document, work.cover))
+  return work.browser.run({site: site.site, description: `printing the PDF of ${document.slug}`, signal: work.signal, ...loadingOf(work)}, async (page, progress) => {
     const stage = (what: string) => {
       progress(what)
       work.stage(what)
@@ -215,7 +219,17 @@ async function printOnce(work: PrintWork): Promise<Printed> {
       }
       return {pdf, headings: locateHeadings(pdf, contents)}
     }
-    const printed = await printWithContents({page, contents, print, maxPasses, digits: wide ? 5 : 3, ...(settle ? {settle} : {}), onFrontPages: () => stage('numbering the contents')})
+    const printed = await printWithContents({
+      page,
+      contents,
+      print,
+      maxPasses,
+      digits: wide ? 5 : 3,
+      ...(settle ? {settle} : {}),
+      onFrontPages: () => stage('numbering the contents'),
+      // The page itself is in the DOM the front pages' print is known by.
+      frontPagesKey: () => `${work.browserIdentity}\n${site.served(['/index.html'])}`
+    })
     return {pdf: printed.pdf, headings: printed.headings}
   })
 }

@@ -15,8 +15,16 @@ interface PageStyle {
   inlineSize: string
   textAlign: string
 }
-interface PageElement {
+interface PageNode {
+  nodeType: number
   textContent: string | null
+}
+interface PageElement extends PageNode {
+  tagName: string
+  outerHTML: string
+  attributes: Iterable<{name: string; value: string}>
+  childNodes: Iterable<PageNode>
+  contains(node: PageNode): boolean
   className: string
   classList: {add(name: string): void}
   style: PageStyle
@@ -33,6 +41,7 @@ interface PageElement {
   remove(): void
 }
 declare const document: {
+  documentElement: PageElement
   head: PageElement
   querySelector(selector: string): PageElement | null
   querySelectorAll(selector: string): Iterable<PageElement> & {length: number}
@@ -66,6 +75,37 @@ export function fillNumbers(numbers: Record<string, string>, frontOnly: boolean)
       element.removeAttribute('data-folio-hidden')
     }
   }
+}
+
+declare const crypto: {subtle: {digest(algorithm: string, data: Uint8Array): Promise<ArrayBuffer>}}
+
+/**
+ * What a print of the front pages shows, as a SHA-256 digest (hex): the
+ * whole page but what `fillNumbers` hides for it, as the DOM is now. The
+ * elements on the way to the contents are written tag by tag, the others
+ * whole.
+ */
+export async function frontPagesDigest(): Promise<string> {
+  const toc = document.querySelector('nav.toc')
+  const hidden = new Set<PageNode>()
+  for (let element = toc?.nextElementSibling ?? null; element; element = element.nextElementSibling) hidden.add(element)
+  const parts: string[] = []
+  // Depth first, from a stack (a function named in here would need the compiler's helper for names, which the page lacks).
+  const stack: Array<PageNode | string> = [document.documentElement]
+  while (stack.length > 0) {
+    const node = stack.pop()!
+    if (typeof node === 'string') parts.push(node)
+    else if (hidden.has(node)) continue
+    else if (node.nodeType !== 1) parts.push(`${node.nodeType} ${JSON.stringify(node.textContent)}`)
+    else if (!toc || !(node as PageElement).contains(toc)) parts.push((node as PageElement).outerHTML)
+    else {
+      const element = node as PageElement
+      parts.push(`<${element.tagName} ${JSON.stringify([...element.attributes].map(({name, value}) => [name, value]))}>`)
+      stack.push(`</${element.tagName}>`, ...[...element.childNodes].reverse())
+    }
+  }
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(parts.join('\n')))
+  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, '0')).join('')
 }
 
 /** A style sheet added to the page (the folios of a part of a work printed in parts). */
