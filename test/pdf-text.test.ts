@@ -15,7 +15,7 @@ import {loadWork} from '../build/pipeline/load-work.ts'
 import {editionSettings} from '../build/pipeline/settings.ts'
 import {pageSizes} from '../build/document/page-sizes.ts'
 import {buildPdfEdition, printableTree} from '../build/editions/pdf/index.ts'
-import {printWidth, settleLineBreaks, type LinesSet} from '../build/editions/pdf/line-breaking.ts'
+import {forgetPlans, printWidth, settleLineBreaks, type LinesSet} from '../build/editions/pdf/line-breaking.ts'
 import {forgetKeptPlans, keptPlansFile} from '../build/editions/pdf/line-plans-kept.ts'
 import {cacheWritesSettled} from '../build/write-whole.ts'
 import {printPage} from '../build/editions/pdf/print-page.ts'
@@ -176,6 +176,34 @@ describe('the PDF reads as well as it looks', () => {
     assert.equal(floating.figures.checked, fresh.figures.planned, 'something floats: every paragraph checked')
     const restyled = await setLines(styled('second'))
     assert.equal(restyled.figures.checked, fresh.figures.planned, 'other style sheets: every paragraph checked')
+  })
+
+  test('a rebuild measures only the paragraphs it has not measured, in the same style sheets with the same faces', async () => {
+    const document = await documentOf(brief)
+    const chapters = document.chapters.map((chapter) => printableTree(chapter.tree, document.metadata.lang))
+    const html = toHtml(printPage({document, chapters, pageSize: pageSizes.a4!, printReady: false})).replace('</head>', `<style>/* measured ${process.hrtime.bigint()} */</style></head>`)
+    const setLines = (page: string, faces: string) =>
+      browser.run({site: (pathname) => (pathname === '/index.html' ? {contentType: 'text/html', body: page} : fontSite(document.theme)(pathname)), description: 'setting the lines'}, async (tab) => {
+        let figures: LinesSet | undefined
+        const settings = await settleLineBreaks(tab, printWidth(pageSizes.a4!, false), {onSet: (set) => void (figures = set), faces: () => faces})
+        return {settings: settings.toSorted((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))), figures: figures!}
+      })
+    const fresh = await setLines(html, 'faces a')
+    assert.ok(fresh.figures.paragraphs > 10 && fresh.figures.measured === fresh.figures.paragraphs, JSON.stringify(fresh.figures))
+    const again = await setLines(html, 'faces a')
+    assert.equal(again.figures.measured, 0, 'measured before: not measured again')
+    assert.deepEqual(again.settings, fresh.settings)
+    // One paragraph's text changed: that one is measured, and the lines are set as a process that measures every one sets them.
+    const edited = html.replace('Like it or not,', 'Like it or not, and whatever one thinks of it,')
+    assert.notEqual(edited, html)
+    const rebuilt = await setLines(edited, 'faces a')
+    assert.equal(rebuilt.figures.measured, 1)
+    forgetPlans()
+    const measuredAll = await setLines(edited, 'faces a')
+    assert.equal(measuredAll.figures.measured, measuredAll.figures.paragraphs)
+    assert.deepEqual(rebuilt.settings, measuredAll.settings)
+    // Other faces (a font file changed under the same name): every paragraph measured again.
+    assert.equal((await setLines(edited, 'faces b')).figures.measured, measuredAll.figures.paragraphs)
   })
 
   test('a build keeps its line plans for the next process, which prints the same PDF from them; a kept file that does not read whole is not used', async () => {

@@ -187,7 +187,7 @@ async function printOnce(work: PrintWork): Promise<Printed> {
       work.stage(what)
     }
     stage('setting the lines')
-    const lineBreaks = await settleLineBreaks(page, printWidth(pageSize, printReady), {used: work.used})
+    const lineBreaks = await settleLineBreaks(page, printWidth(pageSize, printReady), {used: work.used, faces: () => site.served(['/index.html'])})
     const print = async () => {
       stage('printing')
       const bytes = await printPdf(page)
@@ -292,10 +292,11 @@ async function printInPasses(work: PrintWork, targets: string[], onPage: string)
     const html = toHtml(
       printPage({document, chapters, pageSize, printReady, blanks, ...coverOf(work), ...(work.showToc ? {contents} : {}), ...(printed ? {pageNumbers: printed.headings.pages} : {})})
     )
-    const bytes = await work.browser.run({site: printSite(() => html, document, work.cover), description: `printing the PDF of ${document.slug}, pass ${pass}`, signal: work.signal, ...loadingOf(work)}, async (page, progress) => {
+    const site = noting(printSite(() => html, document, work.cover))
+    const bytes = await work.browser.run({site: site.site, description: `printing the PDF of ${document.slug}, pass ${pass}`, signal: work.signal, ...loadingOf(work)}, async (page, progress) => {
       progress('setting the lines')
       work.stage('setting the lines')
-      await settleLineBreaks(page, printWidth(pageSize, printReady), {used: work.used})
+      await settleLineBreaks(page, printWidth(pageSize, printReady), {used: work.used, faces: () => site.served(['/index.html'])})
       progress('printing')
       work.stage('printing')
       return printPdf(page)

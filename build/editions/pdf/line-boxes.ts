@@ -141,8 +141,10 @@ export interface LineBoxRequest {
   width?: number
   /** Made in order. */
   changes?: LineBoxChange[]
-  /** The paragraphs' measures, each with the digest of its words and their widths. */
-  words?: boolean
+  /** Each paragraph's source (`LineBoxAnswer.sources`). */
+  sources?: boolean
+  /** The measures of every paragraph (true) or of these (by index), each with the digest of its words and their widths. */
+  words?: boolean | number[]
   /** The segments of these paragraphs (by index), as measured with `words`. */
   segments?: number[]
   /** The lines of these paragraphs (by index) as laid out. */
@@ -157,6 +159,13 @@ export interface LineBoxRequest {
 
 export interface LineBoxAnswer {
   paragraphs: MeasuredParagraph[]
+  /**
+   * By paragraph index: a digest of everything a paragraph's measures are
+   * found from in a page of the same style sheets and faces (its text, the
+   * computed styles of its elements that bear on them, its content box),
+   * and every soft hyphen in it (ordinals, as runs).
+   */
+  sources?: Array<{digest: string; softs: number[]}>
   /**
    * With the words: what, besides a paragraph's own measures, its lines
    * depend on, as a hash of the page's head (its style sheets); null when
@@ -181,6 +190,8 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
     starts: Array<Array<[number, number]>>
     /** Each paragraph's segments, once measured. */
     segments: Map<number, PackedSegments>
+    /** What each paragraph is measured from, once found (`prepare`). */
+    prepared: Map<number, {style: CSSStyleDeclaration; width: number; edges: Map<Text, {left: number; right: number}>}>
   }
   const answer: LineBoxAnswer = {paragraphs: [], segments: [], lines: [], verified: []}
   // By character code, not by a regular expression per character: a book's text is read this way twice.
@@ -254,7 +265,7 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
 
   let state = scope[key]
   if (!state) {
-    state = {paragraphs: [], softsOf: new Map(), nodeOf: new Map(), undo: new Map(), starts: [], segments: new Map()}
+    state = {paragraphs: [], softsOf: new Map(), nodeOf: new Map(), undo: new Map(), starts: [], segments: new Map(), prepared: new Map()}
     const main = document.querySelector('main') ?? document.body
     // Whether an element is inline, asked once for each (a book has hundreds of thousands of text nodes, few elements each).
     const inline = new Map<Element, boolean>()
@@ -394,11 +405,64 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
     const rects = range.getClientRects()
     return rects[rects.length - 1]
   }
-  if (request.words) {
+  /** A computed style's say in how text is measured, as a string (`sources`). */
+  const fontKeyOf = (style: CSSStyleDeclaration) =>
+    `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}|${style.fontKerning}|${style.fontVariantCaps}|${style.letterSpacing}|${style.textTransform}|${style.fontVariantNumeric}`
+  /**
+   * What a paragraph is measured from, found once: its computed style and
+   * content box, and the padding, border and margin of its inline elements
+   * at their first and last text; with `sources`, a digest of all of it and
+   * of its text, by which a process knows a paragraph it measured before.
+   */
+  const prepare = (index: number) => {
+    let prepared = state!.prepared.get(index)
+    if (prepared) return prepared
+    const paragraph = state!.paragraphs[index]!
+    const element = paragraph.element
+    const style = getComputedStyle(element)
+    const box = element.getBoundingClientRect()
+    const width = box.width - Number.parseFloat(style.borderLeftWidth) - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.borderRightWidth) - Number.parseFloat(style.paddingRight)
+    const edges = new Map<Text, {left: number; right: number}>()
+    for (const inline of element.querySelectorAll('*')) {
+      const inlineStyle = getComputedStyle(inline)
+      if (!inlineStyle.display.startsWith('inline')) continue
+      const left = ['paddingLeft', 'borderLeftWidth', 'marginLeft'].reduce((sum, name) => sum + (Number.parseFloat(inlineStyle[name as 'paddingLeft']) || 0), 0)
+      const right = ['paddingRight', 'borderRightWidth', 'marginRight'].reduce((sum, name) => sum + (Number.parseFloat(inlineStyle[name as 'paddingRight']) || 0), 0)
+      if (left === 0 && right === 0) continue
+      const inside = paragraph.texts.filter((text) => inline.contains(text))
+      if (inside[0]) edges.set(inside[0], {left: (edges.get(inside[0])?.left ?? 0) + left, right: edges.get(inside[0])?.right ?? 0})
+      const last = inside.at(-1)
+      if (last) edges.set(last, {left: edges.get(last)?.left ?? 0, right: (edges.get(last)?.right ?? 0) + right})
+    }
+    prepared = {style, width, edges}
+    state!.prepared.set(index, prepared)
+    return prepared
+  }
+  if (request.sources || request.words) {
     const floats = [...document.body.querySelectorAll('*')].some((element) => getComputedStyle(element).float !== 'none')
     // The head but the style that hides the page, whose list of faces changes with every new character.
     const head = [...document.head.children].filter((element) => element !== unshown).map((element) => element.outerHTML).join('')
     answer.layoutContext = floats ? null : digestOf(head)
+  }
+  if (request.sources) {
+    const fontKeys = new Map<Element, string>()
+    answer.sources = state.paragraphs.map((paragraph, index) => {
+      const {style, width, edges} = prepare(index)
+      const parts = [`${width} ${style.textAlign} ${style.direction} ${style.textIndent} ${style.wordSpacing} ${fontKeyOf(style)}`]
+      const softs: number[] = []
+      for (const text of paragraph.texts) {
+        const parent = text.parentElement!
+        let fontKey = fontKeys.get(parent)
+        if (fontKey === undefined) fontKeys.set(parent, (fontKey = fontKeyOf(getComputedStyle(parent))))
+        const edge = edges.get(text)
+        parts.push(`${fontKey} ${edge?.left ?? 0} ${edge?.right ?? 0}`, text.data)
+        softs.push(...(state!.softsOf.get(text) ?? []))
+      }
+      return {digest: digestOf(parts.join('\n')), softs: runsOf(softs)}
+    })
+  }
+  const measuring = request.words === true ? state.paragraphs.map((_, index) => index) : [...(request.words || []), ...(request.segments ?? []).filter((index) => !state!.segments.has(index))]
+  if (measuring.length > 0) {
     const canvas = document.createElement('canvas').getContext('2d')!
     // The canvas's font is set only when it changes: the setter parses it as CSS, on every text node of a book.
     let fontSet = ''
@@ -463,11 +527,10 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
       } else if (known.wanted !== fontSet) known.set()
       return known
     }
-    for (const [index, paragraph] of state.paragraphs.entries()) {
+    for (const index of measuring) {
+      const paragraph = state.paragraphs[index]!
       const element = paragraph.element
-      const style = getComputedStyle(element)
-      const box = element.getBoundingClientRect()
-      const width = box.width - Number.parseFloat(style.borderLeftWidth) - Number.parseFloat(style.paddingLeft) - Number.parseFloat(style.borderRightWidth) - Number.parseFloat(style.paddingRight)
+      const {style, width, edges} = prepare(index)
       const base = setFont(style)
       const measured: MeasuredParagraph = {
         index,
@@ -480,19 +543,6 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
         count: 0,
         softs: [],
         digest: ''
-      }
-      // The padding, border and margin of inline elements, at their first and last text.
-      const edges = new Map<Text, {left: number; right: number}>()
-      for (const inline of element.querySelectorAll('*')) {
-        const inlineStyle = getComputedStyle(inline)
-        if (!inlineStyle.display.startsWith('inline')) continue
-        const left = ['paddingLeft', 'borderLeftWidth', 'marginLeft'].reduce((sum, name) => sum + (Number.parseFloat(inlineStyle[name as 'paddingLeft']) || 0), 0)
-        const right = ['paddingRight', 'borderRightWidth', 'marginRight'].reduce((sum, name) => sum + (Number.parseFloat(inlineStyle[name as 'paddingRight']) || 0), 0)
-        if (left === 0 && right === 0) continue
-        const inside = paragraph.texts.filter((text) => inline.contains(text))
-        if (inside[0]) edges.set(inside[0], {left: (edges.get(inside[0])?.left ?? 0) + left, right: edges.get(inside[0])?.right ?? 0})
-        const last = inside.at(-1)
-        if (last) edges.set(last, {left: edges.get(last)?.left ?? 0, right: (edges.get(last)?.right ?? 0) + right})
       }
       const widths: number[] = []
       const separators: string[] = []
@@ -532,7 +582,7 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
       if (measured.justified && !measured.rtl && measured.count > 1) {
         measured.digest = digestOf(planKey(measured.width, measured.indent, measured.space, measured.hyphen, segments.separators, segments.widths))
       }
-      answer.paragraphs.push(measured)
+      if (request.words) answer.paragraphs.push(measured)
     }
   }
 

@@ -44,7 +44,7 @@ import {visit} from 'unist-util-visit'
 import type {BrowserService} from '../../browser/browser-service.ts'
 import {evaluateIsolated} from '../../browser/isolated-world.ts'
 import type {Progress} from '../../browser/stall-watch.ts'
-import {origin, type Site} from '../../browser/virtual-origin.ts'
+import {noting, origin, type Site} from '../../browser/virtual-origin.ts'
 import type {ContentsEntry} from '../../document/contents.ts'
 import {firstElement} from '../../document/first-element.ts'
 import {fastLoad, spliceFrontPages} from './contents-pages.ts'
@@ -340,8 +340,9 @@ export async function printInParts(options: PartsPrintOptions): Promise<PartsPri
     let held = true
     let blanks = new Set<string>()
     try {
+      const site = noting(options.site(() => partHtml(part, blanks)))
       const job = {
-        site: options.site(() => partHtml(part, blanks)),
+        site: site.site,
         description: `${options.description} (part ${index + 1} of ${parts.length})`,
         signal: options.signal,
         ...(options.closeAfter ? {closeAfter: true} : {}),
@@ -352,7 +353,7 @@ export async function printInParts(options: PartsPrintOptions): Promise<PartsPri
         try {
           progress('setting the lines')
           if (index === 0) options.stage('setting the lines')
-          const lineBreaks = await settleLineBreaks(page, options.width, options.used ? {used: options.used} : {})
+          const lineBreaks = await settleLineBreaks(page, options.width, {...(options.used ? {used: options.used} : {}), faces: () => site.served(['/index.html'])})
           const widen = async () => {
             if (index === 0 && options.digits > 3) await evaluateIsolated(page, widenNumberBoxes)
           }
