@@ -232,3 +232,37 @@ export function deflateKept(bytes: Buffer): Uint8Array {
   }
   return compressed
 }
+
+/**
+ * What names a stream's text: a digest of its bytes as stored and of the
+ * filters that decode them. The same name, the same `streamSource`.
+ */
+export function streamKey(stream: PDFRawStream): string {
+  return createHash('sha256')
+    .update(String(stream.dict.get(PDFName.of('Filter'))))
+    .update('\n')
+    .update(String(stream.dict.get(PDFName.of('DecodeParms'))))
+    .update('\n')
+    .update(stream.contents)
+    .digest('base64')
+}
+
+/**
+ * Put in place of a stream its text with `edits` made, compressed, its
+ * other entries kept; `key` (`streamKey`) names its text. The result is
+ * kept under the key and the edits: a rebuild that makes the same edits to
+ * the same stream neither inflates it nor deflates it again.
+ */
+export function editStream(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, key: string, edits: Array<{start: number; end: number; text: string}>, source?: string): void {
+  const name = `edited ${createHash('sha256').update(key).update(JSON.stringify(edits)).digest('base64')}`
+  let compressed = deflated.get(name)
+  if (!compressed) {
+    compressed = deflateSync(Buffer.from(applyEdits(source ?? streamSource(stream), edits), 'latin1'))
+    deflated.set(name, compressed)
+  }
+  const replacement = pdf.context.stream(compressed, {Filter: 'FlateDecode'})
+  for (const [entry, value] of stream.dict.entries()) {
+    if (!['Filter', 'DecodeParms', 'Length'].includes(entry.asString().slice(1))) replacement.dict.set(entry, value)
+  }
+  pdf.context.assign(ref, replacement)
+}

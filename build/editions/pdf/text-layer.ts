@@ -20,8 +20,9 @@
  * Spans with white space (a no-break space) or around several glyphs other
  * than a soft hyphen's are kept as they are.
  */
+import {LRUCache} from 'lru-cache'
 import {PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef} from 'pdf-lib'
-import {applyEdits, flateStream, glyphCodes, hexText, replaceStream, scanTextOperations, streamSource, type Operation} from './content-stream.ts'
+import {editStream, flateStream, glyphCodes, hexText, scanTextOperations, streamKey, streamSource, type Operation} from './content-stream.ts'
 
 interface Font {
   ref: PDFRef
@@ -39,10 +40,34 @@ interface Canvas {
   ref: PDFRef
   stream: PDFRawStream
   resources: PDFDict
-  source: string
+  /** Its name (`streamKey`), and its text when this build read it. */
+  key: string
+  source?: string
   operations: Operation[]
+  /** Each operation as written. */
+  written: string[]
+  /** How many times it draws each code alone (`<code> Tj`). */
+  alone: Map<number, number>
   spans: Span[]
 }
+
+/** An ActualText span as read from a stream, before any font is looked at. */
+interface ScannedSpan {
+  /** The font chosen where it begins (resource name and size). */
+  state: {name?: string; size?: string}
+  operations: Operation[]
+  written: string[]
+  /** What it says; undefined when that cannot be read. */
+  text: string | undefined
+}
+
+/**
+ * Streams read by this process, by their names (`streamKey`): a rebuild
+ * finds most pages as the last build printed them, and inflating and
+ * reading every page's text again was most of the text layer's time (about
+ * 100 ms of a warm 50x build).
+ */
+const scans = new LRUCache<string, {spans: ScannedSpan[]; alone: Map<number, number>}>({max: 50_000})
 
 interface Span {
   begin: number
@@ -93,10 +118,9 @@ export function repairTextLayer(pdf: PDFDocument): void {
   for (const font of fonts.values()) for (const code of font.spans.keys()) mended.add(code)
   const plain = new Set<number>()
   for (const code of mended) {
-    const drawn = new RegExp(`<${hex4(code)}>\\s*Tj\\b`, 'gi')
     let outside = 0
     for (const canvas of canvases) {
-      outside += canvas.source.match(drawn)?.length ?? 0
+      outside += canvas.alone.get(code) ?? 0
       for (const operation of canvas.operations) if (operation.operator === 'Tj' && glyphCodes(operation.operands[0] ?? '')?.includes(code)) outside--
     }
     if (outside > 0) plain.add(code)
@@ -155,22 +179,53 @@ export function repairTextLayer(pdf: PDFDocument): void {
         fontDict.set(PDFName.of(name.slice(1)), copy.ref)
       }
       const operation = operations[glyph.operation]!
-      const drawn = canvas.source.slice(operation.start, operation.end)
+      const drawn = canvas.written[glyph.operation]!
       edits.push({start: operation.start, end: operation.end, text: `${name} ${span.fontSize} Tf ${drawn} ${span.fontName} ${span.fontSize} Tf`})
       remove(span.begin)
       remove(span.end)
     }
-    if (edits.length > 0) replaceStream(pdf, canvas.ref, canvas.stream, applyEdits(canvas.source, edits))
+    if (edits.length > 0) editStream(pdf, canvas.ref, canvas.stream, canvas.key, edits, canvas.source)
   }
 }
 
 const spanPattern = /\/Span\s*<<\s*\/ActualText\s*<[0-9A-Fa-f\s]*>\s*>>\s*BDC[^]*?\bEMC\b/g
 const fontChoice = /(\/[^\s/<>\[\]()%{}]+)\s+([-+.\d]+)\s+Tf$/
 
+/** A stream's ActualText spans, and the codes it draws alone (`<code> Tj`, any case). */
+function scan(source: string): {spans: ScannedSpan[]; alone: Map<number, number>} {
+  const alone = new Map<number, number>()
+  for (const match of source.matchAll(/<([0-9A-Fa-f]{4})>\s*Tj\b/g)) {
+    const code = Number.parseInt(match[1]!, 16)
+    alone.set(code, (alone.get(code) ?? 0) + 1)
+  }
+  const spans: ScannedSpan[] = []
+  if (!source.includes('ActualText')) return {spans, alone}
+  let state: {name?: string; size?: string} = {}
+  for (const match of source.matchAll(spanPattern)) {
+    // The font in use where the span begins: the last one chosen before it (Chromium chooses one in every text object).
+    const at = source.lastIndexOf('Tf', match.index)
+    const before = at === -1 ? null : fontChoice.exec(source.slice(Math.max(0, at - 120), at + 2))
+    if (before) state = {name: before[1], size: before[2]}
+    const operations = scanTextOperations(match[0]).map((operation) => ({...operation, start: operation.start + match.index, end: operation.end + match.index}))
+    spans.push({state, operations, written: operations.map((operation) => source.slice(operation.start, operation.end)), text: hexText(/\/ActualText\s*(<[^>]*>)/.exec(match[0])![1]!)})
+    // A font chosen inside the span holds after it.
+    for (const operation of operations.slice(1, -1)) if (operation.operator === 'Tf') state = {name: operation.operands[0], size: operation.operands[1]}
+  }
+  return {spans, alone}
+}
+
 /** Read a content stream's ActualText spans (the rest of it is not read: it is kept as it is). */
-function read(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PDFDict, fonts: Map<string, Font>): Canvas | undefined {
-  const source = streamSource(stream)
-  if (!source.includes('ActualText')) return {ref, stream, resources, source, operations: [], spans: []}
+function read(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PDFDict, fonts: Map<string, Font>): Canvas {
+  const key = streamKey(stream)
+  let scanned = scans.get(key)
+  let source: string | undefined
+  if (!scanned) {
+    source = streamSource(stream)
+    scanned = scan(source)
+    scans.set(key, scanned)
+  }
+  const canvas: Canvas = {ref, stream, resources, key, ...(source === undefined ? {} : {source}), operations: [], written: [], alone: scanned.alone, spans: []}
+  if (scanned.spans.length === 0) return canvas
   const fontDict = resources.lookupMaybe(PDFName.of('Font'), PDFDict)
   const named = new Map<string, Font | undefined>()
   const fontOf = (name: string): Font | undefined => {
@@ -178,25 +233,20 @@ function read(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PD
     const fontRef = fontDict?.get(PDFName.of(name.slice(1)))
     let font: Font | undefined
     if (fontRef instanceof PDFRef) {
-      const key = fontRef.toString()
-      if (!fonts.has(key)) fonts.set(key, readFont(pdf, fontRef))
-      font = fonts.get(key)
+      const fontKey = fontRef.toString()
+      if (!fonts.has(fontKey)) fonts.set(fontKey, readFont(pdf, fontRef))
+      font = fonts.get(fontKey)
     }
     named.set(name, font)
     return font
   }
-  const canvas: Canvas = {ref, stream, resources, source, operations: [], spans: []}
   const {operations} = canvas
-  let state: {name?: string; size?: string} = {}
-  for (const match of source.matchAll(spanPattern)) {
-    // The font in use where the span begins: the last one chosen before it (Chromium chooses one in every text object).
-    const at = source.lastIndexOf('Tf', match.index)
-    const before = at === -1 ? null : fontChoice.exec(source.slice(Math.max(0, at - 120), at + 2))
-    if (before) state = {name: before[1], size: before[2]}
-    const inside = scanTextOperations(match[0]).map((operation) => ({...operation, start: operation.start + match.index, end: operation.end + match.index}))
+  for (const scannedSpan of scanned.spans) {
+    let state = scannedSpan.state
     const first = operations.length
-    operations.push(...inside)
-    const text = hexText(/\/ActualText\s*(<[^>]*>)/.exec(match[0])![1]!)
+    operations.push(...scannedSpan.operations)
+    canvas.written.push(...scannedSpan.written)
+    const text = scannedSpan.text
     const span: Span = {begin: first, end: operations.length - 1, text: text ?? '', kept: text === undefined, drop: []}
     const glyphs: Array<{operation: number; codes: number[]; font?: Font; name?: string; size?: string}> = []
     for (let index = first + 1; index < operations.length - 1; index++) {
