@@ -60,14 +60,23 @@ export function wordCount(document: Document): number {
   return words
 }
 
-/** Runs of characters between white space with a letter or a figure in them. */
+/**
+ * Runs of characters between white space (as `\s` has it) with a letter or
+ * a figure in them, read in one pass: splitting the 50x work's text into
+ * words first took 30–50 ms, in every report.
+ */
 function countWords(text: string): number {
   let words = 0
-  for (const word of text.split(/\s+/)) {
-    for (let at = 0; at < word.length; at++) {
-      const code = word.charCodeAt(at)
+  const length = text.length
+  let at = 0
+  while (at < length) {
+    while (at < length && isWhiteSpace(text.charCodeAt(at))) at++
+    const start = at
+    while (at < length && !isWhiteSpace(text.charCodeAt(at))) at++
+    for (let index = start; index < at; index++) {
+      const code = text.charCodeAt(index)
       // ASCII letters and figures are told at once; the Unicode classes, slower to test, are asked only beyond ASCII.
-      if ((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 128 && letterOrFigure.test(word))) {
+      if ((code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 128 && letterOrFigure.test(text.slice(start, at)))) {
         words++
         break
       }
@@ -75,6 +84,13 @@ function countWords(text: string): number {
     }
   }
   return words
+}
+
+/** White space as JavaScript's `\s` has it. */
+function isWhiteSpace(code: number): boolean {
+  return (
+    code === 32 || (code >= 9 && code <= 13) || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) || code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  )
 }
 
 const letterOrFigure = /[\p{L}\p{N}]/u
