@@ -21,6 +21,7 @@
  * and nothing depends on the layout for the text layer (text-layer.ts
  * repairs that from the PDF).
  */
+import {createHash} from 'node:crypto'
 import {LRUCache} from 'lru-cache'
 import type {Page} from 'puppeteer'
 import type {InputItem} from 'tex-linebreak'
@@ -378,7 +379,9 @@ export async function settleLineBreaks(page: Page, width: number, setting: LineS
   const started = performance.now()
   await showForMeasuring(page, width)
   const {sources, layoutContext: context} = await lineBoxes(page, {width, sources: true}, true)
-  const faces = setting.faces?.()
+  // As a digest: the list of files served is long for a work of many images, and it is in every paragraph's key.
+  const served = setting.faces?.()
+  const faces = served === undefined ? undefined : createHash('sha256').update(served).digest('base64')
   const sourceKey = (index: number) => (context && faces !== undefined ? `${context}\n${faces}\n${sources![index]!.digest}` : undefined)
   const paragraphs: MeasuredParagraph[] = []
   const unmeasured: number[] = []
