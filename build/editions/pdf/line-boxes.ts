@@ -167,9 +167,10 @@ export interface LineBoxAnswer {
    */
   sources?: Array<{digest: string; softs: number[]}>
   /**
-   * With the words: what, besides a paragraph's own measures, its lines
-   * depend on, as a hash of the page's head (its style sheets); null when
-   * something on the page floats, which can narrow any paragraph's lines.
+   * With the sources or the words: what, besides a paragraph's own
+   * measures, its lines depend on, as a hash of the page's head (its style
+   * sheets); null when something on the page floats, which can narrow any
+   * paragraph's lines.
    */
   layoutContext?: string | null
   segments: Array<PackedSegments & {index: number}>

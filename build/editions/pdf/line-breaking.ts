@@ -300,6 +300,7 @@ function changesFor(plan: Plan, paragraph: MeasuredParagraph): LineBoxChange[] |
  * when that would take a dash or a hyphen of the text.
  */
 function enforce(paragraph: Paragraph, breaks: number[]): LineBoxChange[] | undefined {
+  // Found once for the plan, whatever paragraph it is used in: `changesFor` names that one.
   const index = 0
   const {segments, space, hyphen} = paragraph
   const chosen = new Set(breaks)
