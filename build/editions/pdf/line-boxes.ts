@@ -207,8 +207,8 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
     isSpace(previous) ? 'space' : previous === 0xad ? 'soft' : previous === 0x2d || previous === 0x2010 ? 'hard' : 'dash'
   const breaksAfter = (previous: string) => previous !== '' && breaksAfterCode(previous.charCodeAt(0))
   interface Walker {
-    /** A segment starts (at a text node, by index, and a place counted without soft hyphens); the separator before it and the soft hyphen it is, if one. */
-    segment: (start: [number, number], separator: Separator | undefined, soft: number | undefined) => void
+    /** A segment starts: the separator before it and the soft hyphen it is, if one (where it starts is found once for the page, in `state.starts`). */
+    segment: (separator: Separator | undefined, soft: number | undefined) => void
     /** A run of characters of a segment in one text node, from `at` to `end`. */
     piece?: (node: Text, at: number, end: number, text: string) => void
     /** A text node begins or ends. */
@@ -221,12 +221,11 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
     let previous = -1
     let lastOrdinal = -1
     let count = 0
-    for (const [nodeIndex, node] of texts.entries()) {
+    for (const node of texts) {
       walker.enter?.(node)
       const data = node.data
       const softs = softsOf.get(node) ?? []
       let softIndex = 0
-      let place = -1
       // A piece is a run of the node's text with no soft hyphen or breaking space in it: sliced when it ends.
       let pieceStart = -1
       const flush = (end: number) => {
@@ -241,7 +240,6 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
           previous = code
           continue
         }
-        place++
         if (code !== 0xa0 && isSpace(code)) {
           flush(at)
           previous = code
@@ -249,7 +247,7 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
         }
         if (count === 0 || breaksAfterCode(previous)) {
           flush(at)
-          walker.segment([nodeIndex, place], count > 0 ? separatorOf(previous) : undefined, previous === 0xad ? lastOrdinal : undefined)
+          walker.segment(count > 0 ? separatorOf(previous) : undefined, previous === 0xad ? lastOrdinal : undefined)
           count++
         }
         // A no-break space inside a piece is measured as a space.
@@ -303,7 +301,8 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
     }
     // In document order: the order in which each block's first text came.
     for (const [block, list] of texts) if (hasSoft.has(block)) state.paragraphs.push({element: block as HTMLElement, texts: list})
-    // Where `walk` starts each segment, found by a loop of its own: a walk with callbacks took 30 ms of the 50x work.
+    // Where each segment starts (by the rules `walk` follows), found by a loop of its own: a walk with callbacks took
+    // 30 ms of the 50x work.
     for (const paragraph of state.paragraphs) {
       const starts: Array<[number, number]> = []
       let previous = -1
@@ -577,7 +576,7 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
           text = textStyleOf(node.parentElement!)
           left = edges.get(node)?.left ?? 0
         },
-        segment: (_start, separator, soft) => {
+        segment: (separator, soft) => {
           if (separator) separators.push(separator === 'space' ? 's' : separator === 'soft' ? '-' : separator === 'hard' ? 'h' : 'd')
           if (soft !== undefined) softs.push(soft)
           widths.push(0)
