@@ -188,7 +188,12 @@ export function replaceStream(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStrea
 
 /** A new stream of `source` (latin1), compressed, with the entries of `model` but its filter and length. */
 export function flateStream(pdf: PDFDocument, source: string, model?: PDFRawStream): PDFRawStream {
-  const replacement = pdf.context.stream(deflateKept(Buffer.from(source, 'latin1')), {Filter: 'FlateDecode'})
+  return compressedStream(pdf, deflateKept(Buffer.from(source, 'latin1')), model)
+}
+
+/** A new stream of flate-compressed bytes, with the entries of `model` but its filter and length. */
+function compressedStream(pdf: PDFDocument, compressed: Uint8Array, model?: PDFRawStream): PDFRawStream {
+  const replacement = pdf.context.stream(compressed, {Filter: 'FlateDecode'})
   for (const [key, value] of model?.dict.entries() ?? []) {
     if (!['Filter', 'DecodeParms', 'Length'].includes(key.asString().slice(1))) replacement.dict.set(key, value)
   }
@@ -260,9 +265,5 @@ export function editStream(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, 
     compressed = deflateSync(Buffer.from(applyEdits(source ?? streamSource(stream), edits), 'latin1'))
     deflated.set(name, compressed)
   }
-  const replacement = pdf.context.stream(compressed, {Filter: 'FlateDecode'})
-  for (const [entry, value] of stream.dict.entries()) {
-    if (!['Filter', 'DecodeParms', 'Length'].includes(entry.asString().slice(1))) replacement.dict.set(entry, value)
-  }
-  pdf.context.assign(ref, replacement)
+  pdf.context.assign(ref, compressedStream(pdf, compressed, stream))
 }
