@@ -9,7 +9,8 @@ import assert from 'node:assert/strict'
 import {existsSync} from 'node:fs'
 import test from 'node:test'
 import {BrowserService} from '../build/browser/browser-service.ts'
-import {chromiumArguments, folioChromiumArguments} from '../build/browser/chromium-arguments.ts'
+import {argumentsOfPuppeteer, chromiumArguments, folioChromiumArguments} from '../build/browser/chromium-arguments.ts'
+import {puppeteerCoreVersion} from '../build/browser/find-browser.ts'
 import {startChromiumEarly, type EarlyChromium} from '../build/browser/early-start.ts'
 import {pdfText} from './harness.ts'
 
@@ -25,6 +26,8 @@ async function gone(pid: number | undefined): Promise<boolean> {
 
 test('the command line written out is the one Puppeteer gives, for the headless shell and for a full Chromium', async () => {
   const {default: puppeteer} = await import('puppeteer')
+  // The service trusts the list without asking Puppeteer only for the version it was written for.
+  assert.equal(puppeteerCoreVersion(), argumentsOfPuppeteer, 'the list is written for the puppeteer-core installed: check it against defaultArgs and update argumentsOfPuppeteer')
   for (const headless of ['shell', true] as const) {
     assert.deepEqual(chromiumArguments(headless, '/tmp/profile'), [...puppeteer.defaultArgs({headless, args: folioChromiumArguments(), userDataDir: '/tmp/profile'}), '--remote-debugging-pipe'])
   }

@@ -16,9 +16,9 @@ import type {Readable, Writable} from 'node:stream'
 import type {Browser, ConnectionTransport, Page} from 'puppeteer'
 import {CancelledError} from '../errors.ts'
 import {BrowserError, BrowserTimeoutError} from './errors.ts'
-import {folioChromiumArguments} from './chromium-arguments.ts'
+import {argumentsOfPuppeteer, chromiumArguments, folioChromiumArguments} from './chromium-arguments.ts'
 import {holdEarlyChromium, takeEarlyChromium, type EarlyChromium} from './early-start.ts'
-import {findBrowser, loadPuppeteer} from './find-browser.ts'
+import {findBrowser, loadPuppeteer, loadPuppeteerConnect, puppeteerCoreVersion} from './find-browser.ts'
 import {withStallLimit, type Progress} from './stall-watch.ts'
 import {profilePrefix, removeStaleProfiles, Watchdog} from './watchdog.ts'
 import {answer, origin, type Site} from './virtual-origin.ts'
@@ -239,10 +239,13 @@ export class BrowserService {
 
   async #start(): Promise<Browser> {
     const {executablePath, headless} = await findBrowser()
-    const puppeteer = loadPuppeteer()
     const early = takeEarlyChromium()
     if (early) {
-      const expected = [...puppeteer.defaultArgs({headless, args: folioChromiumArguments(), userDataDir: early.profile}), '--remote-debugging-pipe']
+      // The list written out is Puppeteer's when its version is the one it was written for; else Puppeteer is asked.
+      const expected =
+        puppeteerCoreVersion() === argumentsOfPuppeteer
+          ? chromiumArguments(headless, early.profile)
+          : [...loadPuppeteer().defaultArgs({headless, args: folioChromiumArguments(), userDataDir: early.profile}), '--remote-debugging-pipe']
       // Started as Puppeteer would start it now, and still running: connected to; otherwise ended, and launched anew.
       if (early.executablePath === executablePath && early.headless === headless && sameList(early.args, expected) && early.process.exitCode === null) {
         this.#spawned?.()
@@ -257,7 +260,7 @@ export class BrowserService {
     const watchdog = new Watchdog(profile)
     this.#watchdog = watchdog
     try {
-      const launching = puppeteer.launch({
+      const launching = loadPuppeteer().launch({
         executablePath,
         headless,
         userDataDir: profile,
@@ -295,14 +298,14 @@ export class BrowserService {
 
   /** Connect to the browser started early, over its DevTools pipe, within the launch's time limit. */
   async #connect(early: EarlyChromium, executablePath: string): Promise<Browser> {
-    const puppeteer = loadPuppeteer()
+    const connect = loadPuppeteerConnect()
     const [write, read] = [early.process.stdio[3] as Writable, early.process.stdio[4] as Readable]
     let timer: NodeJS.Timeout | undefined
     const limit = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new BrowserTimeoutError(`Chromium (${executablePath}) did not start within ${this.launchTimeout} s`)), this.launchTimeout * 1000)
     })
     try {
-      const browser = await Promise.race([puppeteer.connect({transport: pipeTransport(write, read), protocolTimeout: 0}), limit])
+      const browser = await Promise.race([connect({transport: pipeTransport(write, read), protocolTimeout: 0}), limit])
       this.#early = early
       this.#watchdog = early.watchdog
       this.#pid = early.process.pid

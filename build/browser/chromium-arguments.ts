@@ -3,8 +3,9 @@
  * Puppeteer's default arguments (`puppeteer.defaultArgs()`), Folio's own,
  * a DevTools pipe and the profile folder. Written out here so that
  * ./early-start.ts can start the browser before Puppeteer has loaded; the
- * browser service compares it with Puppeteer's own list before it uses a
- * browser started that way, and a test keeps the two equal.
+ * browser service uses a browser started that way when the puppeteer-core
+ * installed is the one the list was written for, and otherwise compares it
+ * with Puppeteer's own list first; a test keeps the two equal.
  */
 
 /** What Folio adds to Puppeteer's defaults. */
@@ -24,7 +25,10 @@ export function folioChromiumArguments(): string[] {
   ]
 }
 
-/** `puppeteer.defaultArgs({headless, args: folioChromiumArguments(), userDataDir: profile})` and the pipe, as Puppeteer 24.43 gives them. */
+/** The puppeteer-core whose default arguments `chromiumArguments` writes out (a test keeps it the one installed). */
+export const argumentsOfPuppeteer = '24.43.1'
+
+/** `puppeteer.defaultArgs({headless, args: folioChromiumArguments(), userDataDir: profile})` and the pipe, as Puppeteer 24.43.1 gives them. */
 export function chromiumArguments(headless: true | 'shell', profile: string): string[] {
   return [
     '--allow-pre-commit-input',

@@ -8,6 +8,7 @@
  * download, before the first build.
  */
 import {accessSync, constants} from 'node:fs'
+import {createRequire} from 'node:module'
 import path from 'node:path'
 import {BrowserNotFoundError} from './errors.ts'
 import {requireFromProject} from '../project.ts'
@@ -19,6 +20,26 @@ import {requireFromProject} from '../project.ts'
  */
 export function loadPuppeteer(): typeof import('puppeteer').default {
   return (requireFromProject('puppeteer') as typeof import('puppeteer')).default
+}
+
+/** Puppeteer's own core, as the puppeteer package installed uses it. */
+const requireFromPuppeteer = () => createRequire(requireFromProject.resolve('puppeteer'))
+
+/**
+ * Puppeteer's `connect` alone, from its core's entry without the parts that
+ * find, download and launch browsers: a browser started early
+ * (./early-start.ts) needs only a connection. It loads in 110 ms where the
+ * whole of Puppeteer takes 200 ms (330 ms while Chromium starts on the other
+ * core), on every build that prints. The same modules, so the same classes,
+ * as `loadPuppeteer`'s.
+ */
+export function loadPuppeteerConnect(): typeof import('puppeteer').default.connect {
+  return (requireFromPuppeteer()('puppeteer-core/internal/puppeteer-core-browser.js') as {connect: typeof import('puppeteer').default.connect}).connect
+}
+
+/** The version of puppeteer-core installed. */
+export function puppeteerCoreVersion(): string {
+  return (requireFromPuppeteer()('puppeteer-core/package.json') as {version: string}).version
 }
 
 const shells = ['chromium-headless-shell', 'chrome-headless-shell']
