@@ -19,6 +19,9 @@ import {forgetPlans, printWidth, settleLineBreaks, type LinesSet} from '../build
 import {forgetKeptPlans, keptPlansFile} from '../build/editions/pdf/line-plans-kept.ts'
 import {cacheWritesSettled} from '../build/write-whole.ts'
 import {printPage} from '../build/editions/pdf/print-page.ts'
+import {forgetTextLayer, readTextLayerAhead, repairTextLayer} from '../build/editions/pdf/text-layer.ts'
+import {forgetDeflated} from '../build/editions/pdf/content-stream.ts'
+import {PDFDocument} from 'pdf-lib'
 import {fontSite} from '../build/editions/fonts.ts'
 import {findWorks} from '../build/read/discover-works.ts'
 import {browser, fixtures, projectRoot, scratchFolder, seedParagraphs, tool} from './harness.ts'
@@ -120,6 +123,30 @@ describe('the PDF reads as well as it looks', () => {
     assert.match(problems[0]!, new RegExp(`:${line}:29  Word altered in the pdf edition's text \\(pdf\\.js\\): “America’s” reads “Americaʼs”$`))
     assert.match(problems[1]!, new RegExp(`:${line}:29  Word altered in the pdf edition's text \\(poppler\\): “America’s” reads “Amer<U\\+00AD>`))
     assert.match(problems[2]!, new RegExp(`:${line}:29  Word split in the pdf edition's text \\(MuPDF\\): “America’s” reads “Amer ica`))
+  })
+
+  test('a text layer read while the front pages print is repaired as one read at the end', async () => {
+    const document = await documentOf(brief)
+    const chapters = document.chapters.map((chapter) => printableTree(chapter.tree, document.metadata.lang))
+    const html = toHtml(printPage({document, chapters, pageSize: pageSizes.a4!, printReady: false}))
+    const site = (pathname: string) => (pathname === '/index.html' ? {contentType: 'text/html', body: html} : fontSite(document.theme)(pathname))
+    const raw = new Uint8Array(await browser.run({site, description: 'printing raw'}, (page) => page.pdf({preferCSSPageSize: true, tagged: true})))
+    const repaired = async (how: 'ahead' | 'at the end' | 'read before') => {
+      // Nothing read or deflated before, as in a new process; or, read before, each stream's text is inflated again for its edits.
+      if (how === 'read before') forgetDeflated()
+      else forgetTextLayer()
+      const pdf = await PDFDocument.load(raw, {updateMetadata: false})
+      if (how === 'ahead') readTextLayerAhead(pdf)
+      await repairTextLayer(pdf)
+      return Buffer.from(await pdf.save({useObjectStreams: false}))
+    }
+    const atTheEnd = await repaired('at the end')
+    const readBefore = await repaired('read before')
+    const ahead = await repaired('ahead')
+    const plain = Buffer.from(await (await PDFDocument.load(raw, {updateMetadata: false})).save({useObjectStreams: false}))
+    assert.ok(!readBefore.equals(plain), 'the repair changed the print')
+    assert.ok(atTheEnd.equals(readBefore), 'read at the end, the same PDF as from texts inflated for the edits')
+    assert.ok(ahead.equals(readBefore), 'read ahead, the same PDF')
   })
 
   test('the print page loads unshown on the screen, its faces with it; its lines are set the same when the list of faces misses', async () => {

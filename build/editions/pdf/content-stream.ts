@@ -1,5 +1,6 @@
 import {createHash} from 'node:crypto'
-import {deflateSync, inflateSync} from 'node:zlib'
+import {promisify} from 'node:util'
+import {deflate, deflateSync, inflate, inflateSync} from 'node:zlib'
 import {LRUCache} from 'lru-cache'
 import {decodePDFRawStream, PDFName, type PDFDocument, type PDFRawStream, type PDFRef} from 'pdf-lib'
 
@@ -177,8 +178,35 @@ export function glyphCodes(operand: string): number[] | undefined {
  * which reads any other filter.
  */
 export function streamSource(stream: PDFRawStream): string {
-  const plainFlate = stream.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode') && !stream.dict.has(PDFName.of('DecodeParms'))
-  return Buffer.from(plainFlate ? inflateSync(stream.contents) : decodePDFRawStream(stream).decode()).toString('latin1')
+  return Buffer.from(isPlainFlate(stream) ? inflateSync(stream.contents) : decodePDFRawStream(stream).decode()).toString('latin1')
+}
+
+const inflating = promisify(inflate)
+const deflating = promisify(deflate)
+
+/**
+ * `streamSource`, inflated on one of libuv's threads: many streams read at
+ * once are inflated on both cores, while Node's own thread goes on.
+ */
+export async function streamSourceAside(stream: PDFRawStream): Promise<string> {
+  return isPlainFlate(stream) ? (await inflating(stream.contents)).toString('latin1') : streamSource(stream)
+}
+
+function isPlainFlate(stream: PDFRawStream): boolean {
+  return stream.dict.get(PDFName.of('Filter')) === PDFName.of('FlateDecode') && !stream.dict.has(PDFName.of('DecodeParms'))
+}
+
+/**
+ * `work` done for every item, at most `limit` at a time: streams inflated
+ * or deflated on libuv's threads (four), without holding every page's text
+ * of a long book at once.
+ */
+export async function eachAtMost<Item>(items: Item[], limit: number, work: (item: Item) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!)
+  }
+  await Promise.all(Array.from({length: Math.min(limit, items.length)}, worker))
 }
 
 /** Put new contents (a latin1 string) in place of a stream, compressed by Node's zlib, its other entries kept. */
@@ -228,6 +256,11 @@ const deflated = new LRUCache<string, Uint8Array>({
   sizeCalculation: (compressed) => Math.max(1, compressed.byteLength)
 })
 
+/** Forget every stream deflated (for the tests). */
+export function forgetDeflated(): void {
+  deflated.clear()
+}
+
 export function deflateKept(bytes: Buffer): Uint8Array {
   const key = createHash('sha256').update(bytes).digest('base64')
   let compressed = deflated.get(key)
@@ -258,11 +291,12 @@ export function streamKey(stream: PDFRawStream): string {
  * kept under the key and the edits: a rebuild that makes the same edits to
  * the same stream neither inflates it nor deflates it again.
  */
-export function editStream(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, key: string, edits: Array<{start: number; end: number; text: string}>, source?: string): void {
+export async function editStream(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, key: string, edits: Array<{start: number; end: number; text: string}>, source?: string): Promise<void> {
   const name = `edited ${createHash('sha256').update(key).update(JSON.stringify(edits)).digest('base64')}`
   let compressed = deflated.get(name)
   if (!compressed) {
-    compressed = deflateSync(Buffer.from(applyEdits(source ?? streamSource(stream), edits), 'latin1'))
+    // On libuv's threads (the bytes are deflateSync's): the edited pages of a work are deflated on both cores.
+    compressed = await deflating(Buffer.from(applyEdits(source ?? (await streamSourceAside(stream)), edits), 'latin1'))
     deflated.set(name, compressed)
   }
   pdf.context.assign(ref, compressedStream(pdf, compressed, stream))

@@ -45,6 +45,7 @@ import {evaluateIsolated} from '../../browser/isolated-world.ts'
 import type {ContentsEntry} from '../../document/contents.ts'
 import {locateHeadings, type Headings} from './finish.ts'
 import {fillNumbers, frontPagesDigest, widenNumberBoxes} from './page-scripts.ts'
+import {readTextLayerAhead} from './text-layer.ts'
 
 export interface ContentsPrintOptions {
   /** The print page, loaded. */
@@ -125,6 +126,8 @@ export async function printWithContents(options: ContentsPrintOptions): Promise<
   if (String(pdf.getPageCount()).length > digits) reason = `${pdf.getPageCount()} pages need more than ${digits} figures`
   if (!reason) {
     const bodyStart = Math.min(...headings.pages.values())
+    // While Chromium prints the front pages, the body's streams are read on Node's thread and libuv's.
+    readTextLayerAhead(pdf)
     options.onFrontPages?.()
     await evaluateIsolated(page, fillNumbers, numbers, false)
     const key = options.frontPagesKey && `${options.frontPagesKey()}\n${await evaluateIsolated(page, frontPagesDigest)}`

@@ -99,7 +99,7 @@ export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promi
 
   writeOutline(pdf, options.contents, headings.destinations)
   pinStructureIds(pdf)
-  repairTextLayer(pdf)
+  await repairTextLayer(pdf)
   if (options.printReady) setPrintBoxes(pdf)
   // objectsPerTick: pdf-lib otherwise yields to the event loop every 50 objects, which made saving a
   // 50-brief PDF take 197 ms instead of 67 (the bytes are the same).
