@@ -247,9 +247,16 @@ describe('the PDF reads as well as it looks', () => {
     }
     rmSync(file, {force: true})
     const fresh = await print()
-    const kept = JSON.parse(readFileSync(file, 'utf8')) as {plans: Array<[string, {breaks: number[] | null; followed?: {followed: boolean}}]>}
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as {
+      plans: Array<[string, {breaks: number[] | null; followed?: {followed: boolean}}]>
+      measures: Array<[string, {measured: {digest: string}}]>
+    }
     assert.ok(kept.plans.length > 10 && kept.plans.every(([, plan]) => plan.breaks && plan.followed?.followed === true), `${kept.plans.length} plans`)
-    assert.deepEqual(await print(), fresh, 'set from the kept plans: the same PDF')
+    assert.ok(kept.measures.length >= kept.plans.length, `${kept.measures.length} paragraphs measured`)
+    assert.deepEqual(await print(), fresh, 'set from the kept plans and measures: the same PDF')
+    // The next process measures nothing it finds kept: told that no paragraph can be planned (no digest of its measures), it plans none.
+    writeFileSync(file, JSON.stringify({...kept, measures: kept.measures.map(([key, before]) => [key, {...before, measured: {...before.measured, digest: ''}}])}))
+    assert.notDeepEqual(await print(), fresh)
     // The next process trusts what the file says: told that Chromium followed none, it leaves every paragraph to Chromium.
     writeFileSync(file, JSON.stringify({...kept, plans: kept.plans.map(([key, plan]) => [key, {...plan, followed: {...plan.followed, followed: false}}])}))
     assert.notDeepEqual(await print(), fresh)

@@ -31,7 +31,7 @@ import {fontSite} from '../fonts.ts'
 import {opensWithTitlePage} from '../imprint.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
 import {breakRunawayWords, hyphenateTree} from './hyphenation.ts'
-import {applyLineBreaks, printWidth, settleLineBreaks, type KeptPlan} from './line-breaking.ts'
+import {applyLineBreaks, linesUsed, printWidth, settleLineBreaks, type LinesUsed} from './line-breaking.ts'
 import {keptPlansFile, readKeptPlans, writeKeptPlans} from './line-plans-kept.ts'
 import {fastLoad, printWithContents} from './contents-pages.ts'
 import {widenNumberBoxes} from './page-scripts.ts'
@@ -122,7 +122,7 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   const browserIdentity = await options.browser.identity()
   const plansFile = keptPlansFile(browserIdentity, `${document.root}\n${document.slug}\n${printReady ? 'pdf-print' : 'pdf'}`)
   await readKeptPlans(plansFile)
-  const used = new Map<string, KeptPlan>()
+  const used = linesUsed()
   const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, browserIdentity, pageSize, signal: options.signal, onLoading: options.onLoading, used, ...(cover ? {cover} : {})}
   const {pdf, headings} =
     targets.length > 0
@@ -165,7 +165,7 @@ interface PrintWork {
   signal: AbortSignal | undefined
   onLoading: (() => void) | undefined
   /** The line plans of the paragraphs set, kept for the next process (line-plans-kept.ts). */
-  used: Map<string, KeptPlan>
+  used: LinesUsed
 }
 
 /**

@@ -241,7 +241,7 @@ interface Plan extends KeptPlan {
  */
 const kept = new LRUCache<string, Plan>({maxSize: 16 * 1024 * 1024, sizeCalculation: (plan) => Math.max(1, plan.key.length)})
 
-/** Moves each time this process finds a plan or sees whether Chromium followed one: line-plans-kept.ts writes a file only when it has. */
+/** Moves each time this process finds a plan, sees whether Chromium followed one or measures a paragraph: line-plans-kept.ts writes a file only when it has. */
 let revision = 0
 export function plansRevision(): number {
   return revision
@@ -260,6 +260,21 @@ export function keepPlans(plans: Iterable<[string, KeptPlan]>): void {
     const digest = digestOf(key)
     if (!kept.has(digest)) kept.set(digest, {...plan, key})
   }
+}
+
+/** Paragraphs measured by another process (line-plans-kept.ts), by what they were measured from, kept as if measured by this one. */
+export function keepMeasures(measures: Iterable<[string, MeasuredBefore]>): void {
+  for (const [key, before] of measures) if (!measuredBefore.has(key)) measuredBefore.set(key, before)
+}
+
+/** What the lines of a print were set from, for the next process (line-plans-kept.ts): plans by their keys, paragraphs' measures by what they were measured from. */
+export interface LinesUsed {
+  plans: Map<string, KeptPlan>
+  measures: Map<string, MeasuredBefore>
+}
+
+export function linesUsed(): LinesUsed {
+  return {plans: new Map(), measures: new Map()}
 }
 
 /** The plan for a paragraph measured as `key` says, found now if none is held. */
@@ -351,7 +366,7 @@ export interface LinesSet {
  * work's words took 120 ms of its line setting). A paragraph's soft hyphens
  * are kept by their places among all of its own.
  */
-interface MeasuredBefore {
+export interface MeasuredBefore {
   measured: Omit<MeasuredParagraph, 'index' | 'softs'>
   places: number[]
 }
@@ -366,8 +381,8 @@ export interface LineSetting {
   faces?: () => string
   /** Told how the lines were set. */
   onSet?: (figures: LinesSet) => void
-  /** Collects the plans of the paragraphs set, by key: to keep for the next process (line-plans-kept.ts). */
-  used?: Map<string, KeptPlan>
+  /** Collects the plans and measures of the paragraphs set: to keep for the next process (line-plans-kept.ts). */
+  used?: LinesUsed
 }
 
 /**
@@ -389,10 +404,12 @@ export async function settleLineBreaks(page: Page, width: number, setting: LineS
   for (const [index, source] of sources!.entries()) {
     const key = sourceKey(index)
     const before = key === undefined ? undefined : measuredBefore.get(key)
-    if (!before) unmeasured.push(index)
+    const all = before && ordinalsOf(source.softs)
+    // A soft hyphen's place beyond the paragraph's could only come from a kept file not written whole.
+    if (!before || !before.places.every((place) => place < all!.length)) unmeasured.push(index)
     else {
-      const all = ordinalsOf(source.softs)
-      paragraphs[index] = {...before.measured, index, softs: runsOf(before.places.map((place) => all[place]!))}
+      setting.used?.measures.set(key!, before)
+      paragraphs[index] = {...before.measured, index, softs: runsOf(before.places.map((place) => all![place]!))}
     }
   }
   if (unmeasured.length > 0) {
@@ -402,7 +419,10 @@ export async function settleLineBreaks(page: Page, width: number, setting: LineS
       if (key === undefined) continue
       const places = new Map(ordinalsOf(sources![measured.index]!.softs).map((ordinal, place) => [ordinal, place]))
       const {index: _, softs, ...rest} = measured
-      measuredBefore.set(key, {measured: rest, places: ordinalsOf(softs).map((ordinal) => places.get(ordinal)!)})
+      const before = {measured: rest, places: ordinalsOf(softs).map((ordinal) => places.get(ordinal)!)}
+      measuredBefore.set(key, before)
+      setting.used?.measures.set(key, before)
+      revision++
     }
   }
   // Each justified paragraph broken as a whole, and kept where Chromium follows: by the plan held
@@ -425,7 +445,7 @@ export async function settleLineBreaks(page: Page, width: number, setting: LineS
   for (const paragraph of paragraphs) {
     const plan = held.get(paragraph.index)
     if (!plan) continue
-    setting.used?.set(plan.key, plan)
+    setting.used?.plans.set(plan.key, plan)
     const changes = changesFor(plan, paragraph)
     if (changes) planned.set(paragraph.index, {starts: plan.breaks!.map((segment) => segment + 1), changes, kept: plan})
   }

@@ -49,7 +49,7 @@ import type {ContentsEntry} from '../../document/contents.ts'
 import {firstElement} from '../../document/first-element.ts'
 import {fastLoad, spliceFrontPages} from './contents-pages.ts'
 import {locateHeadings, type Headings} from './finish.ts'
-import {applyLineBreaks, settleLineBreaks, type KeptPlan, type LineBreakSettings} from './line-breaking.ts'
+import {applyLineBreaks, settleLineBreaks, type LineBreakSettings, type LinesUsed} from './line-breaking.ts'
 import {PartsMerger} from './merge-parts.ts'
 import {firstPageRule} from './page-style.ts'
 import {addStyle, fillNumbers, widenNumberBoxes} from './page-scripts.ts'
@@ -191,8 +191,8 @@ export function partHtml(part: PrintPart, blanks: Set<string>): string {
 
 export interface PartsPrintOptions {
   browser: BrowserService
-  /** Collects the line plans of the paragraphs set (line-plans-kept.ts). */
-  used?: Map<string, KeptPlan>
+  /** Collects the line plans and measures of the paragraphs set (line-plans-kept.ts). */
+  used?: LinesUsed
   parts: PrintPart[]
   /** The site a part's page is served from (its images, the fonts), with the page's HTML as it is now. */
   site: (html: () => string) => Site
