@@ -23,6 +23,7 @@ import {stringsFor} from '../strings.ts'
 import {version} from '../project.ts'
 import {assembleDocument, type ChapterDraft} from './assemble.ts'
 import {ChapterCache} from './chapter-cache.ts'
+import {parseKept} from './parses-kept.ts'
 import type {Asset, ChapterType, Document} from '../document/document.ts'
 import {defaultLang, toMetadata} from './metadata.ts'
 import type {TimeLimit} from '../time-limit.ts'
@@ -191,7 +192,8 @@ function chapterHead(file: VFile, holdsWorkFields: boolean, contentHash: string,
     return cached.fields
   }
   const before = file.messages.length
-  const mdast = parseChapter(file, cache.passages(file))
+  // Watch mode keeps its passages in memory instead (an edit then parses only its own).
+  const mdast = cache.keepsPassages ? parseChapter(file, cache.passages(file)) : parseKept(file, contentHash, () => parseChapter(file))
   const yaml = mdast.children[0]?.type === 'yaml' ? (mdast.children[0] as Yaml) : undefined
   const start: Point = {line: (yaml?.position?.start.line ?? 0) + 1, column: 1}
   const head: ChapterHead = {

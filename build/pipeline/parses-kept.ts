@@ -1,0 +1,85 @@
+/**
+ * Chapters' Markdown parses kept between processes, in
+ * node_modules/.cache/folio/parses: one file per chapter, its tree (mdast)
+ * and a hash of the text it was parsed from. A build of a work built before
+ * reads back the trees of the chapters whose text did not change, as a
+ * watch session keeps them in memory (docs/decisions/0016). Parsing the 50x
+ * work's 80,000 words took 500 ms of its cold build; reading its tree back
+ * takes 30.
+ *
+ * A tree is kept only from a parse that said nothing (no message: a limit
+ * reached, raw HTML left open), so that one read back stands for the whole
+ * of what parsing did. It is kept under the code that parsed it: the bundle
+ * the command runs from (build/folio.js makes it again whenever a source
+ * changes, into a new file). Run from the sources (FOLIO_NO_BUNDLE, the
+ * tests), nothing is kept unless a test names the code (`keepParsesAs`). A
+ * file that does not read whole is not used; deleting the folder costs only
+ * time.
+ */
+import {createHash} from 'node:crypto'
+import {readFileSync, statSync} from 'node:fs'
+import path from 'node:path'
+import {fileURLToPath} from 'node:url'
+import v8 from 'node:v8'
+import type {Root} from 'mdast'
+import type {VFile} from 'vfile'
+import {cacheFolder, version} from '../project.ts'
+import {keepInCache} from '../write-whole.ts'
+
+const folder = cacheFolder('parses')
+
+/** What names the code that parses: the bundle's file and the time it was made; undefined when run from the sources. */
+function bundleCode(): string | undefined {
+  const here = fileURLToPath(import.meta.url)
+  if (!here.endsWith('.mjs') || path.dirname(here) !== cacheFolder('bundle')) return undefined
+  const made = statSync(here, {throwIfNoEntry: false})
+  return made ? `${version}\n${here}\n${made.mtimeMs}\n${made.size}` : undefined
+}
+
+let code: string | undefined | null = null
+
+/** Keep parses as made by `name`'s code (the tests, which run from the sources); undefined: keep none. */
+export function keepParsesAs(name: string | undefined): void {
+  code = name
+}
+
+/** The file a chapter's parse is kept in, by this code; undefined when none is kept. */
+export function keptParseFile(chapter: string): string | undefined {
+  if (code === null) code = bundleCode()
+  return code === undefined ? undefined : path.join(folder, `${createHash('sha256').update(`${code}\n${chapter}`).digest('hex')}.v8`)
+}
+
+/**
+ * The chapter's tree: read back when its text is the one last parsed by
+ * this code, else parsed (`parse`) and kept when the parse said nothing.
+ *
+ * @param textHash A hash of the chapter's text (`ChapterCache.hash`).
+ */
+export function parseKept(file: VFile, textHash: string, parse: () => Root): Root {
+  const kept = keptParseFile(file.path)
+  if (kept === undefined) return parse()
+  const read = readKept(kept)
+  if (read?.textHash === textHash) return read.tree
+  const messages = file.messages.length
+  const tree = parse()
+  if (file.messages.length === messages) {
+    let bytes: Uint8Array | undefined
+    try {
+      bytes = v8.serialize({textHash, tree})
+    } catch {
+      // A tree that does not serialize is parsed again next time.
+    }
+    if (bytes) void keepInCache(kept, bytes, 'the cache of parsed chapters')
+  }
+  return tree
+}
+
+function readKept(file: string): {textHash: string; tree: Root} | undefined {
+  try {
+    const read = v8.deserialize(readFileSync(file)) as {textHash?: unknown; tree?: {type?: unknown; children?: unknown}}
+    if (typeof read?.textHash !== 'string' || read.tree?.type !== 'root' || !Array.isArray(read.tree.children)) return undefined
+    return read as {textHash: string; tree: Root}
+  } catch {
+    return undefined
+  }
+}

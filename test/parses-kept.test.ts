@@ -1,0 +1,65 @@
+/**
+ * A chapter's parse is kept for the next process (build/pipeline/parses-kept.ts):
+ * read back while its text and the code that parsed it are the same, and
+ * only from a parse that said nothing.
+ */
+import assert from 'node:assert/strict'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
+import v8 from 'node:v8'
+import {after, test} from 'node:test'
+import {toString} from 'mdast-util-to-string'
+import {toString as hastText} from 'hast-util-to-string'
+import type {Root} from 'mdast'
+import {loadWork} from '../build/pipeline/load-work.ts'
+import {keepParsesAs, keptParseFile} from '../build/pipeline/parses-kept.ts'
+import {findWorks} from '../build/read/discover-works.ts'
+import {cacheWritesSettled} from '../build/write-whole.ts'
+import {scratchFolder} from './harness.ts'
+
+after(() => keepParsesAs(undefined))
+
+async function textOf(file: string, folder: string): Promise<{text: string; messages: string[]}> {
+  const [source] = await findWorks([file], folder)
+  const {document, files} = await loadWork(source!)
+  await cacheWritesSettled()
+  return {text: (document?.chapters ?? []).map((chapter) => hastText(chapter.tree)).join('\n'), messages: files.flatMap((read) => read.messages.map(String))}
+}
+
+test('a chapter parsed before is read back while its text and the code that parsed it are the same; a parse that said something is not kept', async () => {
+  const folder = scratchFolder('parses-kept')
+  const chapter = path.join(folder, 'essay.md')
+  const code = `a test run ${process.hrtime.bigint()}`
+  keepParsesAs(code)
+  writeFileSync(chapter, '---\ntitle: An Essay\nlang: en\n---\n\nThe first paragraph says little.\n\nThe second says less.\n')
+  assert.match((await textOf(chapter, folder)).text, /The first paragraph says little/)
+  const kept = keptParseFile(chapter)!
+  assert.ok(existsSync(kept), 'kept')
+
+  // Read back, not parsed again: a kept tree that says otherwise is what the next process reads.
+  const read = v8.deserialize(readFileSync(kept)) as {textHash: string; tree: Root}
+  assert.match(toString(read.tree), /The first paragraph says little/)
+  const doctored = JSON.parse(JSON.stringify(read.tree).replace('says little', 'says much')) as Root
+  writeFileSync(kept, v8.serialize({...read, tree: doctored}))
+  assert.match((await textOf(chapter, folder)).text, /The first paragraph says much/)
+
+  // Other code keeps its own parses.
+  keepParsesAs(`${code}, changed`)
+  assert.match((await textOf(chapter, folder)).text, /says little/)
+  keepParsesAs(code)
+
+  // A file cut short is parsed again; so is a text that changed.
+  writeFileSync(kept, readFileSync(kept).subarray(0, 40))
+  assert.match((await textOf(chapter, folder)).text, /says little/)
+  writeFileSync(kept, v8.serialize({...read, tree: doctored}))
+  writeFileSync(chapter, '---\ntitle: An Essay\nlang: en\n---\n\nThe first paragraph says little.\n\nThe second says more.\n')
+  assert.match((await textOf(chapter, folder)).text, /The second says more/)
+
+  // What the parse said would not be said again by a tree read back: such a parse is not kept.
+  const loud = path.join(folder, 'loud.md')
+  writeFileSync(loud, '---\ntitle: Loud\nlang: en\n---\n\nA paragraph.\n\n<!-- a note never closed\n\nAfter the comment.\n')
+  const first = await textOf(loud, folder)
+  assert.ok(first.messages.some((message) => /never closed/.test(message)), first.messages.join('\n'))
+  assert.ok(!existsSync(keptParseFile(loud)!), 'not kept')
+  assert.deepEqual((await textOf(loud, folder)).messages, first.messages)
+})
