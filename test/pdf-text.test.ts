@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict'
 import {mkdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
+import v8 from 'node:v8'
 import {before, describe, test} from 'node:test'
 import {toHtml} from 'hast-util-to-html'
 import {blocksOf, checkFidelity} from '../build/check/fidelity.ts'
@@ -17,6 +18,7 @@ import {pageSizes} from '../build/document/page-sizes.ts'
 import {buildPdfEdition, printableTree} from '../build/editions/pdf/index.ts'
 import {forgetPlans, printWidth, settleLineBreaks, type LinesSet} from '../build/editions/pdf/line-breaking.ts'
 import {forgetKeptPlans, keptPlansFile} from '../build/editions/pdf/line-plans-kept.ts'
+import {forgetKeptStreams, keptStreamsFile} from '../build/editions/pdf/streams-kept.ts'
 import {cacheWritesSettled} from '../build/write-whole.ts'
 import {printPage} from '../build/editions/pdf/print-page.ts'
 import {forgetTextLayer, readTextLayerAhead, repairTextLayer} from '../build/editions/pdf/text-layer.ts'
@@ -239,14 +241,28 @@ describe('the PDF reads as well as it looks', () => {
     const document = await documentOf(path.join(folder, 'brief.md'), folder)
     const settings = editionSettings(document, {sourceDateEpoch: 1700000000})
     const file = keptPlansFile(await browser.identity(), `${document.root}\n${document.slug}\npdf`)
+    const streamsFile = keptStreamsFile(await browser.identity(), `${document.root}\n${document.slug}\npdf`)
     const print = async () => {
+      // As a new process: nothing kept in memory.
       forgetKeptPlans()
+      forgetKeptStreams()
+      forgetTextLayer()
       const bytes = await buildPdfEdition({document, browser, settings})
       await cacheWritesSettled()
       return bytes
     }
     rmSync(file, {force: true})
+    rmSync(streamsFile, {force: true})
     const fresh = await print()
+    // The text layer's streams are kept too, and trusted: a stream said to be another is put in its place.
+    const streams = (v8.deserialize(readFileSync(streamsFile)) as {streams: Map<string, Uint8Array>}).streams
+    assert.ok(streams.size >= 2, `${streams.size} streams kept`)
+    assert.deepEqual(await print(), fresh, 'finished with the kept streams: the same PDF')
+    const [first, second] = [...streams.keys()]
+    writeFileSync(streamsFile, v8.serialize({version: 1, streams: new Map([...streams, [first!, streams.get(second!)!]])}))
+    assert.notDeepEqual(await print(), fresh)
+    writeFileSync(streamsFile, readFileSync(streamsFile).subarray(0, 100))
+    assert.deepEqual(await print(), fresh, 'a file cut short: the streams deflated again')
     const kept = JSON.parse(readFileSync(file, 'utf8')) as {
       plans: Array<[string, {breaks: number[] | null; followed?: {followed: boolean}}]>
       measures: Array<[string, {measured: {digest: string}}]>

@@ -295,9 +295,18 @@ export function streamKey(stream: PDFRawStream): string {
  * Put in place of a stream its text with `edits` made, compressed, its
  * other entries kept; `key` (`streamKey`) names its text. The result is
  * kept under the key and the edits: a rebuild that makes the same edits to
- * the same stream neither inflates it nor deflates it again.
+ * the same stream neither inflates it nor deflates it again. `edited`
+ * collects what was put, by name, for the next process (streams-kept.ts).
  */
-export async function editStream(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, key: string, edits: Array<{start: number; end: number; text: string}>, source?: string): Promise<void> {
+export async function editStream(
+  pdf: PDFDocument,
+  ref: PDFRef,
+  stream: PDFRawStream,
+  key: string,
+  edits: Array<{start: number; end: number; text: string}>,
+  source?: string,
+  edited?: Map<string, Uint8Array>
+): Promise<void> {
   const name = `edited ${createHash('sha256').update(key).update(JSON.stringify(edits)).digest('base64')}`
   let compressed = deflated.get(name)
   if (!compressed) {
@@ -305,5 +314,11 @@ export async function editStream(pdf: PDFDocument, ref: PDFRef, stream: PDFRawSt
     compressed = await deflating(Buffer.from(applyEdits(source ?? (await streamSourceAside(stream)), edits), 'latin1'), aside)
     deflated.set(name, compressed)
   }
+  edited?.set(name, compressed)
   pdf.context.assign(ref, compressedStream(pdf, compressed, stream))
+}
+
+/** An edited stream deflated by another process (streams-kept.ts), under its name (`editStream`). */
+export function keepEdited(name: string, compressed: Uint8Array): void {
+  if (name.startsWith('edited ') && !deflated.has(name)) deflated.set(name, compressed)
 }

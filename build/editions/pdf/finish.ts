@@ -75,6 +75,8 @@ export interface FinishOptions {
   printReady: boolean
   /** The publication date (document/settings.ts): CreationDate and ModDate; without one, neither. */
   published?: Date
+  /** Collects the text layer's edited streams (streams-kept.ts). */
+  edited?: Map<string, Uint8Array>
 }
 
 export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promise<Uint8Array> {
@@ -99,7 +101,7 @@ export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promi
 
   writeOutline(pdf, options.contents, headings.destinations)
   pinStructureIds(pdf)
-  await repairTextLayer(pdf)
+  await repairTextLayer(pdf, options.edited)
   if (options.printReady) setPrintBoxes(pdf)
   // objectsPerTick: pdf-lib otherwise yields to the event loop every 50 objects, which made saving a
   // 50-brief PDF take 197 ms instead of 67 (the bytes are the same).

@@ -33,6 +33,7 @@ import {finishPdf, locateHeadings, type Headings} from './finish.ts'
 import {breakRunawayWords, hyphenateTree} from './hyphenation.ts'
 import {applyLineBreaks, linesUsed, printWidth, settleLineBreaks, type LinesUsed} from './line-breaking.ts'
 import {keptPlansFile, readKeptPlans, writeKeptPlans} from './line-plans-kept.ts'
+import {keptStreamsFile, readKeptStreams, writeKeptStreams} from './streams-kept.ts'
 import {fastLoad, printWithContents} from './contents-pages.ts'
 import {widenNumberBoxes} from './page-scripts.ts'
 import {noting, origin, type Site} from '../../browser/virtual-origin.ts'
@@ -120,7 +121,11 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
     ? await coverImage(document, options.browser, {width: coverSize.width, height: Math.round((coverSize.width * (pageSize.height + extra)) / (pageSize.width + extra))})
     : undefined
   const browserIdentity = await options.browser.identity()
-  const plansFile = keptPlansFile(browserIdentity, `${document.root}\n${document.slug}\n${printReady ? 'pdf-print' : 'pdf'}`)
+  const edition = `${document.root}\n${document.slug}\n${printReady ? 'pdf-print' : 'pdf'}`
+  const plansFile = keptPlansFile(browserIdentity, edition)
+  // The streams kept are read while the work prints: they are needed only to finish it.
+  const streamsFile = keptStreamsFile(browserIdentity, edition)
+  const streamsRead = readKeptStreams(streamsFile)
   await readKeptPlans(plansFile)
   const used = linesUsed()
   const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, browserIdentity, pageSize, signal: options.signal, onLoading: options.onLoading, used, ...(cover ? {cover} : {})}
@@ -139,13 +144,18 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   ]
   // After a cover, the title's page is not the document's `:first`: neither head nor folio there either.
   clearRunningHeads(pdf, opening, pageSize, printReady, cover ? [2] : [])
-  return finishPdf(pdf, {
+  await streamsRead
+  const edited = new Map<string, Uint8Array>()
+  const bytes = await finishPdf(pdf, {
     document,
     contents,
     headings,
     printReady,
+    edited,
     ...(settings.published ? {published: settings.published} : {})
   })
+  writeKeptStreams(streamsFile, edited)
+  return bytes
 }
 
 interface PrintWork {

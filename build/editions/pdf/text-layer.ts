@@ -168,8 +168,12 @@ export function readTextLayerAhead(pdf: PDFDocument): void {
   )
 }
 
-/** Repair the text layer of a PDF printed by Chromium (in place). */
-export async function repairTextLayer(pdf: PDFDocument): Promise<void> {
+/**
+ * Repair the text layer of a PDF printed by Chromium (in place).
+ *
+ * @param edited Collects the streams edited, by name (streams-kept.ts).
+ */
+export async function repairTextLayer(pdf: PDFDocument, edited?: Map<string, Uint8Array>): Promise<void> {
   await readingAhead.get(pdf)
   const fonts = new Map<string, Font>()
   const drawn = drawnStreams(pdf)
@@ -204,7 +208,7 @@ export async function repairTextLayer(pdf: PDFDocument): Promise<void> {
   }
   for (const font of changed) writeToUnicode(pdf, font.dict, font.map, true)
 
-  const edited: Array<{canvas: Canvas; edits: Array<{start: number; end: number; text: string}>}> = []
+  const editing: Array<{canvas: Canvas; edits: Array<{start: number; end: number; text: string}>}> = []
   for (const canvas of canvases) {
     const edits: Array<{start: number; end: number; text: string}> = []
     for (const span of canvas.spans) {
@@ -250,10 +254,10 @@ export async function repairTextLayer(pdf: PDFDocument): Promise<void> {
       remove(span.begin)
       remove(span.end)
     }
-    if (edits.length > 0) edited.push({canvas, edits})
+    if (edits.length > 0) editing.push({canvas, edits})
   }
   // Deflated on libuv's threads, some at once: the finishing of a 50x build deflated for 170 ms on one core.
-  await eachAtMost(edited, streamsAtOnce, ({canvas, edits}) => editStream(pdf, canvas.ref, canvas.stream, canvas.key, edits, canvas.source))
+  await eachAtMost(editing, streamsAtOnce, ({canvas, edits}) => editStream(pdf, canvas.ref, canvas.stream, canvas.key, edits, canvas.source, edited))
 }
 
 const spanPattern = /\/Span\s*<<\s*\/ActualText\s*<[0-9A-Fa-f\s]*>\s*>>\s*BDC[^]*?\bEMC\b/g
