@@ -5,12 +5,15 @@
  * changes, and what it gives is what a print now would.
  */
 import assert from 'node:assert/strict'
+import {readFileSync, writeFileSync} from 'node:fs'
+import path from 'node:path'
 import {test} from 'node:test'
 import type {Page} from 'puppeteer'
 import {noting} from '../build/browser/virtual-origin.ts'
 import type {ContentsEntry} from '../build/document/contents.ts'
 import {forgetFrontPages, pageContent, printWithContents, type ContentsPrint} from '../build/editions/pdf/contents-pages.ts'
-import {browser} from './harness.ts'
+import {cacheWritesSettled} from '../build/write-whole.ts'
+import {browser, scratchFolder} from './harness.ts'
 
 const chapters = ['Alpha', 'Beta', 'Gamma']
 const contents = chapters.map((title) => ({id: title.toLowerCase(), title, kind: 'chapter', children: []}) as unknown as ContentsEntry)
@@ -27,10 +30,12 @@ section { break-before: page; }
 </body></html>`
 }
 
-async function printed(html: string, key: string): Promise<{print: ContentsPrint; front: string}> {
+async function printed(html: string, key: string, frontPagesFile?: string): Promise<{print: ContentsPrint; front: string}> {
   const site = (pathname: string) => (pathname === '/index.html' ? {contentType: 'text/html', body: html} : undefined)
   const print = (page: Page) => () => page.pdf({preferCSSPageSize: true, outline: true, tagged: true, timeout: 0})
-  const result = await browser.run({site, description: 'a test print'}, (page) => printWithContents({page, contents, print: print(page), frontPagesKey: () => key}))
+  const result = await browser.run({site, description: 'a test print'}, (page) =>
+    printWithContents({page, contents, print: print(page), frontPagesKey: () => key, ...(frontPagesFile ? {frontPagesFile} : {})})
+  )
   assert.equal(result.method, 'spliced', result.reason)
   return {print: result, front: pageContent(result.pdf, result.pdf.getPages()[0]!.node)}
 }
@@ -54,6 +59,26 @@ test('the front pages are printed again only when what they show or what the pag
   assert.equal((await printed(work('Another work', 'First words, and a few more.'), 'served: a')).print.frontPrints, 1)
   assert.equal((await printed(edited, 'served: b')).print.frontPrints, 1)
   assert.equal((await printed(edited, 'served: b')).print.frontPrints, 0)
+})
+
+test('the front pages\' print is kept for the next process, under the same key', async () => {
+  const file = path.join(scratchFolder('front-pages-kept'), 'kept.v8')
+  forgetFrontPages()
+  const first = await printed(work('A work', 'First words.'), 'served: a', file)
+  assert.equal(first.print.frontPrints, 1)
+  await cacheWritesSettled()
+  // A new process: nothing in memory, the file read.
+  forgetFrontPages()
+  const edited = work('A work', 'First words, and a few more.')
+  const kept = await printed(edited, 'served: a', file)
+  assert.equal(kept.print.frontPrints, 0)
+  assert.equal(kept.front, first.front)
+  forgetFrontPages()
+  assert.equal((await printed(edited, 'served: b', file)).print.frontPrints, 1, 'another key: printed again')
+  await cacheWritesSettled()
+  forgetFrontPages()
+  writeFileSync(file, readFileSync(file).subarray(0, 30))
+  assert.equal((await printed(edited, 'served: b', file)).print.frontPrints, 1, 'a file cut short: printed again')
 })
 
 test('a site notes each resource it served with a digest of its body, but those it is told to leave out', () => {

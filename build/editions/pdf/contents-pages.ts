@@ -26,6 +26,10 @@
  * splice safe: an MCID names a sequence in its page's content stream, and
  * the ParentTree maps (StructParents, MCID) to the structure element.
  */
+import {createHash} from 'node:crypto'
+import {readFile} from 'node:fs/promises'
+import path from 'node:path'
+import v8 from 'node:v8'
 import {inflateSync} from 'node:zlib'
 import {LRUCache} from 'lru-cache'
 import {
@@ -46,6 +50,8 @@ import type {ContentsEntry} from '../../document/contents.ts'
 import {locateHeadings, type Headings} from './finish.ts'
 import {fillNumbers, frontPagesDigest, widenNumberBoxes} from './page-scripts.ts'
 import {readTextLayerAhead} from './text-layer.ts'
+import {cacheFolder} from '../../project.ts'
+import {keepInCache} from '../../write-whole.ts'
 
 export interface ContentsPrintOptions {
   /** The print page, loaded. */
@@ -72,6 +78,8 @@ export interface ContentsPrintOptions {
    * the same front pages is kept and used again (`frontPagesPrinted`).
    */
   frontPagesKey?: () => string
+  /** The file the front pages' print is kept in for the next process, under the same key (`keptFrontPagesFile`). */
+  frontPagesFile?: string
 }
 
 export interface ContentsPrint {
@@ -96,6 +104,28 @@ export interface ContentsPrint {
  * would give.
  */
 const frontPagesPrinted = new LRUCache<string, Uint8Array>({max: 8})
+
+/**
+ * The file a work's edition (`edition` names it: its root, slug and kind)
+ * keeps its front pages' print in for the next process, in
+ * node_modules/.cache/folio/front-pages, printed by a browser
+ * (`BrowserService.identity`): a build of a work built before whose front
+ * pages did not change does not print them again (150–200 ms of a cold 50x
+ * build). Deleting the folder costs only time.
+ */
+export function keptFrontPagesFile(browser: string, edition: string): string {
+  return path.join(cacheFolder('front-pages'), `${createHash('sha256').update(`${browser}\n${edition}`).digest('hex')}.v8`)
+}
+
+/** The print kept in `file` under `key`; undefined when another is, or the file does not read whole. */
+async function readKeptFrontPages(file: string, key: string): Promise<Uint8Array | undefined> {
+  try {
+    const kept = v8.deserialize(await readFile(file)) as {key?: unknown; bytes?: unknown}
+    return kept?.key === key && kept.bytes instanceof Uint8Array ? kept.bytes : undefined
+  } catch {
+    return undefined
+  }
+}
 
 /** What a new process starts with: no front pages printed (for the tests). */
 export function forgetFrontPages(): void {
@@ -132,13 +162,15 @@ export async function printWithContents(options: ContentsPrintOptions): Promise<
     await evaluateIsolated(page, fillNumbers, numbers, false)
     const key = options.frontPagesKey && `${options.frontPagesKey()}\n${await evaluateIsolated(page, frontPagesDigest)}`
     let frontBytes = key === undefined ? undefined : frontPagesPrinted.get(key)
+    if (!frontBytes && key !== undefined && options.frontPagesFile) frontBytes = await readKeptFrontPages(options.frontPagesFile, key)
     if (!frontBytes) {
       await evaluateIsolated(page, fillNumbers, numbers, true)
       frontBytes = await options.print()
       frontPrints++
       await evaluateIsolated(page, fillNumbers, numbers, false)
-      if (key !== undefined) frontPagesPrinted.set(key, frontBytes)
+      if (key !== undefined && options.frontPagesFile) void keepInCache(options.frontPagesFile, v8.serialize({key, bytes: frontBytes}), 'the cache of front pages')
     }
+    if (key !== undefined) frontPagesPrinted.set(key, frontBytes)
     reason = spliceFrontPages(pdf, await PDFDocument.load(frontBytes, fastLoad), bodyStart)
     if (!reason) return {pdf, headings, method: 'spliced', fullPrints, frontPrints}
   }

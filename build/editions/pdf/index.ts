@@ -34,7 +34,7 @@ import {breakRunawayWords, hyphenateTree} from './hyphenation.ts'
 import {applyLineBreaks, linesUsed, printWidth, settleLineBreaks, type LinesUsed} from './line-breaking.ts'
 import {keptPlansFile, readKeptPlans, writeKeptPlans} from './line-plans-kept.ts'
 import {keptStreamsFile, readKeptStreams, writeKeptStreams} from './streams-kept.ts'
-import {fastLoad, printWithContents} from './contents-pages.ts'
+import {fastLoad, keptFrontPagesFile, printWithContents} from './contents-pages.ts'
 import {widenNumberBoxes} from './page-scripts.ts'
 import {noting, origin, type Site} from '../../browser/virtual-origin.ts'
 import {evaluateIsolated} from '../../browser/isolated-world.ts'
@@ -128,7 +128,8 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   const streamsRead = readKeptStreams(streamsFile)
   await readKeptPlans(plansFile)
   const used = linesUsed()
-  const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, browserIdentity, pageSize, signal: options.signal, onLoading: options.onLoading, used, ...(cover ? {cover} : {})}
+  const frontPagesFile = keptFrontPagesFile(browserIdentity, edition)
+  const work = {document, chapters, contents, showToc, openers, printReady, stage, browser: options.browser, browserIdentity, pageSize, signal: options.signal, onLoading: options.onLoading, used, frontPagesFile, ...(cover ? {cover} : {})}
   const {pdf, headings} =
     targets.length > 0
       ? await printInPasses(work, targets, strings.onPage)
@@ -174,6 +175,8 @@ interface PrintWork {
   cover?: CoverImage
   signal: AbortSignal | undefined
   onLoading: (() => void) | undefined
+  /** Where the front pages' print is kept for the next process (`keptFrontPagesFile`). */
+  frontPagesFile: string
   /** The line plans of the paragraphs set, kept for the next process (line-plans-kept.ts). */
   used: LinesUsed
 }
@@ -238,7 +241,8 @@ async function printOnce(work: PrintWork): Promise<Printed> {
       ...(settle ? {settle} : {}),
       onFrontPages: () => stage('numbering the contents'),
       // The page itself is in the DOM the front pages' print is known by.
-      frontPagesKey: () => `${work.browserIdentity}\n${site.served(['/index.html'])}`
+      frontPagesKey: () => `${work.browserIdentity}\n${site.served(['/index.html'])}`,
+      frontPagesFile: work.frontPagesFile
     })
     return {pdf: printed.pdf, headings: printed.headings}
   })
