@@ -310,7 +310,7 @@ export async function editStream(
   const name = `edited ${createHash('sha256').update(key).update(JSON.stringify(edits)).digest('base64')}`
   let compressed = deflated.get(name)
   if (!compressed) {
-    // On libuv's threads (the bytes are deflateSync's): the edited pages of a work are deflated on both cores.
+    // On libuv's threads (the bytes are deflateSync's): Node's thread is left to the other editions meanwhile.
     compressed = await deflating(Buffer.from(applyEdits(source ?? (await streamSourceAside(stream)), edits), 'latin1'), aside)
     deflated.set(name, compressed)
   }
