@@ -17,13 +17,13 @@ import {browser, scratchFolder, tool} from './harness.ts'
 const text = (words: string) => `---\ntitle: A Watched Brief\nlang: en\n---\n\n${words}\n\n## A heading\n\nMore text.\n`
 
 /** A work in a scratch folder, built once the ordinary way (all or none), and a session that watches it. */
-async function watchedWork(name: string) {
+async function watchedWork(name: string, formats = ['html', 'pdf']) {
   const folder = scratchFolder(name)
   const source = path.join(folder, 'brief.md')
   const out = path.join(folder, 'out')
   writeFileSync(source, text('The first words.'))
   let onProgress: ((event: ProgressEvent) => void) | undefined
-  const session = new PublishingSession({out, cwd: folder, strict: false, formats: ['html', 'pdf'], sourceDateEpoch: 0, onProgress: (event) => onProgress?.(event)}, browser)
+  const session = new PublishingSession({out, cwd: folder, strict: false, formats, sourceDateEpoch: 0, onProgress: (event) => onProgress?.(event)}, browser)
   const [work] = await findWorks([source], folder)
   const first = await session.publish(work!)
   assert.equal(first.built, true)
@@ -95,6 +95,18 @@ test('the PDF starts building only once the HTML is written, so that its work do
   const outcome = await session.publish(work, {asBuilt: true, onWritten: (edition) => void events.push(`${edition.format} written`)})
   assert.equal(outcome.built, true)
   assert.deepEqual(events, ['html building', 'html written', 'pdf building', 'pdf written'])
+})
+
+test('in watch mode the EPUB waits for the PDF\'s print, not its page, so that Node answers the page as it loads', async () => {
+  const {session, work, source, listen} = await watchedWork('as-built-epub-after', ['html', 'pdf', 'epub'])
+  writeFileSync(source, text('The fourth words.'))
+  const events: string[] = []
+  listen((event) => {
+    if (event.kind === 'stage' && (event.stage === 'building' || (event.edition === 'pdf' && ['setting the lines', 'printing'].includes(event.stage)))) events.push(`${event.edition} ${event.stage}`)
+  })
+  const outcome = await session.publish(work, {asBuilt: true})
+  assert.equal(outcome.built, true)
+  assert.deepEqual(events, ['html building', 'pdf building', 'pdf setting the lines', 'pdf printing', 'epub building'])
 })
 
 test('a newer save stops a stale PDF print, which is never written; the PDF that follows is the newer save\'s', async () => {
