@@ -135,8 +135,8 @@ test('a broken save reports its position and keeps the last good editions; the n
   const good = {html: readFileSync(edition('html')), pdf: readFileSync(edition('pdf')), epub: readFileSync(edition('epub'))}
   let from = output.length
   writeFileSync(source, text('Broken.').replace('title: A Watched Brief', 'title: "A Watched Brief'))
-  await waitFor(/not rebuilt: the last good editions are kept/, from)
-  assert.match(output.slice(from), /^brief\.md:2:8 +error +Front matter is not valid YAML: Missing closing "quote/m)
+  // The watch may read the file between its truncation and its text (a build of the empty file, then one once saves settle).
+  await waitFor(/^brief\.md:2:8 +error +Front matter is not valid YAML: Missing closing "quote[^]*?not rebuilt: the last good editions are kept/m, from)
   assert.deepEqual(readFileSync(edition('html')), good.html)
   assert.deepEqual(readFileSync(edition('pdf')), good.pdf)
   assert.deepEqual(readFileSync(edition('epub')), good.epub)
