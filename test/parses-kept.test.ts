@@ -43,9 +43,11 @@ test('a chapter parsed before is read back while its text and the code that pars
   writeFileSync(kept, v8.serialize({...read, tree: doctored}))
   assert.match((await textOf(chapter, folder)).text, /The first paragraph says much/)
 
-  // Other code keeps its own parses.
+  // Other code parses again, and keeps its parse in the same file (a new bundle leaves no files behind).
   keepParsesAs(`${code}, changed`)
   assert.match((await textOf(chapter, folder)).text, /says little/)
+  assert.equal(keptParseFile(chapter), kept)
+  assert.equal((v8.deserialize(readFileSync(kept)) as {code: string}).code, `${code}, changed`)
   keepParsesAs(code)
 
   // A file cut short is parsed again; so is a text that changed.

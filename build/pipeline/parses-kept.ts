@@ -1,7 +1,8 @@
 /**
  * Chapters' Markdown parses kept between processes, in
- * node_modules/.cache/folio/parses: one file per chapter, its tree (mdast)
- * and a hash of the text it was parsed from. A build of a work built before
+ * node_modules/.cache/folio/parses: one file per chapter, its tree (mdast),
+ * a hash of the text it was parsed from and the code that parsed it (in
+ * the file, not its name: a new bundle writes over the old one's files). A build of a work built before
  * reads back the trees of the chapters whose text did not change, as a
  * watch session keeps them in memory (docs/decisions/0016). Parsing the 50x
  * work's 80,000 words took 500 ms of its cold build; reading its tree back
@@ -43,10 +44,10 @@ export function keepParsesAs(name: string | undefined): void {
   code = name
 }
 
-/** The file a chapter's parse is kept in, by this code; undefined when none is kept. */
+/** The file a chapter's parse is kept in; undefined when this code keeps none. */
 export function keptParseFile(chapter: string): string | undefined {
   if (code === null) code = bundleCode()
-  return code === undefined ? undefined : path.join(folder, `${createHash('sha256').update(`${code}\n${chapter}`).digest('hex')}.v8`)
+  return code === undefined ? undefined : path.join(folder, `${createHash('sha256').update(chapter).digest('hex')}.v8`)
 }
 
 /**
@@ -59,13 +60,13 @@ export function parseKept(file: VFile, textHash: string, parse: () => Root): Roo
   const kept = keptParseFile(file.path)
   if (kept === undefined) return parse()
   const read = readKept(kept)
-  if (read?.textHash === textHash) return read.tree
+  if (read?.textHash === textHash && read.code === code) return read.tree
   const messages = file.messages.length
   const tree = parse()
   if (file.messages.length === messages) {
     let bytes: Uint8Array | undefined
     try {
-      bytes = v8.serialize({textHash, tree})
+      bytes = v8.serialize({code, textHash, tree})
     } catch {
       // A tree that does not serialize is parsed again next time.
     }
@@ -74,11 +75,11 @@ export function parseKept(file: VFile, textHash: string, parse: () => Root): Roo
   return tree
 }
 
-function readKept(file: string): {textHash: string; tree: Root} | undefined {
+function readKept(file: string): {code: string; textHash: string; tree: Root} | undefined {
   try {
-    const read = v8.deserialize(readFileSync(file)) as {textHash?: unknown; tree?: {type?: unknown; children?: unknown}}
-    if (typeof read?.textHash !== 'string' || read.tree?.type !== 'root' || !Array.isArray(read.tree.children)) return undefined
-    return read as {textHash: string; tree: Root}
+    const read = v8.deserialize(readFileSync(file)) as {code?: unknown; textHash?: unknown; tree?: {type?: unknown; children?: unknown}}
+    if (typeof read?.code !== 'string' || typeof read.textHash !== 'string' || read.tree?.type !== 'root' || !Array.isArray(read.tree.children)) return undefined
+    return read as {code: string; textHash: string; tree: Root}
   } catch {
     return undefined
   }
