@@ -112,13 +112,18 @@ describe('the PDF reads as well as it looks', () => {
     }
   })
 
-  test('Chromium\'s own text layer fails the check, at the word\'s place in the manuscript', async () => {
-    // The brief's print page as Chromium prints it, with every soft hyphen and no repair: the PDFs Folio wrote before.
+  /** The brief's print page as Chromium prints it, with every soft hyphen and no repair: the PDFs Folio wrote before. */
+  const rawPrint = async (): Promise<{document: Document; raw: Uint8Array}> => {
     const document = await documentOf(brief)
     const chapters = document.chapters.map((chapter) => printableTree(chapter.tree, document.metadata.lang))
     const html = toHtml(printPage({document, chapters, pageSize: pageSizes.a4!, printReady: false}))
     const site = (pathname: string) => (pathname === '/index.html' ? {contentType: 'text/html', body: html} : fontSite(document.theme)(pathname))
     const raw = new Uint8Array(await browser.run({site, description: 'printing raw'}, (page) => page.pdf({preferCSSPageSize: true, tagged: true})))
+    return {document, raw}
+  }
+
+  test('Chromium\'s own text layer fails the check, at the word\'s place in the manuscript', async () => {
+    const {document, raw} = await rawPrint()
     const {readings} = await readPdf(raw, pageSizes.a4!, false)
     const line = readFileSync(brief, 'utf8').split('\n').findIndex((text) => text.startsWith('Over the past year')) + 1
     const problems = readings.map((reading) => checkFidelity('pdf', blocksOf(document), reading.text, {cwd: projectRoot, tool: reading.tool, words: true}).problems[0])
@@ -128,11 +133,7 @@ describe('the PDF reads as well as it looks', () => {
   })
 
   test('a text layer read while the front pages print is repaired as one read at the end', async () => {
-    const document = await documentOf(brief)
-    const chapters = document.chapters.map((chapter) => printableTree(chapter.tree, document.metadata.lang))
-    const html = toHtml(printPage({document, chapters, pageSize: pageSizes.a4!, printReady: false}))
-    const site = (pathname: string) => (pathname === '/index.html' ? {contentType: 'text/html', body: html} : fontSite(document.theme)(pathname))
-    const raw = new Uint8Array(await browser.run({site, description: 'printing raw'}, (page) => page.pdf({preferCSSPageSize: true, tagged: true})))
+    const {raw} = await rawPrint()
     const repaired = async (how: 'ahead' | 'at the end' | 'read before') => {
       // Nothing read or deflated before, as in a new process; or, read before, each stream's text is inflated again for its edits.
       if (how === 'read before') forgetDeflated()
