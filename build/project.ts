@@ -3,6 +3,7 @@
  * walking up from this module, so that it is the same whether the sources
  * run or the bundle built from them (build/folio.js) does.
  */
+import {createHash} from 'node:crypto'
 import {readFileSync} from 'node:fs'
 import {createRequire} from 'node:module'
 import path from 'node:path'
@@ -37,4 +38,9 @@ export const requireFromProject = createRequire(path.join(projectRoot, 'package.
  */
 export function cacheFolder(name: string): string {
   return path.join(projectRoot, 'node_modules', '.cache', 'folio', name)
+}
+
+/** A file in one of Folio's caches, named by a SHA-256 of what it is kept for (`parts`, one to a line). */
+export function cacheFile(name: string, extension: string, ...parts: string[]): string {
+  return path.join(cacheFolder(name), `${createHash('sha256').update(parts.join('\n')).digest('hex')}${extension}`)
 }

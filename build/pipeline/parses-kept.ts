@@ -17,17 +17,14 @@
  * file that does not read whole is not used; deleting the folder costs only
  * time.
  */
-import {createHash} from 'node:crypto'
 import {readFileSync, statSync} from 'node:fs'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import v8 from 'node:v8'
 import type {Root} from 'mdast'
 import type {VFile} from 'vfile'
-import {cacheFolder, version} from '../project.ts'
+import {cacheFile, cacheFolder, version} from '../project.ts'
 import {keepInCache} from '../write-whole.ts'
-
-const folder = cacheFolder('parses')
 
 /** What names the code that parses: the bundle's file and the time it was made; undefined when run from the sources. */
 function bundleCode(): string | undefined {
@@ -47,7 +44,7 @@ export function keepParsesAs(name: string | undefined): void {
 /** The file a chapter's parse is kept in; undefined when this code keeps none. */
 export function keptParseFile(chapter: string): string | undefined {
   if (code === null) code = bundleCode()
-  return code === undefined ? undefined : path.join(folder, `${createHash('sha256').update(chapter).digest('hex')}.v8`)
+  return code === undefined ? undefined : cacheFile('parses', '.v8', chapter)
 }
 
 /**

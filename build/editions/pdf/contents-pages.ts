@@ -26,9 +26,7 @@
  * splice safe: an MCID names a sequence in its page's content stream, and
  * the ParentTree maps (StructParents, MCID) to the structure element.
  */
-import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
-import path from 'node:path'
 import v8 from 'node:v8'
 import {inflateSync} from 'node:zlib'
 import {LRUCache} from 'lru-cache'
@@ -50,7 +48,7 @@ import type {ContentsEntry} from '../../document/contents.ts'
 import {locateHeadings, type Headings} from './finish.ts'
 import {fillNumbers, frontPagesDigest, widenNumberBoxes} from './page-scripts.ts'
 import {readTextLayerAhead} from './text-layer.ts'
-import {cacheFolder} from '../../project.ts'
+import {cacheFile} from '../../project.ts'
 import {keepInCache} from '../../write-whole.ts'
 
 export interface ContentsPrintOptions {
@@ -114,7 +112,7 @@ const frontPagesPrinted = new LRUCache<string, Uint8Array>({max: 8})
  * build). Deleting the folder costs only time.
  */
 export function keptFrontPagesFile(browser: string, edition: string): string {
-  return path.join(cacheFolder('front-pages'), `${createHash('sha256').update(`${browser}\n${edition}`).digest('hex')}.v8`)
+  return cacheFile('front-pages', '.v8', browser, edition)
 }
 
 /** The print kept in `file` under `key`; undefined when another is, or the file does not read whole. */

@@ -14,14 +14,11 @@
  * would find, and the editions stay reproducible. A file that does not read
  * whole is not used; deleting the folder costs only time.
  */
-import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
-import path from 'node:path'
-import {cacheFolder} from '../../project.ts'
+import {cacheFile} from '../../project.ts'
 import {keepInCache} from '../../write-whole.ts'
 import {forgetPlans, keepMeasures, keepPlans, plansRevision, type KeptPlan, type LinesUsed, type MeasuredBefore} from './line-breaking.ts'
 
-const folder = cacheFolder('lines')
 const version = 2
 /** Files read by this process: a watch session reads its work's once, and keeps the plans in memory from then on. */
 const readFiles = new Set<string>()
@@ -37,7 +34,7 @@ export function forgetKeptPlans(): void {
 
 /** The file of a work's edition (`edition` names it: its root, slug and kind) printed by a browser (`BrowserService.identity`). */
 export function keptPlansFile(browser: string, edition: string): string {
-  return path.join(folder, `${createHash('sha256').update(`${browser}\n${edition}`).digest('hex')}.json`)
+  return cacheFile('lines', '.json', browser, edition)
 }
 
 /** Make the plans kept in `file` this process's own. */

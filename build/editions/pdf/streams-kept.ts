@@ -12,15 +12,12 @@
  * make, and the editions stay reproducible. A file that does not read whole
  * is not used; deleting the folder costs only time.
  */
-import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
-import path from 'node:path'
 import v8 from 'node:v8'
-import {cacheFolder} from '../../project.ts'
+import {cacheFile} from '../../project.ts'
 import {keepInCache} from '../../write-whole.ts'
 import {keepEdited} from './content-stream.ts'
 
-const folder = cacheFolder('streams')
 const version = 1
 /** Not written beyond what this process keeps of the streams it deflated (content-stream.ts): a long book's pages are deflated again instead. */
 const maxBytes = 16 * 1024 * 1024
@@ -29,7 +26,7 @@ const readFiles = new Map<string, Set<string>>()
 
 /** The file of a work's edition (`edition` names it: its root, slug and kind) printed by a browser (`BrowserService.identity`). */
 export function keptStreamsFile(browser: string, edition: string): string {
-  return path.join(folder, `${createHash('sha256').update(`${browser}\n${edition}\n${process.versions.zlib}`).digest('hex')}.v8`)
+  return cacheFile('streams', '.v8', browser, edition, process.versions.zlib)
 }
 
 /** Make the streams kept in `file` this process's own. */
