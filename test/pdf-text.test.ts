@@ -21,7 +21,7 @@ import {forgetKeptPlans, keptPlansFile} from '../build/editions/pdf/line-plans-k
 import {forgetKeptStreams, keptStreamsFile} from '../build/editions/pdf/streams-kept.ts'
 import {cacheWritesSettled} from '../build/write-whole.ts'
 import {printPage} from '../build/editions/pdf/print-page.ts'
-import {forgetTextLayer, readTextLayerAhead, repairTextLayer} from '../build/editions/pdf/text-layer.ts'
+import {forgetTextLayer, readTextLayerAhead, repairTextLayer, type StreamScan} from '../build/editions/pdf/text-layer.ts'
 import {forgetDeflated} from '../build/editions/pdf/content-stream.ts'
 import {PDFDocument} from 'pdf-lib'
 import {fontSite} from '../build/editions/fonts.ts'
@@ -256,12 +256,23 @@ describe('the PDF reads as well as it looks', () => {
     rmSync(streamsFile, {force: true})
     const fresh = await print()
     // The text layer's streams are kept too, and trusted: a stream said to be another is put in its place.
-    const streams = (v8.deserialize(readFileSync(streamsFile)) as {streams: Map<string, Uint8Array>}).streams
+    const layer = v8.deserialize(readFileSync(streamsFile)) as {streams: Map<string, Uint8Array>; scans: Map<string, StreamScan>; scanCode: string}
+    const {streams, scans} = layer
     assert.ok(streams.size >= 2, `${streams.size} streams kept`)
-    assert.deepEqual(await print(), fresh, 'finished with the kept streams: the same PDF')
+    const pages = (await PDFDocument.load(fresh)).getPageCount()
+    assert.ok(scans.size >= pages, `${scans.size} streams' scans kept for ${pages} pages`)
+    assert.deepEqual(await print(), fresh, 'finished with the kept streams and scans: the same PDF')
     const [first, second] = [...streams.keys()]
-    writeFileSync(streamsFile, v8.serialize({version: 1, streams: new Map([...streams, [first!, streams.get(second!)!]])}))
+    writeFileSync(streamsFile, v8.serialize({...layer, streams: new Map([...streams, [first!, streams.get(second!)!]])}))
     assert.notDeepEqual(await print(), fresh)
+    // The scans are trusted too, when the code that made them is this one: a page said to have no spans is not repaired.
+    const spanned = [...scans].filter(([, scanned]) => scanned.spans.length > 0).map(([name, scanned]) => [name, {...scanned, spans: []}] as const)
+    assert.ok(spanned.length > 0)
+    const unspanned = new Map([...scans, ...spanned])
+    writeFileSync(streamsFile, v8.serialize({...layer, scans: unspanned}))
+    assert.notDeepEqual(await print(), fresh, 'the kept scans used')
+    writeFileSync(streamsFile, v8.serialize({...layer, scans: unspanned, scanCode: 'another'}))
+    assert.deepEqual(await print(), fresh, 'scans of other code: the pages read again')
     writeFileSync(streamsFile, readFileSync(streamsFile).subarray(0, 100))
     assert.deepEqual(await print(), fresh, 'a file cut short: the streams deflated again')
     const kept = JSON.parse(readFileSync(file, 'utf8')) as {

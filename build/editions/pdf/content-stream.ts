@@ -147,6 +147,9 @@ export function scanTextOperations(source: string): Operation[] {
   return operations
 }
 
+/** The source of `scanTextOperations` and of what it reads with, for naming the code that scans (text-layer.ts). */
+export const textOperationsCode = [scanTextOperations, textPattern, hexText].map(String).join('\n')
+
 /** The text of a hex string operand (`<FEFF…>` UTF-16BE, else bytes as UTF-16BE code units). */
 export function hexText(operand: string): string | undefined {
   const hex = operand.slice(1, -1).replace(/\s/g, '')

@@ -12,7 +12,7 @@ import type {ContentsEntry} from '../../document/contents.ts'
 import type {Document} from '../../document/document.ts'
 import {bleed} from '../../document/page-sizes.ts'
 import {version} from '../../project.ts'
-import {repairTextLayer} from './text-layer.ts'
+import {repairTextLayer, type TextLayerKept} from './text-layer.ts'
 
 export interface Headings {
   /** Destination (`[page /XYZ x y z]`) of each entry of the contents, by id. */
@@ -75,8 +75,8 @@ export interface FinishOptions {
   printReady: boolean
   /** The publication date (document/settings.ts): CreationDate and ModDate; without one, neither. */
   published?: Date
-  /** Collects the text layer's edited streams (streams-kept.ts). */
-  edited?: Map<string, Uint8Array>
+  /** Collects the text layer's work for the next process (streams-kept.ts). */
+  kept?: TextLayerKept
 }
 
 export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promise<Uint8Array> {
@@ -101,7 +101,7 @@ export async function finishPdf(pdf: PDFDocument, options: FinishOptions): Promi
 
   writeOutline(pdf, options.contents, headings.destinations)
   pinStructureIds(pdf)
-  await repairTextLayer(pdf, options.edited)
+  await repairTextLayer(pdf, options.kept)
   if (options.printReady) setPrintBoxes(pdf)
   // objectsPerTick: pdf-lib otherwise yields to the event loop every 50 objects, which made saving a
   // 50-brief PDF take 197 ms instead of 67 (the bytes are the same).

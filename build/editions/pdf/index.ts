@@ -34,6 +34,7 @@ import {breakRunawayWords, hyphenateTree} from './hyphenation.ts'
 import {applyLineBreaks, linesUsed, printWidth, settleLineBreaks, type LinesUsed} from './line-breaking.ts'
 import {keptPlansFile, readKeptPlans, writeKeptPlans} from './line-plans-kept.ts'
 import {keptStreamsFile, readKeptStreams, writeKeptStreams} from './streams-kept.ts'
+import {keepScans, type TextLayerKept} from './text-layer.ts'
 import {fastLoad, keptFrontPagesFile, printWithContents} from './contents-pages.ts'
 import {widenNumberBoxes} from './page-scripts.ts'
 import {noting, origin, type Site} from '../../browser/virtual-origin.ts'
@@ -126,6 +127,7 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   // The streams kept are read while the work prints: they are needed only to finish it.
   const streamsFile = keptStreamsFile(browserIdentity, edition)
   const streamsRead = readKeptStreams(streamsFile)
+  keepScans(streamsRead)
   await readKeptPlans(plansFile)
   const used = linesUsed()
   const frontPagesFile = keptFrontPagesFile(browserIdentity, edition)
@@ -146,16 +148,16 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   // After a cover, the title's page is not the document's `:first`: neither head nor folio there either.
   clearRunningHeads(pdf, opening, pageSize, printReady, cover ? [2] : [])
   await streamsRead
-  const edited = new Map<string, Uint8Array>()
+  const kept: TextLayerKept = {edited: new Map(), scans: new Map()}
   const bytes = await finishPdf(pdf, {
     document,
     contents,
     headings,
     printReady,
-    edited,
+    kept,
     ...(settings.published ? {published: settings.published} : {})
   })
-  writeKeptStreams(streamsFile, edited)
+  writeKeptStreams(streamsFile, kept)
   return bytes
 }
 

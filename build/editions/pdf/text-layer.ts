@@ -20,9 +20,10 @@
  * Spans with white space (a no-break space) or around several glyphs other
  * than a soft hyphen's are kept as they are.
  */
+import {createHash} from 'node:crypto'
 import {LRUCache} from 'lru-cache'
 import {PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef} from 'pdf-lib'
-import {eachAtMost, editStream, flateStream, forgetDeflated, glyphCodes, hexText, scanTextOperations, streamKey, streamSource, streamSourceAside, type Operation} from './content-stream.ts'
+import {eachAtMost, editStream, flateStream, forgetDeflated, glyphCodes, hexText, scanTextOperations, streamKey, streamSource, streamSourceAside, textOperationsCode, type Operation} from './content-stream.ts'
 
 interface Font {
   ref: PDFRef
@@ -51,6 +52,12 @@ interface Canvas {
   spans: Span[]
 }
 
+/** What the repair needs of a stream's text (`scan`): its ActualText spans, and how many times it draws each code alone. */
+export interface StreamScan {
+  spans: ScannedSpan[]
+  alone: Map<number, number>
+}
+
 /** An ActualText span as read from a stream, before any font is looked at. */
 interface ScannedSpan {
   /** The font chosen where it begins (resource name and size). */
@@ -67,7 +74,39 @@ interface ScannedSpan {
  * reading every page's text again was most of the text layer's time (about
  * 100 ms of a warm 50x build).
  */
-const scans = new LRUCache<string, {spans: ScannedSpan[]; alone: Map<number, number>}>({max: 50_000})
+const scans = new LRUCache<string, StreamScan>({max: 50_000})
+
+/** Scans kept by another process (`keepScans`), still being read: no stream is read before they are in `scans`. */
+let keptArriving: Promise<unknown> = Promise.resolve()
+
+/**
+ * Take scans another process made (streams-kept.ts) as this one's own: a
+ * build of a work built before then inflates and reads only the pages that
+ * changed, as a watch rebuild does (the 50x work's pages were 150–250 ms
+ * of its cold build's finishing). They must be from code that scans as this
+ * one does (`scanCode`).
+ */
+export function keepScans(kept: Promise<Map<string, StreamScan> | undefined>): void {
+  const taking = kept.then(
+    (found) => {
+      for (const [key, scanned] of found ?? []) if (!scans.has(key)) scans.set(key, scanned)
+    },
+    () => undefined
+  )
+  keptArriving = Promise.all([keptArriving, taking])
+}
+
+let scanCodeDigest: string | undefined
+
+/**
+ * What names the code that scans: a digest of the source of `scan` and of
+ * what it reads with. Scans are kept between processes under it, so that
+ * a change to any of them leaves the old scans unused.
+ */
+export function scanCode(): string {
+  scanCodeDigest ??= createHash('sha256').update([scan, spanPattern, fontChoice, textOperationsCode].map(String).join('\n')).digest('base64')
+  return scanCodeDigest
+}
 
 interface Span {
   begin: number
@@ -134,6 +173,7 @@ const readingAhead = new WeakMap<PDFDocument, Promise<void>>()
 /** What a new process starts with: no stream read or deflated (for the tests). */
 export function forgetTextLayer(): void {
   scans.clear()
+  keptArriving = Promise.resolve()
   forgetDeflated()
 }
 
@@ -146,6 +186,7 @@ const streamsAtOnce = 4
  * kept for their edits.
  */
 async function readStreams(streams: PDFRawStream[]): Promise<void> {
+  await keptArriving
   const unread = streams.filter((stream) => !scans.has(keyOf(stream)) && !texts.has(stream))
   await eachAtMost(unread, streamsAtOnce, async (stream) => {
     const source = await streamSourceAside(stream)
@@ -168,18 +209,26 @@ export function readTextLayerAhead(pdf: PDFDocument): void {
   )
 }
 
+/** What a repair collects for the next process (streams-kept.ts). */
+export interface TextLayerKept {
+  /** The streams edited, by name (`editStream`). */
+  edited: Map<string, Uint8Array>
+  /** Every stream's scan, by its name (`streamKey`). */
+  scans: Map<string, StreamScan>
+}
+
 /**
  * Repair the text layer of a PDF printed by Chromium (in place).
  *
- * @param edited Collects the streams edited, by name (streams-kept.ts).
+ * @param kept Collects what the next process may keep.
  */
-export async function repairTextLayer(pdf: PDFDocument, edited?: Map<string, Uint8Array>): Promise<void> {
+export async function repairTextLayer(pdf: PDFDocument, kept?: TextLayerKept): Promise<void> {
   await readingAhead.get(pdf)
   const fonts = new Map<string, Font>()
   const drawn = drawnStreams(pdf)
   await readStreams(drawn.map(({stream}) => stream))
   // Read in the order the pages draw them: fonts and their copies are numbered in that order.
-  const canvases = drawn.map(({ref, stream, resources}) => read(pdf, ref, stream, resources, fonts))
+  const canvases = drawn.map(({ref, stream, resources}) => read(pdf, ref, stream, resources, fonts, kept?.scans))
 
   // Is a code a span mends also drawn outside any span (its text is then the map's)? Counted by any font
   // (a code another font also draws counts as drawn plainly: a copy of the font is made where none was needed).
@@ -258,14 +307,14 @@ export async function repairTextLayer(pdf: PDFDocument, edited?: Map<string, Uin
   }
   // Deflated on libuv's threads, four at a time, which leaves Node's thread to the other editions (the 50x work's
   // pages took 160 ms either way); a work built before finds most of them kept (streams-kept.ts).
-  await eachAtMost(editing, streamsAtOnce, ({canvas, edits}) => editStream(pdf, canvas.ref, canvas.stream, canvas.key, edits, canvas.source, edited))
+  await eachAtMost(editing, streamsAtOnce, ({canvas, edits}) => editStream(pdf, canvas.ref, canvas.stream, canvas.key, edits, canvas.source, kept?.edited))
 }
 
 const spanPattern = /\/Span\s*<<\s*\/ActualText\s*<[0-9A-Fa-f\s]*>\s*>>\s*BDC[^]*?\bEMC\b/g
 const fontChoice = /(\/[^\s/<>\[\]()%{}]+)\s+([-+.\d]+)\s+Tf$/
 
 /** A stream's ActualText spans, and the codes it draws alone (`<code> Tj`, any case). */
-function scan(source: string): {spans: ScannedSpan[]; alone: Map<number, number>} {
+function scan(source: string): StreamScan {
   const alone = new Map<number, number>()
   for (const match of source.matchAll(/<([0-9A-Fa-f]{4})>\s*Tj\b/g)) {
     const code = Number.parseInt(match[1]!, 16)
@@ -287,8 +336,8 @@ function scan(source: string): {spans: ScannedSpan[]; alone: Map<number, number>
   return {spans, alone}
 }
 
-/** Read a content stream's ActualText spans (the rest of it is not read: it is kept as it is). */
-function read(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PDFDict, fonts: Map<string, Font>): Canvas {
+/** Read a content stream's ActualText spans (the rest of it is not read: it is kept as it is); `collect` gets its scan. */
+function read(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PDFDict, fonts: Map<string, Font>, collect?: Map<string, StreamScan>): Canvas {
   const key = keyOf(stream)
   let scanned = scans.get(key)
   let source = texts.get(stream)
@@ -298,6 +347,7 @@ function read(pdf: PDFDocument, ref: PDFRef, stream: PDFRawStream, resources: PD
     scanned = scan(source)
     scans.set(key, scanned)
   }
+  collect?.set(key, scanned)
   const canvas: Canvas = {ref, stream, resources, key, ...(source === undefined ? {} : {source}), operations: [], written: [], alone: scanned.alone, spans: []}
   if (scanned.spans.length === 0) return canvas
   const fontDict = resources.lookupMaybe(PDFName.of('Font'), PDFDict)
