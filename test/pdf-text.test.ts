@@ -266,7 +266,7 @@ describe('the PDF reads as well as it looks', () => {
     writeFileSync(streamsFile, v8.serialize({...layer, streams: new Map([...streams, [first!, streams.get(second!)!]])}))
     assert.notDeepEqual(await print(), fresh)
     // The scans are trusted too, when the code that made them is this one: a page said to have no spans is not repaired.
-    const spanned = [...scans].filter(([, scanned]) => scanned.spans.length > 0).map(([name, scanned]) => [name, {...scanned, spans: []}] as const)
+    const spanned = [...scans].filter(([, scanned]) => scanned.spans.length > 0).map(([name, scanned]): [string, StreamScan] => [name, {...scanned, spans: []}])
     assert.ok(spanned.length > 0)
     const unspanned = new Map([...scans, ...spanned])
     writeFileSync(streamsFile, v8.serialize({...layer, scans: unspanned}))
