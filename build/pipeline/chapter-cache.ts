@@ -37,6 +37,15 @@ interface Entry {
   passages?: PassageCache
 }
 
+/** Whether the files a transform embedded are as they were (size and time). */
+export async function dependenciesHold(dependencies: CachedTransform['dependencies']): Promise<boolean> {
+  for (const dependency of dependencies) {
+    const info = await stat(dependency.path).catch(() => undefined)
+    if (!info || info.size !== dependency.size || info.mtimeMs !== dependency.modified) return false
+  }
+  return true
+}
+
 export class ChapterCache {
   #entries = new Map<string, Entry>()
   /** Whether chapters' texts are kept in passages (watch mode: a build that reads each text once gains nothing). */
@@ -66,11 +75,7 @@ export class ChapterCache {
   async transform(file: VFile, key: string): Promise<CachedTransform | undefined> {
     const cached = this.#entries.get(file.path)?.transform
     if (!cached || cached.key !== key) return undefined
-    for (const dependency of cached.dependencies) {
-      const info = await stat(dependency.path).catch(() => undefined)
-      if (!info || info.size !== dependency.size || info.mtimeMs !== dependency.modified) return undefined
-    }
-    return cached
+    return (await dependenciesHold(cached.dependencies)) ? cached : undefined
   }
 
   keepTransform(file: VFile, transform: CachedTransform): void {

@@ -23,7 +23,7 @@ import {stringsFor} from '../strings.ts'
 import {version} from '../project.ts'
 import {assembleDocument, type ChapterDraft} from './assemble.ts'
 import {ChapterCache} from './chapter-cache.ts'
-import {parseKept} from './parses-kept.ts'
+import {keepTransform, parseKept, readKeptTransform} from './chapters-kept.ts'
 import type {Asset, ChapterType, Document} from '../document/document.ts'
 import {defaultLang, toMetadata} from './metadata.ts'
 import type {TimeLimit} from '../time-limit.ts'
@@ -230,9 +230,18 @@ async function transformChapter(
     file.data.imagesWithoutAlt = cached.imagesWithoutAlt
     return structuredClone(cached.tree)
   }
+  // A new process finds what an earlier one kept (chapters-kept.ts); watch mode keeps its own in memory.
+  const kept = cache.keepsPassages ? undefined : await readKeptTransform(file.path, key)
+  if (kept) {
+    file.data.assets = kept.assets
+    file.data.imagesWithoutAlt = kept.imagesWithoutAlt
+    if (keep) cache.keepTransform(file, {...kept, tree: structuredClone(kept.tree), messages: []})
+    return kept.tree
+  }
   const before = file.messages.length
   const tree = await transformer.run(head.mdast ?? parseChapter(file, cache.passages(file)), file)
-  if (!keep) return tree
+  const keptFile = !cache.keepsPassages && file.messages.length === before
+  if (!keep && !keptFile) return tree
   const assets = file.data.assets ?? []
   const dependencies = await Promise.all(
     assets.map(async (asset) => {
@@ -241,14 +250,9 @@ async function transformChapter(
       return {path: absolute, size: info.size, modified: info.mtimeMs}
     })
   )
-  cache.keepTransform(file, {
-    key,
-    tree: structuredClone(tree),
-    messages: file.messages.slice(before),
-    assets,
-    imagesWithoutAlt: file.data.imagesWithoutAlt ?? 0,
-    dependencies
-  })
+  const transform = {key, tree, assets, imagesWithoutAlt: file.data.imagesWithoutAlt ?? 0, dependencies}
+  if (keptFile) keepTransform(file.path, transform)
+  if (keep) cache.keepTransform(file, {...transform, tree: structuredClone(tree), messages: file.messages.slice(before)})
   return tree
 }
 
