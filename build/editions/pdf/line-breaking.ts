@@ -370,7 +370,12 @@ export interface MeasuredBefore {
   measured: Omit<MeasuredParagraph, 'index' | 'softs'>
   places: number[]
 }
-const measuredBefore = new LRUCache<string, MeasuredBefore>({max: 200_000})
+/**
+ * Entries counted as a size: given `max`, lru-cache sets out its arrays for
+ * every entry at once, which took 30–40 ms of every process that loads the
+ * PDF edition, before its page could be asked for.
+ */
+const measuredBefore = new LRUCache<string, MeasuredBefore>({maxSize: 200_000, sizeCalculation: () => 1})
 
 export interface LineSetting {
   /**

@@ -72,9 +72,11 @@ interface ScannedSpan {
  * Streams read by this process, by their names (`streamKey`): a rebuild
  * finds most pages as the last build printed them, and inflating and
  * reading every page's text again was most of the text layer's time (about
- * 100 ms of a warm 50x build).
+ * 100 ms of a warm 50x build). Entries counted as a size, not `max`, which
+ * would set out arrays for all of them at once (line-breaking.ts's
+ * `measuredBefore`).
  */
-const scans = new LRUCache<string, StreamScan>({max: 50_000})
+const scans = new LRUCache<string, StreamScan>({maxSize: 50_000, sizeCalculation: () => 1})
 
 /** Scans kept by another process (`keepScans`), still being read: no stream is read before they are in `scans`. */
 let keptArriving: Promise<unknown> = Promise.resolve()
