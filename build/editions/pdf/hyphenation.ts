@@ -10,6 +10,7 @@
  * titles, captions, pull quotes, labels, code or addresses. The rules that
  * need the laid-out lines are in line-breaking.ts.
  */
+import {createHash} from 'node:crypto'
 import type {Element, Root} from 'hast'
 import {LRUCache} from 'lru-cache'
 import {headingRank} from 'hast-util-heading-rank'
@@ -39,6 +40,8 @@ const exceptionsByLanguage: Record<string, string[]> = {
 
 const require = requireFromProject
 const hyphenators = new Map<string, ((word: string) => string) | undefined>()
+/** The pattern module of each hyphenator: texts hyphenated are kept by it. */
+const patternsOf = new WeakMap<(word: string) => string, string>()
 
 /** The hyphenator for a BCP 47 tag, or undefined when there are no patterns for it. */
 export function hyphenatorFor(lang: string): ((word: string) => string) | undefined {
@@ -53,30 +56,41 @@ export function hyphenatorFor(lang: string): ((word: string) => string) | undefi
   const module = patternsByLanguage[`${locale.language}-${locale.region ?? ''}`] ?? patternsByLanguage[locale.language]
   let hyphenator: ((word: string) => string) | undefined
   if (module) {
-    const {hyphenateSync} = require(`hyphen/${module}`) as {hyphenateSync: (text: string, options?: {minWordLength?: number; exceptions?: string[]}) => string}
+    // The patterns are loaded at the first word not hyphenated before (20–30 ms for English): a build whose
+    // texts were all kept (`keepHyphenation`) loads none.
+    let patterns: {hyphenateSync: (text: string, options?: {minWordLength?: number; exceptions?: string[]}) => string} | undefined
     const exceptions = exceptionsByLanguage[locale.language] ?? []
     const cache = new Map<string, string>()
     // Words repeat: a book of 300,000 words has perhaps 20,000 distinct ones.
     hyphenator = (word) => {
       let hyphenated = cache.get(word)
       if (hyphenated === undefined) {
-        hyphenated = withinMinimums(hyphenateSync(word, {minWordLength: 6, exceptions}))
+        patterns ??= require(`hyphen/${module}`) as NonNullable<typeof patterns>
+        hyphenated = withinMinimums(patterns.hyphenateSync(word, {minWordLength: 6, exceptions}))
         cache.set(word, hyphenated)
       }
       return hyphenated
     }
+    patternsOf.set(hyphenator, module)
   }
   hyphenators.set(lang, hyphenator)
   return hyphenator
 }
 
-/** Insert soft hyphens into the running text of a tree (changed in place). */
-export function hyphenateTree(tree: Root, lang: string): void {
+/** Texts hyphenated, by pattern module, then by text: what a build collects for the next process (hyphenation-kept.ts). */
+export type TextsHyphenated = Map<string, Map<string, string>>
+
+/**
+ * Insert soft hyphens into the running text of a tree (changed in place).
+ *
+ * @param used Collects the texts hyphenated.
+ */
+export function hyphenateTree(tree: Root, lang: string, used?: TextsHyphenated): void {
   const workHyphenator = hyphenatorFor(lang)
   const walk = (node: Root | Element, hyphenate: ((word: string) => string) | undefined): void => {
     for (const child of node.children) {
       if (child.type === 'text') {
-        if (hyphenate) child.value = hyphenateText(child.value, hyphenate)
+        if (hyphenate) child.value = hyphenateText(child.value, hyphenate, used)
       } else if (child.type === 'element') {
         const classes = Array.isArray(child.properties.className) ? child.properties.className.map(String) : []
         if (keepWhole.has(child.tagName) || headingRank(child) || showsAddress(child) || classes.some((name) => keepWholeClasses.includes(name))) continue
@@ -174,24 +188,65 @@ function withinMinimums(word: string): string {
   return result
 }
 
-/** A text hyphenated (`hyphenateWords`), found once a process. */
-function hyphenateText(text: string, hyphenate: (word: string) => string): string {
-  let texts = hyphenatedTexts.get(hyphenate)
-  if (!texts) hyphenatedTexts.set(hyphenate, (texts = new LRUCache({maxSize: 32 * 1024 * 1024, sizeCalculation: (value, key) => Math.max(1, key.length + value.length)})))
+/** A text hyphenated (`hyphenateWords`), found once a process; `used` collects it. */
+function hyphenateText(text: string, hyphenate: (word: string) => string, used?: TextsHyphenated): string {
+  const patterns = patternsOf.get(hyphenate)!
+  const texts = textsOf(patterns)
   let hyphenated = texts.get(text)
   if (hyphenated === undefined) {
     hyphenated = hyphenateWords(text, hyphenate)
     texts.set(text, hyphenated)
   }
+  if (used) {
+    let usedTexts = used.get(patterns)
+    if (!usedTexts) used.set(patterns, (usedTexts = new Map()))
+    usedTexts.set(text, hyphenated)
+  }
   return hyphenated
 }
 
 /**
- * Texts hyphenated by this process, by hyphenator: a rebuild finds nearly
- * every text of the work as it was (finding the words in each again took 30
- * ms of every 50x build). The least recently used go first past 32 MB.
+ * Texts hyphenated by this process, or kept by another (`keepHyphenation`),
+ * by pattern module: a rebuild finds nearly every text of the work as it was
+ * (finding the words in each again took 30 ms of every 50x build, loading
+ * the patterns and hyphenating them 100 ms more in a new process). The least
+ * recently used go first past 32 MB.
  */
-const hyphenatedTexts = new WeakMap<(word: string) => string, LRUCache<string, string>>()
+const hyphenatedTexts = new Map<string, LRUCache<string, string>>()
+
+function textsOf(patterns: string): LRUCache<string, string> {
+  let texts = hyphenatedTexts.get(patterns)
+  if (!texts) hyphenatedTexts.set(patterns, (texts = new LRUCache({maxSize: 32 * 1024 * 1024, sizeCalculation: (value, key) => Math.max(1, key.length + value.length)})))
+  return texts
+}
+
+/** Take texts another process hyphenated (hyphenation-kept.ts) as this one's own; they must be from code that hyphenates as this one does (`hyphenationCode`). */
+export function keepHyphenation(kept: TextsHyphenated): void {
+  for (const [patterns, texts] of kept) {
+    const known = textsOf(patterns)
+    for (const [text, hyphenated] of texts) if (!known.has(text)) known.set(text, hyphenated)
+  }
+}
+
+/** What a new process starts with: no text hyphenated (for the tests). */
+export function forgetHyphenation(): void {
+  hyphenatedTexts.clear()
+}
+
+let hyphenationDigest: string | undefined
+
+/**
+ * What names the code that hyphenates a text: a digest of the source of
+ * what finds and breaks its words, the rules' figures, the exceptions and
+ * the version of the patterns. Texts are kept between processes under it, so
+ * that a change to any of them leaves the old texts unused.
+ */
+export function hyphenationCode(): string {
+  hyphenationDigest ??= createHash('sha256')
+    .update([hyphenateWords, withinMinimums, hyphenatorFor, JSON.stringify(hyphenMinimums), JSON.stringify(exceptionsByLanguage), maxHyphenatedWord, (require('hyphen/package.json') as {version: string}).version].map(String).join('\n'))
+    .digest('base64')
+  return hyphenationDigest
+}
 
 /**
  * Words of letters (and combining marks) only, not in capitals: numbers,

@@ -30,7 +30,8 @@ import {coverImage, coverSize, type CoverImage} from '../epub/cover.ts'
 import {fontSite} from '../fonts.ts'
 import {opensWithTitlePage} from '../imprint.ts'
 import {finishPdf, locateHeadings, type Headings} from './finish.ts'
-import {breakRunawayWords, hyphenateTree} from './hyphenation.ts'
+import {breakRunawayWords, hyphenateTree, type TextsHyphenated} from './hyphenation.ts'
+import {keptHyphenationFile, readKeptHyphenation, writeKeptHyphenation} from './hyphenation-kept.ts'
 import {applyLineBreaks, linesUsed, printWidth, settleLineBreaks, type LinesUsed} from './line-breaking.ts'
 import {keptPlansFile, readKeptPlans, writeKeptPlans} from './line-plans-kept.ts'
 import {keptStreamsFile, readKeptStreams, writeKeptStreams} from './streams-kept.ts'
@@ -104,9 +105,12 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
     options.onPages?.(pages)
   }
   stage('typesetting')
+  const hyphenationFile = keptHyphenationFile(`${document.root}\n${document.slug}`)
+  await readKeptHyphenation(hyphenationFile)
+  const hyphenated: TextsHyphenated = new Map()
   const chapters = document.chapters.map((chapter) => {
     options.timeLimit?.check(`hyphenating ${chapter.source}`)
-    const tree = printableTree(chapter.tree, document.metadata.lang)
+    const tree = printableTree(chapter.tree, document.metadata.lang, hyphenated)
     sliceWideTables(tree, {pageSize, strings, report: (table, reason) => warnOnce(chapter.file, reason, table)})
     return tree
   })
@@ -137,6 +141,7 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
       ? await printInPasses(work, targets, strings.onPage)
       : ((await printParted(work, options.wordsPerPart ?? defaultWordsPerPart, pagesPrinted)) ?? (await printOnce(work)))
   writeKeptPlans(plansFile, used)
+  writeKeptHyphenation(hyphenationFile, hyphenated)
   options.timeLimit?.check('finishing')
   stage('finishing')
   // No running head where a chapter or a part opens, nor on the contents' first page (after the title and copyright pages).
@@ -357,10 +362,11 @@ function warnOnce(file: VFile, reason: string, node: Element): void {
 }
 
 /** A copy of a chapter for print: hyphenated, notes as in print, images served from the virtual origin. */
-export function printableTree(tree: Root, lang: string): Root {
+/** @param hyphenated Collects the texts hyphenated (hyphenation-kept.ts). */
+export function printableTree(tree: Root, lang: string, hyphenated?: TextsHyphenated): Root {
   const copy = structuredClone(tree)
   breakRunawayWords(copy)
-  hyphenateTree(copy, lang)
+  hyphenateTree(copy, lang, hyphenated)
   printNotes(copy)
   visit(copy, 'element', (node) => {
     if (node.tagName === 'img' && typeof node.properties.src === 'string') {
