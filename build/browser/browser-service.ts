@@ -73,6 +73,8 @@ export class BrowserService {
   #pid: number | undefined
   /** The browser's process when it was started early (./early-start.ts), not by Puppeteer: closing waits for it to end. */
   #early: EarlyChromium | undefined
+  /** A page `warmUp` opens for the first job. */
+  #prepared: Promise<PooledPage | undefined> | undefined
   /** Told when Chromium's process has been started (warmUp waits for it). */
   #spawned: (() => void) | undefined
   readonly stallSeconds: number
@@ -108,7 +110,7 @@ export class BrowserService {
     const {signal} = job
     const stopped = (cause?: unknown) => new CancelledError(`Stopped ${job.description}: a newer build replaces it`, {cause})
     if (signal?.aborted) throw stopped()
-    const pooled = this.#idlePage() ?? (await this.#openPage())
+    const pooled = this.#idlePage() ?? (await this.#takePrepared()) ?? (await this.#openPage())
     await pooled.emptied
     // Closing the page ends whatever call is in flight (a print is one call that lasts as long as the print).
     const cancel = () => void pooled.page.close().catch(() => undefined)
@@ -154,6 +156,14 @@ export class BrowserService {
   }
 
   /** A kept page that is still open (a renderer that crashed closes its page). */
+  /** The page `warmUp` opened, when it is open; once. */
+  async #takePrepared(): Promise<PooledPage | undefined> {
+    const prepared = this.#prepared
+    this.#prepared = undefined
+    const pooled = await prepared
+    return pooled && !pooled.page.isClosed() ? pooled : undefined
+  }
+
   #idlePage(): PooledPage | undefined {
     for (let pooled = this.#idle.pop(); pooled; pooled = this.#idle.pop()) if (!pooled.page.isClosed()) return pooled
     return undefined
@@ -190,9 +200,11 @@ export class BrowserService {
    */
   warmUp(): Promise<void> {
     const spawned = new Promise<void>((resolve) => (this.#spawned = resolve))
-    this.#launch()
-      .catch(() => undefined)
-      .finally(() => this.#spawned?.())
+    const launching = this.#launch()
+    launching.catch(() => undefined).finally(() => this.#spawned?.())
+    // The first job's page is made ready (its requests intercepted) while Node reads the work and Chromium
+    // waits: asked for by the job, it held up the print page's load by 10–130 ms.
+    this.#prepared ??= launching.then(() => this.#openPage()).catch(() => undefined)
     return spawned
   }
 
@@ -211,6 +223,7 @@ export class BrowserService {
     this.#browser = undefined
     this.#idle = []
     this.#initialPage = undefined
+    this.#prepared = undefined
     this.#pid = undefined
     if (!pending) return
     const browser = await pending.catch(() => undefined)
