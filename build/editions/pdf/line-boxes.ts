@@ -181,15 +181,19 @@ export interface LineBoxAnswer {
 /** Runs in the page. Keeps its state on the page's global between calls. */
 function inPage(request: LineBoxRequest): LineBoxAnswer {
   interface State {
-    paragraphs: Array<{element: HTMLElement; texts: Text[]}>
+    /** Each paragraph's element, text nodes, and their texts as first read. */
+    paragraphs: Array<{element: HTMLElement; texts: Text[]; read: string[]}>
     /** Soft hyphen ordinals of each text node, in order. */
     softsOf: Map<Text, number[]>
     /** The text node of each soft hyphen, by ordinal (dense: an array, not a map, for the hundred thousand of a long work). */
     nodeOf: Array<Text | undefined>
     /** How to undo the changes made for each paragraph. */
     undo: Map<number, Array<() => void>>
-    /** Where each segment of each paragraph starts, in the text as it was first read: a text node (by index) and a place in it. */
-    starts: Array<Array<[number, number]>>
+    /**
+     * Where each segment of each paragraph starts, in the text as it was first read: a text node (by index) and
+     * a place in it, as pairs in one flat list; found when first asked for (`startOf`).
+     */
+    starts: Array<number[] | undefined>
     /** Each paragraph's segments, once measured. */
     segments: Map<number, PackedSegments>
     /** What each paragraph is measured from, once found (`prepare`). */
@@ -280,16 +284,17 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
       return block
     }
     const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT)
-    const texts = new Map<Element, Text[]>()
+    const texts = new Map<Element, {texts: Text[]; read: string[]}>()
     const hasSoft = new Set<Element>()
     let ordinal = 0
     for (let node = walker.nextNode() as Text | null; node; node = walker.nextNode() as Text | null) {
       const block = blockOf(node)
-      const list = texts.get(block) ?? []
-      if (list.length === 0) texts.set(block, list)
-      list.push(node)
-      const softs: number[] = []
+      let list = texts.get(block)
+      if (!list) texts.set(block, (list = {texts: [], read: []}))
       const data = node.data
+      list.texts.push(node)
+      list.read.push(data)
+      const softs: number[] = []
       for (let at = data.indexOf('\u00AD'); at !== -1; at = data.indexOf('\u00AD', at + 1)) {
         state.nodeOf[ordinal] = node
         softs.push(ordinal++)
@@ -300,14 +305,25 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
       }
     }
     // In document order: the order in which each block's first text came.
-    for (const [block, list] of texts) if (hasSoft.has(block)) state.paragraphs.push({element: block as HTMLElement, texts: list})
-    // Where each segment starts (by the rules `walk` follows), found by a loop of its own: a walk with callbacks took
-    // 30 ms of the 50x work.
-    for (const paragraph of state.paragraphs) {
-      const starts: Array<[number, number]> = []
+    for (const [block, list] of texts) if (hasSoft.has(block)) state.paragraphs.push({element: block as HTMLElement, ...list})
+    scope[key] = state
+  }
+  /**
+   * Where a paragraph's segment starts (by the rules `walk` follows), in its
+   * text as first read, whatever was changed since. A paragraph's starts are
+   * found by a loop of their own (a walk with callbacks took 30 ms of the 50x
+   * work), when first asked for: finding every paragraph's when the page was
+   * first read took 70–90 ms of it, where many are never asked for.
+   */
+  const startOf = (index: number, segment: number): [number, number] | undefined => {
+    const paragraph = state!.paragraphs[index]
+    if (!paragraph) return undefined
+    let starts = state!.starts[index]
+    if (!starts) {
+      starts = []
       let previous = -1
-      for (const [nodeIndex, node] of paragraph.texts.entries()) {
-        const data = node.data
+      for (let nodeIndex = 0; nodeIndex < paragraph.read.length; nodeIndex++) {
+        const data = paragraph.read[nodeIndex]!
         let place = -1
         for (let at = 0; at < data.length; at++) {
           const code = data.charCodeAt(at)
@@ -320,13 +336,13 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
             previous = code
             continue
           }
-          if (starts.length === 0 || breaksAfterCode(previous)) starts.push([nodeIndex, place])
+          if (starts.length === 0 || breaksAfterCode(previous)) starts.push(nodeIndex, place)
           previous = code
         }
       }
-      state.starts.push(starts)
+      state!.starts[index] = starts
     }
-    scope[key] = state
+    return 2 * segment + 1 < starts.length ? [starts[2 * segment]!, starts[2 * segment + 1]!] : undefined
   }
 
   /**
@@ -395,7 +411,7 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
     }
     if (change.glue) {
       const texts = state.paragraphs[change.glue.index]?.texts ?? []
-      const start = state.starts[change.glue.index]?.[change.glue.segment] ?? [0, 0]
+      const start = startOf(change.glue.index, change.glue.segment) ?? [0, 0]
       let index = start[0]
       // The space before the segment, in its node or at the end of an earlier one.
       let at = texts[index] ? offsetOf(texts[index]!, start[1]) - 1 : -1
@@ -629,7 +645,7 @@ function inPage(request: LineBoxRequest): LineBoxAnswer {
   }
   for (const {index, starts: segments} of request.verify ?? []) {
     const texts = state.paragraphs[index]!.texts
-    const starts = segments.map((segment) => state!.starts[index]![segment]!)
+    const starts = segments.map((segment) => startOf(index, segment)!)
     // Each planned start begins a line, and the line before ends on the line the start before began.
     let ok = true
     let lineTop = rectOf(texts[0]!, offsetOf(texts[0]!, 0))?.top
