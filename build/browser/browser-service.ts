@@ -155,7 +155,6 @@ export class BrowserService {
     }
   }
 
-  /** A kept page that is still open (a renderer that crashed closes its page). */
   /** The page `warmUp` opened, when it is open; once. */
   async #takePrepared(): Promise<PooledPage | undefined> {
     const prepared = this.#prepared
@@ -164,6 +163,7 @@ export class BrowserService {
     return pooled && !pooled.page.isClosed() ? pooled : undefined
   }
 
+  /** A kept page that is still open (a renderer that crashed closes its page). */
   #idlePage(): PooledPage | undefined {
     for (let pooled = this.#idle.pop(); pooled; pooled = this.#idle.pop()) if (!pooled.page.isClosed()) return pooled
     return undefined

@@ -371,8 +371,11 @@ function warnOnce(file: VFile, reason: string, node: Element): void {
   warn(file, reason, node, 'table-width')
 }
 
-/** A copy of a chapter for print: hyphenated, notes as in print, images served from the virtual origin. */
-/** @param hyphenated Collects the texts hyphenated (hyphenation-kept.ts). */
+/**
+ * A copy of a chapter for print: hyphenated, notes as in print, images served from the virtual origin.
+ *
+ * @param hyphenated Collects the texts hyphenated (hyphenation-kept.ts).
+ */
 export function printableTree(tree: Root, lang: string, hyphenated?: TextsHyphenated): Root {
   const copy = structuredClone(tree)
   breakRunawayWords(copy)
