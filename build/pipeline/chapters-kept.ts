@@ -26,7 +26,6 @@ import {readFile} from 'node:fs/promises'
 import path from 'node:path'
 import {fileURLToPath} from 'node:url'
 import v8 from 'node:v8'
-import type {Root as HastRoot} from 'hast'
 import type {Root} from 'mdast'
 import type {VFile} from 'vfile'
 import {cacheFile, cacheFolder, version} from '../project.ts'
@@ -48,17 +47,17 @@ export function keepChaptersAs(name: string | undefined): void {
   code = name
 }
 
-/** The file a chapter's parse is kept in; undefined when this code keeps none. */
-export function keptParseFile(chapter: string): string | undefined {
+/** The file a chapter's parse or transform (`folder`) is kept in; undefined when this code keeps none. */
+function keptFile(folder: 'parses' | 'transforms', chapter: string): string | undefined {
   if (code === null) code = bundleCode()
-  return code === undefined ? undefined : cacheFile('parses', '.v8', chapter)
+  return code === undefined ? undefined : cacheFile(folder, '.v8', chapter)
 }
 
+/** The file a chapter's parse is kept in; undefined when this code keeps none. */
+export const keptParseFile = (chapter: string): string | undefined => keptFile('parses', chapter)
+
 /** The file a chapter's transform is kept in; undefined when this code keeps none. */
-export function keptTransformFile(chapter: string): string | undefined {
-  if (code === null) code = bundleCode()
-  return code === undefined ? undefined : cacheFile('transforms', '.v8', chapter)
-}
+export const keptTransformFile = (chapter: string): string | undefined => keptFile('transforms', chapter)
 
 /** A transform kept: what the chapter cache holds of one, but for messages (only a transform that said none is kept). */
 export type KeptTransform = Omit<CachedTransform, 'messages'>

@@ -23,7 +23,7 @@ const version = 1
 /** Not written beyond this many characters (a book of some two million words): such a book hyphenates again. */
 const maxCharacters = 64 * 1024 * 1024
 /** Files read or written by this process, and the texts each held: a rebuild that hyphenated nothing new writes nothing. */
-const known = new Map<string, Set<string>>()
+const known = new Map<string, TextsHyphenated>()
 
 /** What a new process starts with: no file read or written (for the tests). */
 export function forgetKeptHyphenation(): void {
@@ -38,7 +38,7 @@ export function keptHyphenationFile(work: string): string {
 /** Make the texts kept in `file` this process's own, when this code hyphenated them. */
 export async function readKeptHyphenation(file: string): Promise<void> {
   if (known.has(file)) return
-  known.set(file, new Set())
+  known.set(file, new Map())
   const bytes = await readFile(file).catch(() => undefined)
   if (!bytes) return
   let kept: {version?: unknown; code?: unknown; texts?: unknown}
@@ -56,24 +56,27 @@ export async function readKeptHyphenation(file: string): Promise<void> {
     texts.set(patterns, whole)
   }
   keepHyphenation(texts)
-  known.set(file, namesOf(texts))
+  known.set(file, texts)
 }
 
 /** The texts a build hyphenated (`hyphenateTree`'s `used`), kept for the next process unless they are the ones the file holds. */
 export function writeKeptHyphenation(file: string, used: TextsHyphenated): void {
-  const names = namesOf(used)
   const held = known.get(file)
-  if (held && held.size === names.size && [...names].every((name) => held.has(name))) return
+  if (held && sameTexts(held, used)) return
   let characters = 0
   for (const byText of used.values()) for (const [text, hyphenated] of byText) characters += text.length + hyphenated.length
   if (characters > maxCharacters) return
-  known.set(file, names)
+  known.set(file, used)
   void keepInCache(file, v8.serialize({version, code: hyphenationCode(), texts: used}), 'the cache of hyphenation')
 }
 
-/** Each text by its patterns and itself. */
-function namesOf(texts: TextsHyphenated): Set<string> {
-  const names = new Set<string>()
-  for (const [patterns, byText] of texts) for (const text of byText.keys()) names.add(`${patterns}\n${text}`)
-  return names
+/** Whether two collections hold the same texts under the same patterns. */
+function sameTexts(a: TextsHyphenated, b: TextsHyphenated): boolean {
+  if (a.size !== b.size) return false
+  for (const [patterns, texts] of b) {
+    const other = a.get(patterns)
+    if (!other || other.size !== texts.size) return false
+    for (const text of texts.keys()) if (!other.has(text)) return false
+  }
+  return true
 }

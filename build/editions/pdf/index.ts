@@ -35,7 +35,7 @@ import {keptHyphenationFile, readKeptHyphenation, writeKeptHyphenation} from './
 import {applyLineBreaks, linesUsed, printWidth, settleLineBreaks, type LinesUsed} from './line-breaking.ts'
 import {keptPlansFile, readKeptPlans, writeKeptPlans} from './line-plans-kept.ts'
 import {keptStreamsFile, readKeptStreams, writeKeptStreams} from './streams-kept.ts'
-import {keepScans, type TextLayerKept} from './text-layer.ts'
+import type {TextLayerKept} from './text-layer.ts'
 import {fastLoad, keptFrontPagesFile, printWithContents} from './contents-pages.ts'
 import {widenNumberBoxes} from './page-scripts.ts'
 import {noting, origin, type Site} from '../../browser/virtual-origin.ts'
@@ -96,16 +96,9 @@ export async function buildPdfEdition(options: PdfEditionOptions): Promise<Uint8
   const strings = stringsFor(document.metadata.lang)
   // The streams kept (streams-kept.ts) are read once the work prints, while Node waits: they are needed only to
   // finish it, and read sooner they held up the print page (30 ms of reading a 3 MB file, on the 50x work).
-  let streamsRead: Promise<void> | undefined
   let streamsFile: string | undefined
-  const readStreams = (): Promise<void> => {
-    if (!streamsRead) {
-      const read = readKeptStreams(streamsFile!)
-      keepScans(read)
-      streamsRead = read.then(() => undefined)
-    }
-    return streamsRead
-  }
+  let streamsRead: Promise<void> | undefined
+  const readStreams = (): Promise<void> => (streamsRead ??= readKeptStreams(streamsFile!))
   const stage = (what: string) => {
     // A stale print stops at its next stage, when the browser job has not stopped it already.
     if (options.signal?.aborted) throw new CancelledError(`The PDF of ${document.slug} was stopped at ${what}: a newer build replaces it`)

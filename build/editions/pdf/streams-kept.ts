@@ -20,7 +20,7 @@ import v8 from 'node:v8'
 import {cacheFile} from '../../project.ts'
 import {keepInCache} from '../../write-whole.ts'
 import {keepEdited} from './content-stream.ts'
-import {scanCode, type StreamScan, type TextLayerKept} from './text-layer.ts'
+import {keepScans, scanCode, type StreamScan, type TextLayerKept} from './text-layer.ts'
 
 const version = 2
 /** Not written beyond what this process keeps of the streams it deflated (content-stream.ts): a long book's pages are deflated again instead. */
@@ -34,10 +34,17 @@ export function keptStreamsFile(browser: string, edition: string): string {
 }
 
 /**
- * Make the streams kept in `file` this process's own; the scans it holds
- * are returned, when they were made by this code, for `keepScans`.
+ * Make the streams kept in `file` this process's own, and the scans it
+ * holds when this code made them (`keepScans`: the text layer reads no
+ * stream before they are taken).
  */
-export async function readKeptStreams(file: string): Promise<Map<string, StreamScan> | undefined> {
+export function readKeptStreams(file: string): Promise<void> {
+  const scans = readKept(file)
+  keepScans(scans)
+  return scans.then(() => undefined)
+}
+
+async function readKept(file: string): Promise<Map<string, StreamScan> | undefined> {
   if (readFiles.has(file)) return undefined
   const names = new Set<string>()
   readFiles.set(file, names)
