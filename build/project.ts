@@ -44,3 +44,13 @@ export function cacheFolder(name: string): string {
 export function cacheFile(name: string, extension: string, ...parts: string[]): string {
   return path.join(cacheFolder(name), `${createHash('sha256').update(parts.join('\n')).digest('hex')}${extension}`)
 }
+
+/**
+ * A name for the code that made something kept between processes: a digest
+ * of its source (functions, patterns and figures, as `String` gives them).
+ * A change to any of them gives another name, so that what the old code
+ * kept goes unused without a version to remember to raise.
+ */
+export function codeDigest(...parts: unknown[]): string {
+  return createHash('sha256').update(parts.map(String).join('\n')).digest('base64')
+}

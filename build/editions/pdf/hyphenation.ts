@@ -10,12 +10,11 @@
  * titles, captions, pull quotes, labels, code or addresses. The rules that
  * need the laid-out lines are in line-breaking.ts.
  */
-import {createHash} from 'node:crypto'
 import type {Element, Root} from 'hast'
 import {LRUCache} from 'lru-cache'
 import {headingRank} from 'hast-util-heading-rank'
 import {toString} from 'hast-util-to-string'
-import {requireFromProject} from '../../project.ts'
+import {codeDigest, requireFromProject} from '../../project.ts'
 
 /** Pattern module by language; a region picks a variant (en-GB). */
 const patternsByLanguage: Record<string, string> = {
@@ -242,9 +241,15 @@ let hyphenationDigest: string | undefined
  * that a change to any of them leaves the old texts unused.
  */
 export function hyphenationCode(): string {
-  hyphenationDigest ??= createHash('sha256')
-    .update([hyphenateWords, withinMinimums, hyphenatorFor, JSON.stringify(hyphenMinimums), JSON.stringify(exceptionsByLanguage), maxHyphenatedWord, (require('hyphen/package.json') as {version: string}).version].map(String).join('\n'))
-    .digest('base64')
+  hyphenationDigest ??= codeDigest(
+    hyphenateWords,
+    withinMinimums,
+    hyphenatorFor,
+    JSON.stringify(hyphenMinimums),
+    JSON.stringify(exceptionsByLanguage),
+    maxHyphenatedWord,
+    (require('hyphen/package.json') as {version: string}).version
+  )
   return hyphenationDigest
 }
 

@@ -20,8 +20,8 @@
  * Spans with white space (a no-break space) or around several glyphs other
  * than a soft hyphen's are kept as they are.
  */
-import {createHash} from 'node:crypto'
 import {LRUCache} from 'lru-cache'
+import {codeDigest} from '../../project.ts'
 import {PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream, PDFRef} from 'pdf-lib'
 import {eachAtMost, editStream, flateStream, forgetDeflated, glyphCodes, hexText, scanTextOperations, streamKey, streamSource, streamSourceAside, textOperationsCode, type Operation} from './content-stream.ts'
 
@@ -106,7 +106,7 @@ let scanCodeDigest: string | undefined
  * a change to any of them leaves the old scans unused.
  */
 export function scanCode(): string {
-  scanCodeDigest ??= createHash('sha256').update([scan, spanPattern, fontChoice, textOperationsCode].map(String).join('\n')).digest('base64')
+  scanCodeDigest ??= codeDigest(scan, spanPattern, fontChoice, textOperationsCode)
   return scanCodeDigest
 }
 
