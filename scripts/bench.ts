@@ -30,6 +30,10 @@
  *
  * Settings (environment, or flags after `npm run bench --`):
  *   BENCH_RUNS=5           runs of each case (3 at most for the 200x work)
+ *   BENCH_PAIRS=9          pairs (or edits) of each ratio against a bare print
+ *                          in (e) and (f): a single print on this machine varies
+ *                          by a third from one minute to the next, and the
+ *                          median of five pairs moved by a tenth between runs
  *   BENCH_LONG_RUNS=1      runs of the long case (one run takes minutes: recording
  *                          its page, one bare print, one build, EPUBCheck)
  *   BENCH_ONLY=long,watch  only these sections  (--only=long,watch)
@@ -90,6 +94,7 @@ const complete = sections.every((name) => chosen.has(name))
 const target = flags.out ?? process.env.BENCH_OUT ?? (complete ? path.join(project, 'docs', 'benchmarks.md') : path.join(os.tmpdir(), `folio-benchmarks-${process.pid}.md`))
 
 const runs = Number(process.env.BENCH_RUNS ?? 5)
+const pairs = Number(process.env.BENCH_PAIRS ?? 9)
 const longRuns = Number(process.env.BENCH_LONG_RUNS ?? 1)
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'folio-bench-'))
 // The brief is edited between warm runs: a copy, so that the manuscript is never left edited by a bench stopped midway.
@@ -206,14 +211,14 @@ say()
 say(
   `Measured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} × ${cpu}, ` +
     `${Math.round(os.totalmem() / 1024 ** 3)} GB, ${os.type()} ${os.release()}, Node ${process.version}` +
-    `${browserVersion ? `, ${browserVersion}` : ''}${pandoc ? `, ${pandoc}` : ''}. Medians of ${runs} run${runs === 1 ? '' : 's'} (3 at most for the 200x work, ${longRuns} for the long book), ` +
+    `${browserVersion ? `, ${browserVersion}` : ''}${pandoc ? `, ${pandoc}` : ''}. Medians of ${runs} run${runs === 1 ? '' : 's'} (3 at most for the 200x work, ${longRuns} for the long book; ${pairs} pairs for each ratio against a bare print in (e) and (f)), ` +
     'with the spread (least–most) where it matters. In (a), peak memory is that of the largest single process (Node or the browser), from GNU time; in (g), of all processes together.'
 )
 const loadLine = lines.length
 say()
 say(
   'Sections: (a)–(d) as before; (e) the PDF against a bare `page.pdf()` of the same page, warm and cold, in interleaved pairs; (f) watch mode; (g) a 1.6-million-word book. ' +
-    '`BENCH_RUNS` sets the runs (default 5), `BENCH_LONG_RUNS` those of the long book (default 1: one run takes minutes, and three would push the whole bench past 25 minutes; `BENCH_LONG_RUNS=3` gives a spread); ' +
+    '`BENCH_RUNS` sets the runs (default 5), `BENCH_PAIRS` the pairs of each ratio against a bare print (default 9: one print on this machine varies by a third from minute to minute, and the median of five pairs moved by a tenth from one run to the next), `BENCH_LONG_RUNS` those of the long book (default 1: one run takes minutes, and three would push the whole bench past 25 minutes; `BENCH_LONG_RUNS=3` gives a spread); ' +
     '`BENCH_ONLY=long` (or `npm run bench -- --only=long`) runs only the long book, `BENCH_LONG=0` (`--skip-long`) everything but it; sections are `classic`, `bare`, `watch`, `long`. ' +
     'A run of only some sections writes to a temporary file unless `BENCH_OUT` names one. Targets are printed beside their figures with pass or FAIL.'
 )
@@ -373,8 +378,9 @@ if (chosen.has('bare')) {
     const folio: number[] = []
     const ratios: number[] = []
     try {
-      for (let run = -warmUpEdits; run < input.count; run++) {
-        progress(`(e) warm ${input.name}, pair ${run + warmUpEdits + 1} of ${input.count + warmUpEdits}`)
+      const count = input.name === '200x' ? input.count : pairs
+      for (let run = -warmUpEdits; run < count; run++) {
+        progress(`(e) warm ${input.name}, pair ${run + warmUpEdits + 1} of ${count + warmUpEdits}`)
         const bareTime = await barePrint(browser, recorded)
         writeFileSync(file, edited(original, run))
         const started = performance.now()
@@ -418,8 +424,8 @@ if (chosen.has('bare')) {
     const bare: Awaited<ReturnType<typeof bareRun>>[] = []
     const folio: number[] = []
     const ratios: number[] = []
-    for (let run = -1; run < runs; run++) {
-      progress(`(e) cold ${item.name} ${item.formats}, pair ${run + 2} of ${runs + 1}`)
+    for (let run = -1; run < pairs; run++) {
+      progress(`(e) cold ${item.name} ${item.formats}, pair ${run + 2} of ${pairs + 1}`)
       const bareTime = await bareRun()
       const folioTime = (await folioRun()).milliseconds
       if (run < 0) continue
@@ -445,7 +451,7 @@ if (chosen.has('watch')) {
   )
   say()
   const recorded = await printPageOf('50x', fifty)
-  const measured = await measureWatch(fifty, recorded, runs)
+  const measured = await measureWatch(fifty, recorded, pairs)
   table(['from the save to', 'median (least–most)', 'target'])
   say(`| the HTML edition written | ${spread(measured.html, ms)} | ≤ 150 ms: ${verdict(median(measured.html) <= 150)} |`)
   say(`| the preview told to reload | ${spread(measured.reload, ms)} | |`)
