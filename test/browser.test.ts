@@ -99,3 +99,51 @@ test('a kept page that was closed meanwhile is not given to the next job', async
     await service.close()
   }
 })
+
+test('bodies reach the page byte for byte: text in UTF-8, bytes from a view into a larger buffer, a missing path as 404', async () => {
+  const every = new Uint8Array(3 + 256 * 40)
+  for (let at = 0; at < every.length; at++) every[at] = (at * 7 + 5) % 256
+  // A view that does not start its buffer: the bytes served are the view's, not the buffer's.
+  const bytes = every.subarray(3)
+  const page = '<!doctype html><html lang="de"><head><meta charset="utf-8"><title>t</title></head><body><p>Grüße — 日本語 ✓</p></body></html>'
+  const answer = await browser.run(
+    {
+      description: 'reading served bodies back',
+      javaScript: true,
+      site: (pathname) =>
+        pathname === '/index.html' ? {contentType: 'text/html; charset=utf-8', body: page} : pathname === '/bytes.bin' ? {contentType: 'application/octet-stream', body: bytes} : undefined
+    },
+    (tab) =>
+      tab.evaluate(async () => {
+        const served = await fetch('/bytes.bin')
+        const missing = await fetch('/nothing-here')
+        return {text: document.body.textContent, bytes: [...new Uint8Array(await served.arrayBuffer())], status: missing.status, length: served.headers.get('content-length')}
+      })
+  )
+  assert.equal(answer.text, 'Grüße — 日本語 ✓')
+  assert.deepEqual(answer.bytes, [...bytes])
+  assert.equal(answer.length, String(bytes.byteLength))
+  assert.equal(answer.status, 404)
+})
+
+test('a request is answered on its own DevTools session with the body made base64 by Node, else by Puppeteer', async () => {
+  const {fulfil} = await import('../build/browser/virtual-origin.ts')
+  const body = new Uint8Array([0, 1, 2, 250, 251, 252, 253, 254, 255]).subarray(2)
+  const sent: Array<{method: string; params: {requestId: string; responseCode: number; body: string; responseHeaders: Array<{name: string; value: string}>}}> = []
+  const responded: unknown[] = []
+  const request = (own: object) => ({...own, respond: async (response: unknown) => void responded.push(response)}) as unknown as import('puppeteer').HTTPRequest
+  await fulfil(request({client: {send: async (method: string, params: never) => void sent.push({method, params})}, _interceptionId: 'interception-7'}), 200, {contentType: 'image/png', body})
+  assert.equal(responded.length, 0, 'Puppeteer\'s respond (its slow base64) is not used')
+  assert.equal(sent[0]!.method, 'Fetch.fulfillRequest')
+  assert.equal(sent[0]!.params.requestId, 'interception-7')
+  assert.equal(sent[0]!.params.responseCode, 200)
+  assert.equal(sent[0]!.params.body, Buffer.from([2, 250, 251, 252, 253, 254, 255]).toString('base64'))
+  assert.deepEqual(sent[0]!.params.responseHeaders, [
+    {name: 'content-type', value: 'image/png'},
+    {name: 'content-length', value: '7'}
+  ])
+  // A Puppeteer without them: answered as before.
+  await fulfil(request({}), 404, {contentType: 'text/plain', body: 'Not found'})
+  assert.equal(sent.length, 1)
+  assert.equal((responded[0] as {status: number}).status, 404)
+})
