@@ -5,10 +5,11 @@
  * build, the PDF's page prepared and loading before the other editions begin.
  */
 import assert from 'node:assert/strict'
-import {readFileSync, writeFileSync} from 'node:fs'
+import {existsSync, readFileSync, writeFileSync} from 'node:fs'
 import path from 'node:path'
 import {test} from 'node:test'
 import type {ProgressEvent} from '../build/output/progress.ts'
+import {keptStreamsFile} from '../build/editions/pdf/streams-kept.ts'
 import {PublishingSession} from '../build/publish/session.ts'
 import {findWorks} from '../build/read/discover-works.ts'
 import {writeEditions} from '../build/write-whole.ts'
@@ -165,4 +166,13 @@ test('a build of every edition prepares the PDF\'s page first: the others begin 
   }
   assert.deepEqual(events.slice(0, 2), ['pdf begins', 'the print page loads'])
   assert.deepEqual(events.filter((event) => event !== 'the print page loads').slice(1).sort(), ['epub begins', 'html begins'])
+})
+
+test('a build\'s kept text layer is written once the build has ended, in a session that never waits for the command line\'s cache writes', async () => {
+  const {work, pdf} = await watchedWork('kept-after-build', ['pdf'])
+  const file = keptStreamsFile(await browser.identity(), `${work.root}\n${work.slug}\npdf`)
+  assert.ok(existsSync(pdf))
+  // The write begins after the build: its bytes are made then, and written by the thread pool.
+  for (let waited = 0; !existsSync(file) && waited < 5000; waited += 25) await new Promise((resolve) => setTimeout(resolve, 25))
+  assert.ok(existsSync(file), `the kept streams are in ${file}`)
 })

@@ -16,7 +16,7 @@ import {defaultEditions, editions as allEditions, formats} from '../editions/ind
 import {CancelledError, FolioError, UsageError} from '../errors.ts'
 import {hasErrors} from '../messages.ts'
 import {removeReportedEditions, wordCount, writeReport, type WrittenEdition} from '../output/build-report.ts'
-import {writeEditions} from '../write-whole.ts'
+import {buildEnded, writeEditions} from '../write-whole.ts'
 import {ChapterCache} from '../pipeline/chapter-cache.ts'
 import {loadWork} from '../pipeline/load-work.ts'
 import {editionSettings} from '../pipeline/settings.ts'
@@ -148,6 +148,14 @@ export class PublishingSession {
    * @param force Build even when the sources did not change since the last build (a template did).
    */
   async build(work: WorkSource, force = true): Promise<BuiltWork> {
+    try {
+      return await this.#build(work, force)
+    } finally {
+      buildEnded()
+    }
+  }
+
+  async #build(work: WorkSource, force: boolean): Promise<BuiltWork> {
     const started = await this.#start(work, force)
     if (!('building' in started)) return started
     const {document, settings, files, building, remember} = started
@@ -169,6 +177,14 @@ export class PublishingSession {
    * `signal`: what is still building stops and nothing more is written.
    */
   async publish(work: WorkSource, options: PublishOptions = {}): Promise<WorkOutcome> {
+    try {
+      return await this.#publish(work, options)
+    } finally {
+      buildEnded()
+    }
+  }
+
+  async #publish(work: WorkSource, options: PublishOptions): Promise<WorkOutcome> {
     const started = performance.now()
     const {force = true, signal} = options
     // Watch mode: the HTML is built and written before the other editions start, so that their work on

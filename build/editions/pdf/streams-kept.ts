@@ -18,7 +18,7 @@
 import {readFile} from 'node:fs/promises'
 import v8 from 'node:v8'
 import {cacheFile} from '../../project.ts'
-import {keepInCache} from '../../write-whole.ts'
+import {keepInCacheAfterBuild} from '../../write-whole.ts'
 import {keepEdited} from './content-stream.ts'
 import {keepScans, scanCode, type StreamScan, type TextLayerKept} from './text-layer.ts'
 
@@ -80,10 +80,15 @@ export function writeKeptStreams(file: string, used: TextLayerKept): void {
   let total = 0
   for (const compressed of used.edited.values()) total += compressed.byteLength
   if (total > maxBytes) return
-  const bytes = v8.serialize({version, streams: used.edited, scanCode: scanCode(), scans: used.scans})
-  if (bytes.byteLength > 2 * maxBytes) return
   readFiles.set(file, new Set(names))
-  void keepInCache(file, bytes, 'the cache of the text layer')
+  keepInCacheAfterBuild(
+    file,
+    () => {
+      const bytes = v8.serialize({version, streams: used.edited, scanCode: scanCode(), scans: used.scans})
+      return bytes.byteLength > 2 * maxBytes ? undefined : bytes
+    },
+    'the cache of the text layer'
+  )
 }
 
 /** What a new process starts with: no file read (for the tests). */
