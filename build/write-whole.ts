@@ -145,8 +145,10 @@ const afterBuild: Array<() => void> = []
  * Keep a file in a cache as `keepInCache` does, its bytes made by `make`
  * (undefined: nothing is kept) only once the build under way has ended
  * (`buildEnded`), or when the command line waits for its cache writes:
- * making them then holds up no edition (serializing the 50x work's kept
- * streams took 25 ms of every watch rebuild, before its PDF was written).
+ * making them then holds up no edition. For what a build keeps for the next
+ * process (line plans, texts hyphenated, the text layer's streams):
+ * serializing the 50x work's kept streams took 25 ms of every watch rebuild,
+ * before its PDF was written.
  */
 export function keepInCacheAfterBuild(file: string, make: () => Uint8Array | undefined, what: string): void {
   const writing = new Promise<void>((resolve) =>

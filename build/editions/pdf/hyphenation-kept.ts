@@ -16,7 +16,7 @@
 import {readFile} from 'node:fs/promises'
 import v8 from 'node:v8'
 import {cacheFile} from '../../project.ts'
-import {keepInCache} from '../../write-whole.ts'
+import {keepInCacheAfterBuild} from '../../write-whole.ts'
 import {hyphenationCode, keepHyphenation, type TextsHyphenated} from './hyphenation.ts'
 
 const version = 1
@@ -67,7 +67,7 @@ export function writeKeptHyphenation(file: string, used: TextsHyphenated): void 
   for (const byText of used.values()) for (const [text, hyphenated] of byText) characters += text.length + hyphenated.length
   if (characters > maxCharacters) return
   known.set(file, used)
-  void keepInCache(file, v8.serialize({version, code: hyphenationCode(), texts: used}), 'the cache of hyphenation')
+  keepInCacheAfterBuild(file, () => v8.serialize({version, code: hyphenationCode(), texts: used}), 'the cache of hyphenation')
 }
 
 /** Whether two collections hold the same texts under the same patterns. */

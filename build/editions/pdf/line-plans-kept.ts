@@ -16,7 +16,7 @@
  */
 import {readFile} from 'node:fs/promises'
 import {cacheFile} from '../../project.ts'
-import {keepInCache} from '../../write-whole.ts'
+import {keepInCacheAfterBuild} from '../../write-whole.ts'
 import {forgetPlans, keepMeasures, keepPlans, plansRevision, type KeptPlan, type LinesUsed, type MeasuredBefore} from './line-breaking.ts'
 
 const version = 2
@@ -55,12 +55,18 @@ export async function readKeptPlans(file: string): Promise<void> {
   keepMeasures(measures.filter(wholeMeasure))
 }
 
-/** The plans and measures a build used, kept for the next process; the command line waits for cache writes before it exits. */
+/** The plans and measures a build used, kept for the next process: written once the build has ended (`keepInCacheAfterBuild`). */
 export function writeKeptPlans(file: string, used: LinesUsed): void {
   if (written.get(file) === plansRevision()) return
   written.set(file, plansRevision())
-  const plans = [...used.plans].map(([key, plan]) => [key, {breaks: plan.breaks ?? null, ...(plan.followed ? {followed: plan.followed} : {})}])
-  void keepInCache(file, new TextEncoder().encode(JSON.stringify({version, plans, measures: [...used.measures]})), 'the cache of line plans')
+  keepInCacheAfterBuild(
+    file,
+    () => {
+      const plans = [...used.plans].map(([key, plan]) => [key, {breaks: plan.breaks ?? null, ...(plan.followed ? {followed: plan.followed} : {})}])
+      return new TextEncoder().encode(JSON.stringify({version, plans, measures: [...used.measures]}))
+    },
+    'the cache of line plans'
+  )
 }
 
 /** A paragraph's measures as line-breaking.ts keeps them (`MeasuredBefore`), every field of its kind. */
